@@ -1,0 +1,13 @@
+/* libcsv (Debian libcsv-dev) ships no pkg-config file, so the module map links "csv" itself.
+   csv.h declares csv_fwrite(FILE *, ...), so stdio.h must come first. */
+#include <stddef.h>
+#include <stdio.h>
+#include <csv.h>
+
+/* Whether the parser is inside a quoted field that has not been closed. libcsv reports this
+   from csv_fini only in CSV_STRICT mode, which also aborts on any stray quote; we want the
+   tolerant mode and still to know a file was truncated inside quotes. FIELD_BEGUN is 2 in
+   libcsv.c (3.0.x). */
+static inline int clibcsv_inside_open_quote(const struct csv_parser *p) {
+    return p->pstate == 2 && p->quoted;
+}

@@ -1,0 +1,214 @@
+import CLibCSV
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Streams RFC 4180 CSV through libcsv, one record at a time, with the line each record
+/// starts on.
+///
+/// Why a wrapper: libcsv is fast, battle-tested and tolerant, but it knows nothing of lines,
+/// encodings or Swift errors, and its callbacks cannot capture context. This type owns the
+/// `csv_parser` lifetime, feeds it fixed-size chunks (memory does not grow with the file),
+/// splits each chunk at newlines so that every record can be given its starting line number
+/// (what a rejected row must carry), strips a UTF-8 byte-order mark and refuses UTF-16.
+public enum CSVReader {
+  /// Bytes read from the file per `read(2)` call.
+  public static let defaultChunkSize = 1 << 20
+
+  /// Reads the file at `path`, calling `body` once per record (the header included).
+  @discardableResult
+  public static func read(
+    fileAt path: String,
+    chunkSize: Int = defaultChunkSize,
+    _ body: (CSVRecord) throws -> Void
+  ) throws -> CSVReadSummary {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
+    defer { close(fd) }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    return try withoutActuallyEscaping(body) { body in
+      let session = ParseSession(source: path, onRecord: body)
+      defer { session.free() }
+      while true {
+        let n = Glibc.read(fd, buffer.baseAddress, chunkSize)
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw CSVReadingError.readFailed(path: path, reason: errnoText())
+        }
+        if n == 0 { break }
+        try session.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+      }
+      return try session.finish()
+    }
+  }
+
+  /// Reads CSV held in memory; `source` names it in errors.
+  @discardableResult
+  public static func read(
+    bytes: [UInt8],
+    source: String = "<memory>",
+    chunkSize: Int = defaultChunkSize,
+    _ body: (CSVRecord) throws -> Void
+  ) throws -> CSVReadSummary {
+    try withoutActuallyEscaping(body) { body in
+      let session = ParseSession(source: source, onRecord: body)
+      defer { session.free() }
+      try bytes.withUnsafeBytes { all in
+        var start = 0
+        while start < all.count {
+          let end = min(start + chunkSize, all.count)
+          try session.feed(UnsafeRawBufferPointer(rebasing: all[start..<end]))
+          start = end
+        }
+      }
+      return try session.finish()
+    }
+  }
+
+  private static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// What reading a whole file found, for the run manifest.
+public struct CSVReadSummary: Sendable, Equatable {
+  /// Bytes read, the byte-order mark included.
+  public var bytes: Int = 0
+  /// Records delivered, the header included.
+  public var records: Int = 0
+  /// Physical lines in the file.
+  public var lines: Int = 0
+  /// Whether the file began with a UTF-8 byte-order mark.
+  public var hadByteOrderMark = false
+  /// Records with at least one field that was not valid UTF-8 (read as Windows-1252).
+  public var windows1252Records = 0
+
+  /// A short name for the encoding found: `utf-8`, `utf-8-bom` or `windows-1252`.
+  public var encoding: String {
+    if windows1252Records > 0 { return "windows-1252" }
+    return hadByteOrderMark ? "utf-8-bom" : "utf-8"
+  }
+}
+
+/// One pass of libcsv over one source. A class because libcsv's callbacks reach it through
+/// an unretained pointer.
+private final class ParseSession {
+  let source: String
+  let onRecord: (CSVRecord) throws -> Void
+  var parser = csv_parser()
+  let record = CSVRecord()
+  var summary = CSVReadSummary()
+  /// 1-based line of the bytes being fed; every piece fed holds at most one newline, at its end.
+  var currentLine = 1
+  /// The line on which the record being parsed began; `nil` between records.
+  var recordStartLine: Int?
+  var lastByte: UInt8?
+  var sawAnyByte = false
+  var recordHasHighBytes = false
+  var pendingError: (any Error)?
+
+  init(source: String, onRecord: @escaping (CSVRecord) throws -> Void) {
+    self.source = source
+    self.onRecord = onRecord
+    // Not CSV_STRICT: exports with a stray quote inside a field are common and libcsv keeps
+    // the quote as data. `finish()` still catches a quote left open at end of file.
+    csv_init(&parser, 0)
+    // RFC 4180: spaces are part of a field. Trimming is the row decoder's decision.
+    csv_set_space_func(&parser) { _ in 0 }
+  }
+
+  func free() { csv_free(&parser) }
+
+  func feed(_ chunk: UnsafeRawBufferPointer) throws {
+    var bytes = chunk
+    if !sawAnyByte, !bytes.isEmpty {
+      sawAnyByte = true
+      bytes = try skipByteOrderMark(bytes)
+    }
+    summary.bytes += chunk.count
+    guard let base = bytes.baseAddress else { return }
+    var offset = 0
+    let count = bytes.count
+    while offset < count {
+      let rest = count - offset
+      let newline = memchr(base + offset, 0x0A, rest)
+      let pieceLength = newline.map { (base + offset).distance(to: UnsafeRawPointer($0)) + 1 } ?? rest
+      let piece = UnsafeRawBufferPointer(start: base + offset, count: pieceLength)
+      if recordStartLine == nil, piece.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
+        recordStartLine = currentLine
+      }
+      try parse(piece)
+      offset += pieceLength
+      if newline != nil {
+        currentLine += 1
+        summary.lines += 1
+      }
+    }
+    lastByte = bytes.last ?? lastByte
+  }
+
+  func finish() throws -> CSVReadSummary {
+    if clibcsv_inside_open_quote(&parser) != 0 {
+      throw CSVReadingError.unterminatedQuote(source: source, line: recordStartLine ?? currentLine)
+    }
+    let context = Unmanaged.passUnretained(self).toOpaque()
+    csv_fini(&parser, onField, onRecordEnd, context)
+    if let error = pendingError { throw error }
+    if let lastByte, lastByte != 0x0A { summary.lines += 1 }
+    return summary
+  }
+
+  private func parse(_ piece: UnsafeRawBufferPointer) throws {
+    let context = Unmanaged.passUnretained(self).toOpaque()
+    let used = csv_parse(&parser, piece.baseAddress, piece.count, onField, onRecordEnd, context)
+    if let error = pendingError { throw error }
+    if used != piece.count {
+      let message = String(cString: csv_strerror(csv_error(&parser)))
+      throw CSVReadingError.parser(source: source, line: currentLine, reason: message)
+    }
+  }
+
+  private func skipByteOrderMark(_ bytes: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
+    if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+      throw CSVReadingError.unsupportedEncoding(source: source, encoding: "UTF-16")
+    }
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+      summary.hadByteOrderMark = true
+      return UnsafeRawBufferPointer(rebasing: bytes[3...])
+    }
+    return bytes
+  }
+
+  fileprivate func field(_ bytes: UnsafeRawBufferPointer) {
+    record.appendField(bytes)
+    if !recordHasHighBytes, bytes.contains(where: { $0 >= 0x80 }) { recordHasHighBytes = true }
+  }
+
+  fileprivate func endRecord() {
+    guard pendingError == nil else { return }
+    summary.records += 1
+    record.recordNumber = summary.records
+    record.lineNumber = recordStartLine ?? currentLine
+    recordStartLine = nil
+    if recordHasHighBytes, (0..<record.count).contains(where: { !record.isUTF8(at: $0) }) {
+      summary.windows1252Records += 1
+    }
+    do { try onRecord(record) } catch { pendingError = error }
+    record.reset()
+    recordHasHighBytes = false
+  }
+}
+
+private func onField(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+  let session = Unmanaged<ParseSession>.fromOpaque(context!).takeUnretainedValue()
+  session.field(UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length))
+}
+
+private func onRecordEnd(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+  let session = Unmanaged<ParseSession>.fromOpaque(context!).takeUnretainedValue()
+  session.endRecord()
+}

@@ -1,0 +1,2 @@
+/// Placeholder.
+public enum SurveillanceCoreVersion { public static let value = "0" }
