@@ -18,16 +18,25 @@ let package = Package(
     .target(name: "CSVReading", dependencies: ["CLibCSV"]),
     .target(name: "SurveillanceCore"),
 
-    // MARK: The executable: all file I/O, the clock and the environment live here
-    .executableTarget(name: "asthma-surveillance", dependencies: [
+    // MARK: Synthetic areas for samples, tests and benchmarks (pure: text out)
+    .target(name: "SyntheticArea", dependencies: ["SurveillanceCore"]),
+
+    // MARK: I/O around the core: loading rules/, reading exports, writing outputs
+    .target(name: "SurveillanceFrontend", dependencies: [
       "CSVReading", "SurveillanceCore",
-      .product(name: "ArgumentParser", package: "swift-argument-parser"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
 
+    // MARK: One thin executable: arguments in, frontend called, exit code out
+    .executableTarget(name: "asthma-surveillance", dependencies: [
+      "SurveillanceCore", "SurveillanceFrontend", "SyntheticArea",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
     // MARK: Tests
-    .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"]),
-    .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore"]),
+    .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
+    .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"]),
+    .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "SurveillanceCore", "SurveillanceFrontend"]),
   ]
 )
 

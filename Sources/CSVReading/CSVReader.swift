@@ -21,10 +21,12 @@ public enum CSVReader {
   public static let defaultChunkSize = 1 << 20
 
   /// Reads the file at `path`, calling `body` once per record (the header included).
+  /// `observeBytes` sees every chunk as read, before parsing (to hash the file in the same pass).
   @discardableResult
   public static func read(
     fileAt path: String,
     chunkSize: Int = defaultChunkSize,
+    observeBytes: (UnsafeRawBufferPointer) -> Void = { _ in },
     _ body: (CSVRecord) throws -> Void
   ) throws -> CSVReadSummary {
     let fd = open(path, O_RDONLY)
@@ -42,7 +44,9 @@ public enum CSVReader {
           throw CSVReadingError.readFailed(path: path, reason: errnoText())
         }
         if n == 0 { break }
-        try session.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+        observeBytes(chunk)
+        try session.feed(chunk)
       }
       return try session.finish()
     }

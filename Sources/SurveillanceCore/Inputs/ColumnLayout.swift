@@ -1,0 +1,103 @@
+/// Where each canonical field sits in one file, found by matching its header against the
+/// profiles of its kind.
+public struct ColumnLayout: Sendable {
+  public let profile: InputProfile
+  /// The header row as read.
+  public let header: [String]
+  private let positions: [Int]
+
+  /// The column index of `field`, or `nil` when the file does not have it.
+  @inline(__always)
+  public func index(of field: CanonicalField) -> Int? {
+    let position = positions[Self.ordinal(field)]
+    return position < 0 ? nil : position
+  }
+
+  private static let ordinals: [CanonicalField: Int] = Dictionary(
+    uniqueKeysWithValues: CanonicalField.allCases.enumerated().map { ($1, $0) })
+  private static func ordinal(_ field: CanonicalField) -> Int { ordinals[field]! }
+
+  init(profile: InputProfile, header: [String], matches: [CanonicalField: Int]) {
+    self.profile = profile
+    self.header = header
+    var positions = [Int](repeating: -1, count: CanonicalField.allCases.count)
+    for (field, index) in matches { positions[Self.ordinal(field)] = index }
+    self.positions = positions
+  }
+
+  /// The layout for `header`: the named profile, or else the profile of `kind` that matches
+  /// it best. Throws, naming the missing columns, when no profile can read the file.
+  public static func detect(
+    header: [String], kind: InputKind, profiles: [InputProfile], named profileID: String? = nil, file: String
+  ) throws(InputError) -> ColumnLayout {
+    let candidates = profiles.filter { $0.kind == kind && (profileID == nil || $0.id == profileID) }
+    if let profileID, candidates.isEmpty {
+      throw .unknownProfile(file: file, profile: profileID, known: profiles.filter { $0.kind == kind }.map(\.id))
+    }
+    let normalised = header.map(InputProfile.normalisedHeader)
+    var best: (profile: InputProfile, missing: [String], matches: [CanonicalField: Int])?
+    for profile in candidates {
+      var matches: [CanonicalField: Int] = [:]
+      for (field, names) in profile.columns {
+        let wanted = Set(names.map(InputProfile.normalisedHeader))
+        if let index = normalised.firstIndex(where: wanted.contains) { matches[field] = index }
+      }
+      var missing = kind.neededFields.filter { matches[$0] == nil }.map { profile.columns[$0]?.first ?? $0.rawValue }
+      for group in kind.neededOneOf where !group.contains(where: { matches[$0] != nil }) {
+        missing.append(group.compactMap { profile.columns[$0]?.first }.joined(separator: " or "))
+      }
+      if missing.isEmpty {
+        // Prefer the profile that recognises more of the file.
+        if best == nil || !best!.missing.isEmpty || matches.count > best!.matches.count {
+          best = (profile, missing, matches)
+        }
+      } else if best == nil || (!best!.missing.isEmpty && missing.count < best!.missing.count) {
+        best = (profile, missing, matches)
+      }
+    }
+    guard let best else { throw .noProfile(file: file, kind: kind) }
+    guard best.missing.isEmpty else {
+      if looksLikeData(header) { throw .headerless(file: file) }
+      throw .missingColumns(file: file, kind: kind, closestProfile: best.profile.id, missing: best.missing, header: header)
+    }
+    return ColumnLayout(profile: best.profile, header: header, matches: best.matches)
+  }
+
+  /// A first row holding an NHS number or a date is data: the header is missing.
+  private static func looksLikeData(_ row: [String]) -> Bool {
+    row.contains { field in
+      if case .success = NHSNumber.parse(field) { return true }
+      return DateFormat.allCases.contains { $0.parse(field) != nil }
+    }
+  }
+}
+
+/// Why an input file cannot be read at all. Row-level problems are rejected rows instead.
+public enum InputError: Error, CustomStringConvertible, Equatable {
+  /// The file has no bytes, or no header row.
+  case emptyFile(file: String)
+  /// The header lacks columns every profile of this kind needs.
+  case missingColumns(file: String, kind: InputKind, closestProfile: String, missing: [String], header: [String])
+  /// `--profile` named a profile that `rules/inputs/` does not have.
+  case unknownProfile(file: String, profile: String, known: [String])
+  /// `rules/inputs/` has no profile for this kind of export.
+  case noProfile(file: String, kind: InputKind)
+  /// The header row has data rows but nothing that looks like a header (all numbers).
+  case headerless(file: String)
+
+  public var description: String {
+    switch self {
+    case .emptyFile(let file):
+      return "\(file): the file is empty; an export must have a header row"
+    case let .missingColumns(file, kind, closest, missing, header):
+      let shown = header.prefix(12).map { "'\($0)'" }.joined(separator: ", ")
+      return "\(file): not a \(kind.rawValue) export this tool knows: missing column(s) \(missing.map { "'\($0)'" }.joined(separator: ", ")) (closest layout: \(closest)); the header has \(shown)\(header.count > 12 ? ", ..." : "")"
+    case let .unknownProfile(file, profile, known):
+      return "\(file): no input profile '\(profile)'; known: \(known.joined(separator: ", "))"
+    case let .noProfile(file, kind):
+      return "\(file): rules/inputs has no profile for \(kind.rawValue)"
+    case .headerless(let file):
+      return "\(file): the first row looks like data, not a header; exports must start with a header row"
+    }
+  }
+}

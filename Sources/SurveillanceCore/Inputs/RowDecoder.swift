@@ -1,0 +1,258 @@
+/// A row's fields, however the reader holds them. The CSV reader's record conforms in the
+/// frontend; tests use plain arrays.
+public protocol RecordFields {
+  var fieldCount: Int { get }
+  func text(at index: Int) -> String
+  /// Whether any field holds a NUL byte.
+  var containsNUL: Bool { get }
+}
+
+extension Array: RecordFields where Element == String {
+  public var fieldCount: Int { count }
+  public func text(at index: Int) -> String { self[index] }
+  public var containsNUL: Bool { contains { $0.utf8.contains(0) } }
+}
+
+/// Why an accepted row plays no part in the run.
+public enum OutOfScope: String, Sendable, CaseIterable, Codable {
+  /// A valid product outside the asthma formulary (most rows of an unfiltered export).
+  case notAsthmaRelated = "not_asthma_related"
+  /// The patient is 18 or over on the evaluation date.
+  case adult
+  /// Dated after the evaluation date: not yet known on that day.
+  case notYetKnown = "not_yet_known"
+}
+
+/// What one row became.
+public enum DecodedRow: Sendable {
+  case supply(Supply)
+  case plan(SafeguardingPlan)
+  case event(CareEvent)
+  case outOfScope(OutOfScope)
+  case rejected(RejectedRow)
+}
+
+/// Settings the decoder needs from the run.
+public struct DecodeContext: Sendable {
+  /// Index of the file in the run's input list.
+  public var fileIndex: Int
+  /// Rows dated after this are not yet known.
+  public var latestEvaluationDate: CalendarDate
+  /// Patients who are adults on this date are out of scope (the earliest date a replay
+  /// evaluates; the as-of date for a nightly run).
+  public var earliestEvaluationDate: CalendarDate
+  public var policy: TimelinePolicy
+
+  public init(fileIndex: Int, latestEvaluationDate: CalendarDate, earliestEvaluationDate: CalendarDate, policy: TimelinePolicy) {
+    self.fileIndex = fileIndex
+    self.latestEvaluationDate = latestEvaluationDate
+    self.earliestEvaluationDate = earliestEvaluationDate
+    self.policy = policy
+  }
+}
+
+/// Turns rows of one file into validated facts or rejected rows.
+///
+/// Checks run cheapest-first and stop at the first failure, so that an unfiltered export's
+/// rows for non-asthma products are set aside after one dictionary look-up of their code.
+/// Such rows are counted (as `not_asthma_related`) but their other fields are not validated:
+/// the tool does not use them, and a bad NHS number on a paracetamol issue is not a reason
+/// to fail an asthma run.
+public struct RowDecoder: Sendable {
+  public let layout: ColumnLayout
+  public let formulary: Formulary
+  public let context: DecodeContext
+  private let normalisedHeader: [String]
+  private let valueMaps: [CanonicalField: [String: String]]
+
+  public init(layout: ColumnLayout, formulary: Formulary, context: DecodeContext) {
+    self.layout = layout
+    self.formulary = formulary
+    self.context = context
+    normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
+    valueMaps = layout.profile.valueMaps.mapValues { map in
+      Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+  }
+
+  private struct Reject: Error {
+    var reason: RejectReason
+    var detail: String
+  }
+
+  public func decode(_ row: some RecordFields, line: Int) -> DecodedRow {
+    let source = SourceRef(file: context.fileIndex, line: line)
+    do {
+      try checkShape(row)
+      switch layout.profile.kind {
+      case .gpPrescriptions, .pharmacyDispensing: return try decodeSupply(row, source: source)
+      case .safeguarding: return try decodePlan(row, source: source)
+      case .careEvents: return try decodeEvent(row, source: source)
+      }
+    } catch let reject as Reject {
+      let fields = (0..<row.fieldCount).map(row.text(at:))
+      return .rejected(RejectedRow(source: source, reason: reject.reason, detail: reject.detail, fields: fields))
+    } catch {
+      fatalError("unexpected error \(error)")
+    }
+  }
+
+  private func checkShape(_ row: some RecordFields) throws {
+    let expected = layout.header.count
+    if row.fieldCount != expected {
+      // Trailing empty fields (a stray comma at the end of a line) carry nothing.
+      let extraAreEmpty = row.fieldCount > expected && (expected..<row.fieldCount).allSatisfy { row.text(at: $0).isEmpty }
+      if !extraAreEmpty {
+        throw Reject(reason: .wrongFieldCount, detail: "\(row.fieldCount) fields, the header has \(expected)")
+      }
+    }
+    if row.containsNUL { throw Reject(reason: .containsNUL, detail: "a field holds a NUL byte") }
+    if row.fieldCount >= expected, (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {
+      throw Reject(reason: .repeatedHeader, detail: "the header row appears again inside the file")
+    }
+  }
+
+  // MARK: Fields
+
+  private func text(_ row: some RecordFields, _ field: CanonicalField) -> String? {
+    guard let index = layout.index(of: field), index < row.fieldCount else { return nil }
+    let value = trimmed(row.text(at: index))
+    return value.isEmpty ? nil : value
+  }
+
+  private func trimmed(_ text: String) -> String {
+    var scalars = Substring(text)
+    while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+    while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+    return String(scalars)
+  }
+
+  private func nhsNumber(_ row: some RecordFields) throws -> NHSNumber {
+    switch NHSNumber.parse(text(row, .nhsNumber) ?? "") {
+    case .success(let number): return number
+    // The detail never repeats the value: rejects.csv keeps the whole row for the data owner,
+    // but a reason may be shown in logs and summaries.
+    case .failure(let problem): throw Reject(reason: .invalidNHSNumber, detail: problem.description)
+    }
+  }
+
+  private func date(_ row: some RecordFields, _ field: CanonicalField, required: Bool, reason: RejectReason = .invalidDate) throws -> CalendarDate? {
+    guard let value = text(row, field) else {
+      if required { throw Reject(reason: reason, detail: "\(field.rawValue) is empty") }
+      return nil
+    }
+    for format in layout.profile.dateFormats {
+      if let date = format.parse(value) {
+        guard date.year >= context.policy.earliestPlausibleYear else {
+          throw Reject(reason: reason, detail: "\(field.rawValue) '\(value)' is before \(context.policy.earliestPlausibleYear)")
+        }
+        return date
+      }
+    }
+    let formats = layout.profile.dateFormats.map(\.rawValue).joined(separator: " or ")
+    throw Reject(reason: reason, detail: "\(field.rawValue) '\(value)' is not a real date in the form \(formats)")
+  }
+
+  private func mapped<T: RawRepresentable & CaseIterable>(_ row: some RecordFields, _ field: CanonicalField, as type: T.Type) throws -> T? where T.RawValue == String {
+    guard let value = text(row, field) else { return nil }
+    if let direct = T(rawValue: value) { return direct }
+    let key = InputProfile.normalisedHeader(value)
+    if let canonical = valueMaps[field]?[key], let mapped = T(rawValue: canonical) { return mapped }
+    if let match = T.allCases.first(where: { InputProfile.normalisedHeader($0.rawValue) == key }) { return match }
+    throw Reject(reason: .invalidValue, detail: "\(field.rawValue) '\(value)' is not a known value")
+  }
+
+  /// A decimal quantity: digits with at most one point. Rejects what `Double("...")` would
+  /// wrongly accept from a spreadsheet: `NaN`, `inf`, `1e308`, hexadecimal.
+  static func parseQuantity(_ text: String) -> Double? {
+    var sawDigit = false
+    var sawPoint = false
+    for (offset, byte) in text.utf8.enumerated() {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+      case UInt8(ascii: "."): if sawPoint { return nil } else { sawPoint = true }
+      case UInt8(ascii: "+") where offset == 0: continue
+      default: return nil
+      }
+    }
+    guard sawDigit, let value = Double(text), value.isFinite else { return nil }
+    return value
+  }
+
+  // MARK: Kinds
+
+  private func decodeSupply(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
+    let dmd = text(row, .dmdCode)
+    let bnf = text(row, .bnfCode)
+    let name = text(row, .drugName)
+    guard dmd != nil || bnf != nil || name != nil else {
+      throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
+    }
+    guard let product = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name) else {
+      let shown = [dmd.map { "dm+d '\($0)'" }, bnf.map { "BNF '\($0)'" }, name.map { "name '\($0)'" }].compactMap { $0 }
+      throw Reject(reason: .unknownProduct, detail: "product not recognised: \(shown.joined(separator: ", "))")
+    }
+    guard product.role.isRespiratory else { return .outOfScope(.notAsthmaRelated) }
+
+    let nhs = try nhsNumber(row)
+    let isIssue = layout.profile.kind == .gpPrescriptions
+    let date = try date(row, isIssue ? .issueDate : .dispensedDate, required: true)!
+    let dateOfBirth = try self.date(row, .dateOfBirth, required: false, reason: .invalidDateOfBirth)
+    if let dateOfBirth {
+      if dateOfBirth > date { throw Reject(reason: .dateBeforeBirth, detail: "supplied on \(date) before the date of birth \(dateOfBirth)") }
+      if dateOfBirth.wholeYears(to: context.earliestEvaluationDate) >= context.policy.childAgeUnderYears {
+        return .outOfScope(.adult)
+      }
+    }
+    if date > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
+
+    guard let quantityText = text(row, .quantity) else { throw Reject(reason: .invalidQuantity, detail: "quantity is empty") }
+    guard let quantity = Self.parseQuantity(quantityText), quantity > 0 else {
+      throw Reject(reason: .invalidQuantity, detail: "quantity '\(quantityText)' is not a positive number")
+    }
+    var unit: QuantityUnit?
+    if let unitText = text(row, .quantityUnit) {
+      guard let parsed = QuantityUnit.parse(unitText) else {
+        throw Reject(reason: .invalidValue, detail: "quantity_unit '\(unitText)' is not one of device, dose, tablet, ml, unit dose, pack")
+      }
+      unit = parsed
+    }
+    guard let devices = formulary.devices(quantity: quantity, unit: unit, product: product),
+      devices <= context.policy.maxDevicesPerSupply
+    else {
+      throw Reject(reason: .invalidQuantity, detail: "quantity '\(quantityText)' is not a plausible supply of \(name ?? "this product")")
+    }
+    let supplyType = isIssue ? nil : try mapped(row, .supplyType, as: SupplyType.self) ?? .nhsPrescription
+    let site = text(row, isIssue ? .practiceCode : .pharmacyCode) ?? ""
+    return .supply(
+      Supply(
+        side: isIssue ? .gpIssue : .dispensing, nhsNumber: nhs, dateOfBirth: dateOfBirth, date: date,
+        siteCode: site.uppercased(), productKey: dmd ?? bnf ?? name!.lowercased(), drugName: name ?? "",
+        product: product, quantity: quantity, quantityUnit: unit, devices: devices,
+        prescriptionID: text(row, .prescriptionID), supplyType: supplyType,
+        issueType: isIssue ? text(row, .issueType)?.lowercased() : nil, source: source))
+  }
+
+  private func decodePlan(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
+    let nhs = try nhsNumber(row)
+    guard let type = try mapped(row, .planType, as: PlanType.self) else {
+      throw Reject(reason: .invalidValue, detail: "plan_type is empty")
+    }
+    let start = try date(row, .startDate, required: true)!
+    let end = try date(row, .endDate, required: false)
+    if let end, end < start { throw Reject(reason: .endBeforeStart, detail: "plan ends \(end) before it starts \(start)") }
+    if start > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
+    return .plan(SafeguardingPlan(nhsNumber: nhs, type: type, category: text(row, .category), start: start, end: end, localAuthority: text(row, .localAuthority), source: source))
+  }
+
+  private func decodeEvent(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
+    let nhs = try nhsNumber(row)
+    guard let type = try mapped(row, .eventType, as: CareEventType.self) else {
+      throw Reject(reason: .invalidValue, detail: "event_type is empty")
+    }
+    let date = try date(row, .eventDate, required: true)!
+    let due = try self.date(row, .nextReviewDue, required: false)
+    if date > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
+    return .event(CareEvent(nhsNumber: nhs, date: date, type: type, snomedCode: text(row, .snomedCode), nextReviewDue: due, source: source))
+  }
+}

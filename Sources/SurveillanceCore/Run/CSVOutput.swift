@@ -1,0 +1,113 @@
+/// Writes CSV text for people who will open it in a spreadsheet.
+///
+/// A cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to
+/// Excel and LibreOffice, and an export field could carry one on purpose (CSV injection);
+/// such cells get a leading apostrophe, which spreadsheets show as text.
+public struct CSVOutput: Sendable {
+  public private(set) var text = ""
+
+  public init(header: [String]) { append(header) }
+
+  public mutating func append(_ cells: [String]) {
+    var first = true
+    for cell in cells {
+      if !first { text += "," }
+      first = false
+      text += Self.escaped(Self.neutralised(cell))
+    }
+    text += "\n"
+  }
+
+  /// `cell` made safe to open in a spreadsheet.
+  public static func neutralised(_ cell: String) -> String {
+    guard let first = cell.unicodeScalars.first else { return cell }
+    switch first {
+    case "=", "+", "-", "@", "\t", "\r": return "'" + cell
+    default: return cell
+    }
+  }
+
+  /// RFC 4180 quoting where needed.
+  public static func escaped(_ cell: String) -> String {
+    guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return cell }
+    return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
+  }
+}
+
+/// A small JSON writer with a fixed key order, so that the same run gives the same bytes.
+public struct JSONText: Sendable {
+  public private(set) var text = ""
+  private var needsComma: [Bool] = []
+
+  public init() {}
+
+  public static func quoted(_ string: String) -> String {
+    var result = "\""
+    for scalar in string.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case let s where s.value < 0x20:
+        let hex = String(s.value, radix: 16)
+        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result + "\""
+  }
+
+  public static func number(_ value: Double?) -> String {
+    guard let value, value.isFinite else { return "null" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+    return String(value)
+  }
+
+  private mutating func separate() {
+    if let last = needsComma.last {
+      if last { text += "," }
+      needsComma[needsComma.count - 1] = true
+    }
+  }
+
+  public mutating func beginObject(_ key: String? = nil) { open("{", key) }
+  public mutating func endObject() { close("}") }
+  public mutating func beginArray(_ key: String? = nil) { open("[", key) }
+  public mutating func endArray() { close("]") }
+
+  private mutating func open(_ bracket: String, _ key: String?) {
+    separate()
+    if let key { text += Self.quoted(key) + ":" }
+    text += bracket
+    needsComma.append(false)
+  }
+
+  private mutating func close(_ bracket: String) {
+    needsComma.removeLast()
+    text += bracket
+  }
+
+  /// A raw JSON value, under `key` inside an object.
+  public mutating func raw(_ key: String?, _ json: String) {
+    separate()
+    if let key { text += Self.quoted(key) + ":" }
+    text += json
+  }
+
+  public mutating func string(_ key: String?, _ value: String?) { raw(key, value.map(Self.quoted) ?? "null") }
+  public mutating func number(_ key: String?, _ value: Double?) { raw(key, Self.number(value)) }
+  public mutating func int(_ key: String?, _ value: Int) { raw(key, String(value)) }
+  public mutating func bool(_ key: String?, _ value: Bool) { raw(key, value ? "true" : "false") }
+}
+
+extension String {
+  func replacingAll(_ target: Character, with replacement: String) -> String {
+    var result = ""
+    for character in self {
+      if character == target { result += replacement } else { result.append(character) }
+    }
+    return result
+  }
+}

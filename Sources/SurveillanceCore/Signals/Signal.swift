@@ -1,0 +1,56 @@
+/// A rule firing for one child on one date: the finding a clinician or safeguarding lead
+/// reviews. It says what fired, why in plain words, on which figures and rows, and which
+/// rule version decided it. It is a pattern to look at, never a conclusion about a family.
+public struct Signal: Sendable, Equatable {
+  public var nhsNumber: NHSNumber
+  public var ruleID: String
+  public var ruleVersion: Int
+  public var title: String
+  /// The severity after any safeguarding raise.
+  public var severity: Severity
+  /// The severity the rule's own level gave.
+  public var ruleSeverity: Severity
+  public var asOf: CalendarDate
+  public var window: DateWindow
+  /// The figures that tripped it, in the order the rule names them.
+  public var figures: [NamedFigure]
+  /// The supply and event rows behind it.
+  public var evidence: [SourceRef]
+  public var safeguarding: SafeguardingContext?
+  public var actionPlan: ActionPlanStatus
+  /// Who should see it: the clinician, or the safeguarding lead.
+  public var route: String
+  public var reason: String
+  public var recommendedAction: String
+
+  /// A figure by name: a number, or for some conditions a date.
+  public struct NamedFigure: Sendable, Equatable {
+    public var name: String
+    public var value: Double?
+    public var date: CalendarDate?
+
+    public init(name: String, value: Double?, date: CalendarDate? = nil) {
+      self.name = name
+      self.value = value
+      self.date = date
+    }
+
+    public var text: String {
+      if let date { return date.description }
+      guard let value else { return "n/a" }
+      if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+      return String(format2: value)
+    }
+  }
+}
+
+extension String {
+  /// Two decimals without Foundation's locale-dependent formatting: `0.33`.
+  init(format2 value: Double) {
+    let scaled = Int((value * 100).rounded())
+    let sign = scaled < 0 ? "-" : ""
+    let magnitude = abs(scaled)
+    let fraction = magnitude % 100
+    self = "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+  }
+}

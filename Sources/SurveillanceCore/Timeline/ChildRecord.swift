@@ -1,0 +1,104 @@
+/// Everything the run holds about one child: supplies from both sides, safeguarding plans
+/// and care events, before reconciliation.
+public struct ChildRecord: Sendable {
+  public var nhsNumber: NHSNumber
+  /// The date of birth the supply rows agree on; `nil` if none gave one.
+  public var dateOfBirth: CalendarDate?
+  /// Dates of birth that disagree with ``dateOfBirth`` (a data quality note, not an error).
+  public var conflictingDatesOfBirth: [CalendarDate] = []
+  public var supplies: [Supply] = []
+  public var plans: [SafeguardingPlan] = []
+  public var events: [CareEvent] = []
+
+  public init(nhsNumber: NHSNumber, dateOfBirth: CalendarDate? = nil, supplies: [Supply] = [], plans: [SafeguardingPlan] = [], events: [CareEvent] = []) {
+    self.nhsNumber = nhsNumber
+    self.dateOfBirth = dateOfBirth
+    self.supplies = supplies
+    self.plans = plans
+    self.events = events
+  }
+}
+
+/// Collects decoded rows for a whole area into one record per child, counting each supply
+/// once when exports overlap.
+public struct AreaRecords: Sendable {
+  public private(set) var children: [NHSNumber: ChildRecord] = [:]
+  /// Plans and events for patients with no supply row: joined when records are finished.
+  private var plans: [NHSNumber: [SafeguardingPlan]] = [:]
+  private var events: [NHSNumber: [CareEvent]] = [:]
+
+  public init() {}
+
+  public mutating func add(_ supply: Supply) {
+    children[supply.nhsNumber, default: ChildRecord(nhsNumber: supply.nhsNumber)].supplies.append(supply)
+  }
+
+  public mutating func add(_ plan: SafeguardingPlan) { plans[plan.nhsNumber, default: []].append(plan) }
+  public mutating func add(_ event: CareEvent) { events[event.nhsNumber, default: []].append(event) }
+
+  /// Folds another partial collection (from a parallel reader) into this one.
+  public mutating func merge(_ other: AreaRecords) {
+    for (nhs, record) in other.children {
+      children[nhs, default: ChildRecord(nhsNumber: nhs)].supplies.append(contentsOf: record.supplies)
+    }
+    for (nhs, list) in other.plans { plans[nhs, default: []].append(contentsOf: list) }
+    for (nhs, list) in other.events { events[nhs, default: []].append(contentsOf: list) }
+  }
+
+  /// The finished records, in NHS number order, with duplicates removed and dates of birth
+  /// settled. Also returns how many duplicate rows each input file contributed.
+  ///
+  /// Duplicates: rows identical in every field that identifies a supply count once across
+  /// files, as many times as the file that holds the most of them (two identical inhalers
+  /// on one day in one export are two supplies; the same export loaded twice is not four).
+  public func finished() -> (records: [ChildRecord], duplicatesByFile: [Int: Int]) {
+    var duplicatesByFile: [Int: Int] = [:]
+    var records: [ChildRecord] = []
+    // A safeguarding plan alone does not put a child in the asthma population: the local
+    // authority's file lists every child with a plan.
+    let patients = Set(children.keys).union(events.keys)
+    for nhs in patients.sorted() {
+      var record = children[nhs] ?? ChildRecord(nhsNumber: nhs)
+      record.supplies = Self.deduplicated(record.supplies, counting: &duplicatesByFile)
+      record.plans = Self.deduplicated(plans[nhs] ?? [], identity: { [$0.type.rawValue, $0.start.description, $0.end?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
+      record.events = Self.deduplicated(events[nhs] ?? [], identity: { [$0.type.rawValue, $0.date.description, $0.snomedCode ?? "", $0.nextReviewDue?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
+      var births: [CalendarDate: Int] = [:]
+      for supply in record.supplies { if let dob = supply.dateOfBirth { births[dob, default: 0] += 1 } }
+      // The most frequent date of birth wins; ties go to the earliest, deterministically.
+      let ranked = births.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+      record.dateOfBirth = ranked.first?.key
+      record.conflictingDatesOfBirth = ranked.dropFirst().map(\.key).sorted()
+      records.append(record)
+    }
+    return (records, duplicatesByFile)
+  }
+
+  private static func deduplicated(_ supplies: [Supply], counting duplicates: inout [Int: Int]) -> [Supply] {
+    deduplicated(supplies, identity: \.identity, source: \.source, counting: &duplicates)
+  }
+
+  private static func deduplicated<T, Key: Hashable>(
+    _ items: [T], identity: (T) -> Key, source: (T) -> SourceRef, counting duplicates: inout [Int: Int]
+  ) -> [T] {
+    let sorted = items.sorted { source($0) < source($1) }
+    var groups: [Key: [T]] = [:]
+    var order: [Key] = []
+    for item in sorted {
+      let key = identity(item)
+      if groups[key] == nil { order.append(key) }
+      groups[key, default: []].append(item)
+    }
+    var kept: [T] = []
+    for key in order {
+      let group = groups[key]!
+      let byFile = Dictionary(grouping: group) { source($0).file }
+      // Keep the copies from the file that holds most of them (the earliest file on a tie).
+      let (_, keep) = byFile.max { a, b in (a.value.count, -Int(a.key)) < (b.value.count, -Int(b.key)) }!
+      kept.append(contentsOf: keep)
+      for item in group where !keep.contains(where: { source($0) == source(item) }) {
+        duplicates[Int(source(item).file), default: 0] += 1
+      }
+    }
+    return kept
+  }
+}

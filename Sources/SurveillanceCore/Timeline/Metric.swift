@@ -1,0 +1,179 @@
+/// The figures a child's timeline yields over a window: the closed vocabulary that rule
+/// files count in and that `children.csv` reports.
+///
+/// Supplies are counted once whether they appear as a GP issue, a dispensing or both, and
+/// include GP issues never dispensed: national indicators (NICE IND315, NRAD) count what was
+/// prescribed, and uncollected preventers are flagged by their own rule. Coverage
+/// (``preventerDaysCovered``) is the exception: it counts only what reached the family.
+public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresentable {
+  /// SABA inhalers, in devices.
+  case relieverDevices = "reliever_devices"
+  /// Supplies (not devices) of SABA inhalers.
+  case relieverSupplies = "reliever_supplies"
+  /// Preventer devices: ICS, ICS/LABA, LTRA pack-equivalents and ICS/formoterol.
+  case preventerDevices = "preventer_devices"
+  /// Devices of inhalers containing an inhaled corticosteroid (not LTRA).
+  case icsDevices = "ics_devices"
+  /// ICS/formoterol (MART/AIR-capable) devices.
+  case icsFormoterolDevices = "ics_formoterol_devices"
+  /// preventer / (preventer + reliever) devices; undefined with neither.
+  case preventerRatio = "preventer_ratio"
+  /// Proportion of the window's days covered by preventer that reached the family (0 to 1).
+  case preventerDaysCovered = "preventer_days_covered"
+  /// Months from the first preventer supply on record to the evaluation date.
+  case preventerHistoryMonths = "preventer_history_months"
+  /// Nebule supplies of any kind.
+  case nebuleIssues = "nebule_issues"
+  /// Nebule supplies that a GP issued (not a hospital prescription dispensed in the community).
+  case gpNebuleIssues = "gp_nebule_issues"
+  /// Emergency and NHS 111 urgent supplies of any asthma medicine.
+  case emergencySupplies = "emergency_supplies"
+  /// Emergency and NHS 111 urgent supplies of relievers.
+  case relieverEmergencySupplies = "reliever_emergency_supplies"
+  /// Supplies with no prescription in place: emergency, before prescription, none found.
+  case suppliesWithoutPrescription = "supplies_without_prescription"
+  /// Dispensings later matched to a GP issue dated after them.
+  case suppliesBeforePrescription = "supplies_before_prescription"
+  /// GP issues never dispensed within the collection grace period.
+  case issuedNotDispensed = "issued_not_dispensed"
+  /// Preventer GP issues never dispensed within the collection grace period.
+  case preventerIssuedNotDispensed = "preventer_issued_not_dispensed"
+  /// Oral steroid courses (issues close together are one course).
+  case oralSteroidCourses = "oral_steroid_courses"
+  /// LABA-alone supplies.
+  case labaAloneSupplies = "laba_alone_supplies"
+  /// Distinct pharmacies supplying any asthma medicine.
+  case pharmacies
+  /// Distinct pharmacies supplying relievers.
+  case relieverPharmacies = "reliever_pharmacies"
+  /// Days with an ED attendance or hospital admission for asthma.
+  case hospitalAttendances = "hospital_attendances"
+  /// Days with an ED attendance, admission or out-of-hours treatment for asthma.
+  case attacks
+  /// Asthma reviews.
+  case asthmaReviews = "asthma_reviews"
+  /// Appointments the child was not brought to.
+  case wasNotBrought = "was_not_brought"
+
+  /// The input a figure cannot be known without; with it missing the figure is undefined,
+  /// not zero.
+  public var requiredInput: InputKind? {
+    switch self {
+    case .hospitalAttendances, .attacks, .asthmaReviews, .wasNotBrought: return .careEvents
+    case .issuedNotDispensed, .preventerIssuedNotDispensed: return .pharmacyDispensing
+    default: return nil
+    }
+  }
+}
+
+/// One figure and the rows behind it.
+public struct Figure: Sendable, Equatable {
+  /// `nil` when undefined: a ratio with nothing to divide, or an input the run lacks.
+  public var value: Double?
+  public var evidence: [SourceRef]
+
+  public init(value: Double?, evidence: [SourceRef] = []) {
+    self.value = value
+    self.evidence = evidence
+  }
+}
+
+extension ChildTimeline {
+  /// `metric` over the window of length `period` ending on the evaluation date.
+  public func figure(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Figure {
+    if let needed = metric.requiredInput, !inputs.contains(needed) { return Figure(value: nil) }
+    let window = DateWindow(period, endingOn: asOf)
+    let inWindow = supplies(in: window)
+
+    func count(_ events: [SupplyEvent]) -> Figure {
+      Figure(value: Double(events.count), evidence: events.flatMap(\.sources))
+    }
+    func devices(_ events: [SupplyEvent]) -> Figure {
+      Figure(value: Double(events.reduce(0) { $0 + $1.devices }), evidence: events.flatMap(\.sources))
+    }
+    func distinctPharmacies(_ events: [SupplyEvent]) -> Figure {
+      let withPharmacy = events.filter { $0.pharmacyCode?.isEmpty == false }
+      return Figure(value: Double(Set(withPharmacy.compactMap(\.pharmacyCode)).count), evidence: withPharmacy.flatMap(\.sources))
+    }
+    func careEvents(_ types: Set<CareEventType>, distinctDays: Bool) -> Figure {
+      let matching = events.filter { types.contains($0.type) && window.contains($0.date) }
+      let value = distinctDays ? Set(matching.map(\.date)).count : matching.count
+      return Figure(value: Double(value), evidence: matching.map(\.source))
+    }
+    let relievers = inWindow.filter { $0.role == .reliever }
+    let preventers = inWindow.filter { $0.role == .preventer || $0.role == .icsFormoterol }
+
+    switch metric {
+    case .relieverDevices: return devices(relievers)
+    case .relieverSupplies: return count(relievers)
+    case .preventerDevices: return devices(preventers)
+    case .icsDevices: return devices(preventers.filter { $0.product.containsICS })
+    case .icsFormoterolDevices: return devices(inWindow.filter { $0.role == .icsFormoterol })
+    case .preventerRatio:
+      let preventer = preventers.reduce(0) { $0 + $1.devices }
+      let reliever = relievers.reduce(0) { $0 + $1.devices }
+      guard preventer + reliever > 0 else { return Figure(value: nil) }
+      return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: (preventers + relievers).flatMap(\.sources).sorted())
+    case .preventerDaysCovered:
+      return preventerCoverage(in: window)
+    case .preventerHistoryMonths:
+      guard let first = supplies.first(where: { $0.role == .preventer || $0.role == .icsFormoterol }) else { return Figure(value: nil) }
+      let months = (asOf.year - first.date.year) * 12 + (asOf.month - first.date.month) - (asOf.day < first.date.day ? 1 : 0)
+      return Figure(value: Double(months), evidence: first.sources)
+    case .nebuleIssues: return count(inWindow.filter { $0.role == .sabaNebule || $0.role == .otherNebule })
+    case .gpNebuleIssues: return count(inWindow.filter { ($0.role == .sabaNebule || $0.role == .otherNebule) && $0.issue != nil })
+    case .emergencySupplies: return count(inWindow.filter { $0.status == .emergencySupply })
+    case .relieverEmergencySupplies: return count(relievers.filter { $0.status == .emergencySupply })
+    case .suppliesWithoutPrescription: return count(inWindow.filter { $0.status.isWithoutPrescription })
+    case .suppliesBeforePrescription: return count(inWindow.filter { $0.status == .suppliedBeforePrescription })
+    case .issuedNotDispensed: return count(inWindow.filter { $0.status == .issuedNotDispensed })
+    case .preventerIssuedNotDispensed: return count(preventers.filter { $0.status == .issuedNotDispensed })
+    case .oralSteroidCourses: return oralSteroidCourses(inWindow, mergeDays: courseMergeDays)
+    case .labaAloneSupplies: return count(inWindow.filter { $0.role == .labaAlone })
+    case .pharmacies: return distinctPharmacies(inWindow)
+    case .relieverPharmacies: return distinctPharmacies(relievers)
+    case .hospitalAttendances: return careEvents([.edAttendance, .hospitalAdmission], distinctDays: true)
+    case .attacks: return careEvents([.edAttendance, .hospitalAdmission, .outOfHoursTreatment], distinctDays: true)
+    case .asthmaReviews: return careEvents([.asthmaReview], distinctDays: false)
+    case .wasNotBrought: return careEvents([.wasNotBrought], distinctDays: false)
+    }
+  }
+
+  /// Issues of oral steroid within `mergeDays` of the previous one are one course.
+  private func oralSteroidCourses(_ events: [SupplyEvent], mergeDays: Int) -> Figure {
+    let steroids = events.filter { $0.role == .oralSteroid }
+    var courses = 0
+    var last: CalendarDate?
+    for event in steroids {
+      if let last, last.days(to: event.date) <= mergeDays {} else { courses += 1 }
+      last = event.date
+    }
+    return Figure(value: Double(courses), evidence: steroids.flatMap(\.sources))
+  }
+
+  /// Proportion of days in `window` covered by preventer the family received, each device
+  /// lasting its class's days; a supply collected early extends cover rather than doubling it.
+  private func preventerCoverage(in window: DateWindow) -> Figure {
+    let received = supplies.filter {
+      ($0.role == .preventer || $0.role == .icsFormoterol)
+        && $0.status != .issuedNotDispensed && $0.status != .awaitingCollection
+    }
+    var coveredUntil: CalendarDate?  // exclusive
+    var covered = 0
+    var evidence: [SourceRef] = []
+    for event in received {
+      let days = (event.product.daysPerDevice ?? 0) * event.devices
+      guard days > 0 else { continue }
+      let start = max(event.date, coveredUntil ?? event.date)
+      let end = start.adding(days: days)
+      coveredUntil = end
+      let overlapStart = max(start, window.start)
+      let overlapEnd = min(end, window.end.adding(days: 1))
+      if overlapStart < overlapEnd {
+        covered += overlapStart.days(to: overlapEnd)
+        evidence.append(contentsOf: event.sources)
+      }
+    }
+    return Figure(value: Double(covered) / Double(window.dayCount), evidence: evidence)
+  }
+}

@@ -1,0 +1,48 @@
+/// How rows become one child's timeline: who counts as a child, how GP issues and pharmacy
+/// dispensings are matched, and what is too implausible to use. Decoded from
+/// `rules/timeline.json`, where each value cites its source.
+public struct TimelinePolicy: Decodable, Sendable {
+  public var version: String
+  /// A child is under this age on the evaluation date.
+  public var childAgeUnderYears: Int
+  /// Dates before this year are typing errors, not prescribing history.
+  public var earliestPlausibleYear: Int
+  /// More devices than this in one supply is a quantity error (a pack count typed as doses).
+  public var maxDevicesPerSupply: Int
+  /// A dispensing up to this many days after a GP issue of the same product can fill it.
+  public var dispensingAfterIssueDays: Int
+  /// A GP issue up to this many days after a dispensing can be the prescription that followed
+  /// a supply made before it.
+  public var issueAfterDispensingDays: Int
+  /// A GP issue not dispensed within this many days is "issued, not dispensed"; younger
+  /// issues are still awaiting collection.
+  public var collectionGraceDays: Int
+  /// A child is in the asthma population on a date when they had an asthma supply or care
+  /// event within this period before it.
+  public var activeWithin: Period
+
+  enum CodingKeys: String, CodingKey {
+    case version
+    case childAgeUnderYears = "child_age_under_years"
+    case earliestPlausibleYear = "earliest_plausible_year"
+    case maxDevicesPerSupply = "max_devices_per_supply"
+    case dispensingAfterIssueDays = "dispensing_after_issue_days"
+    case issueAfterDispensingDays = "issue_after_dispensing_days"
+    case collectionGraceDays = "collection_grace_days"
+    case activeWithin = "active_within"
+  }
+
+  public init(
+    version: String, childAgeUnderYears: Int, earliestPlausibleYear: Int, maxDevicesPerSupply: Int,
+    dispensingAfterIssueDays: Int, issueAfterDispensingDays: Int, collectionGraceDays: Int, activeWithin: Period
+  ) {
+    self.version = version
+    self.childAgeUnderYears = childAgeUnderYears
+    self.earliestPlausibleYear = earliestPlausibleYear
+    self.maxDevicesPerSupply = maxDevicesPerSupply
+    self.dispensingAfterIssueDays = dispensingAfterIssueDays
+    self.issueAfterDispensingDays = issueAfterDispensingDays
+    self.collectionGraceDays = collectionGraceDays
+    self.activeWithin = activeWithin
+  }
+}

@@ -1,0 +1,71 @@
+/// The date layouts real exports use, named in `rules/inputs/` profiles.
+///
+/// Parsed by hand over UTF-8 bytes: no `DateFormatter`, whose time-zone and locale
+/// behaviour differs between platforms and which is slow over millions of rows. A trailing
+/// time (`2017-05-12T09:30:00`, `12/05/2017 09:30`) is allowed and ignored.
+public enum DateFormat: String, Codable, Sendable, CaseIterable {
+  /// `2017-05-12`
+  case iso = "YYYY-MM-DD"
+  /// `12/05/2017`, the day first as in the UK.
+  case dayMonthYearSlash = "DD/MM/YYYY"
+  /// `12-05-2017`
+  case dayMonthYearDash = "DD-MM-YYYY"
+  /// `12-May-2017` or `12 May 2017`
+  case dayMonthNameYear = "DD-Mon-YYYY"
+  /// `20170512`
+  case compact = "YYYYMMDD"
+
+  private static let monthNames: [String] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+  /// The date in `text`, or `nil` when it is not this layout or not a real calendar day.
+  public func parse(_ text: some StringProtocol) -> CalendarDate? {
+    var bytes = Array(text.utf8)
+    while let last = bytes.last, last == 0x20 { bytes.removeLast() }
+    while let first = bytes.first, first == 0x20 { bytes.removeFirst() }
+    switch self {
+    case .iso:
+      guard bytes.count >= 10, bytes[4] == 0x2D, bytes[7] == 0x2D, Self.endsDate(bytes, at: 10),
+        let y = Self.number(bytes, 0, 4), let m = Self.number(bytes, 5, 2), let d = Self.number(bytes, 8, 2)
+      else { return nil }
+      return CalendarDate(year: y, month: m, day: d)
+    case .dayMonthYearSlash, .dayMonthYearDash:
+      let separator: UInt8 = self == .dayMonthYearSlash ? 0x2F : 0x2D
+      // Systems drop leading zeros (1/5/2017), so split on the separator.
+      let parts = bytes.split(separator: separator, maxSplits: 2, omittingEmptySubsequences: false)
+      guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count >= 4 else { return nil }
+      let yearPart = Array(parts[2])
+      guard Self.endsDate(yearPart, at: 4), let d = Self.number(Array(parts[0]), 0, parts[0].count),
+        let m = Self.number(Array(parts[1]), 0, parts[1].count), let y = Self.number(yearPart, 0, 4)
+      else { return nil }
+      return CalendarDate(year: y, month: m, day: d)
+    case .dayMonthNameYear:
+      let parts = bytes.split(omittingEmptySubsequences: true) { $0 == 0x2D || $0 == 0x20 }
+      guard parts.count >= 3, (1...2).contains(parts[0].count), parts[1].count >= 3, parts[2].count == 4,
+        let d = Self.number(Array(parts[0]), 0, parts[0].count), let y = Self.number(Array(parts[2]), 0, 4)
+      else { return nil }
+      let name = String(decoding: parts[1].prefix(3), as: UTF8.self).lowercased()
+      guard let index = Self.monthNames.firstIndex(of: name) else { return nil }
+      return CalendarDate(year: y, month: index + 1, day: d)
+    case .compact:
+      guard bytes.count >= 8, Self.endsDate(bytes, at: 8), let y = Self.number(bytes, 0, 4),
+        let m = Self.number(bytes, 4, 2), let d = Self.number(bytes, 6, 2)
+      else { return nil }
+      return CalendarDate(year: y, month: m, day: d)
+    }
+  }
+
+  /// Whether the date part ends at `index`: end of text, or a time part follows.
+  private static func endsDate(_ bytes: [UInt8], at index: Int) -> Bool {
+    index == bytes.count || bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "T")
+  }
+
+  private static func number(_ bytes: [UInt8], _ start: Int, _ length: Int) -> Int? {
+    guard length > 0, start + length <= bytes.count else { return nil }
+    var value = 0
+    for byte in bytes[start..<(start + length)] {
+      guard byte >= 0x30, byte <= 0x39 else { return nil }
+      value = value * 10 + Int(byte - 0x30)
+    }
+    return value
+  }
+}

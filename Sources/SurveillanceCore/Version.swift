@@ -1,2 +1,0 @@
-/// Placeholder.
-public enum SurveillanceCoreVersion { public static let value = "0" }

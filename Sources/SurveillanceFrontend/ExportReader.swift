@@ -1,0 +1,62 @@
+import CSVReading
+import Crypto
+import Foundation
+import SurveillanceCore
+
+extension CSVRecord: RecordFields {
+  public var fieldCount: Int { count }
+  public func text(at index: Int) -> String { string(at: index) }
+}
+
+/// One export to read: its path, what it is, and optionally the profile to read it with.
+public struct ExportFile: Sendable {
+  public var path: String
+  public var kind: InputKind
+  public var profile: String?
+
+  public init(path: String, kind: InputKind, profile: String? = nil) {
+    self.path = path
+    self.kind = kind
+    self.profile = profile
+  }
+}
+
+/// What reading one export produced.
+public struct ExportContents: Sendable {
+  public var report: InputFileReport
+  public var records = AreaRecords()
+  public var rejects: [RejectedRow] = []
+}
+
+/// Streams one export through libcsv and the row decoder. Memory holds only the rows that
+/// build children's asthma timelines and the rejected rows, never the file.
+public enum ExportReader {
+  public static func read(_ file: ExportFile, index: Int, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> ExportContents {
+    var hasher = SHA256()
+    var decoder: RowDecoder?
+    var contents = ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? ""))
+    let context = DecodeContext(fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline)
+    let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
+      guard let decoder else {
+        let layout = try ColumnLayout.detect(header: record.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
+        decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
+        contents.report.profile = layout.profile.id
+        return
+      }
+      let row = decoder.decode(record, line: record.lineNumber)
+      contents.report.count(row)
+      switch row {
+      case .supply(let supply): contents.records.add(supply)
+      case .plan(let plan): contents.records.add(plan)
+      case .event(let event): contents.records.add(event)
+      case .rejected(let rejected): contents.rejects.append(rejected)
+      case .outOfScope: break
+      }
+    }
+    if decoder == nil { throw InputError.emptyFile(file: file.path) }
+    contents.report.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    contents.report.bytes = summary.bytes
+    contents.report.encoding = summary.encoding
+    return contents
+  }
+}

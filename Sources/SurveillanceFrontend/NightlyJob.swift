@@ -1,0 +1,194 @@
+import Dispatch
+import Foundation
+import SurveillanceCore
+
+/// The inputs of a run, as the command line gave them.
+public struct RunInputs: Sendable {
+  public var gp: [String]
+  public var pharmacy: [String]
+  public var safeguarding: [String]
+  public var careEvents: [String]
+  /// Input profile ids to use instead of detecting them from headers, by kind.
+  public var profiles: [InputKind: String]
+
+  public init(gp: [String], pharmacy: [String], safeguarding: [String] = [], careEvents: [String] = [], profiles: [InputKind: String] = [:]) {
+    self.gp = gp
+    self.pharmacy = pharmacy
+    self.safeguarding = safeguarding
+    self.careEvents = careEvents
+    self.profiles = profiles
+  }
+
+  /// Every file with its kind, in the order their rows are numbered in outputs.
+  public var files: [ExportFile] {
+    gp.map { ExportFile(path: $0, kind: .gpPrescriptions, profile: profiles[.gpPrescriptions]) }
+      + pharmacy.map { ExportFile(path: $0, kind: .pharmacyDispensing, profile: profiles[.pharmacyDispensing]) }
+      + safeguarding.map { ExportFile(path: $0, kind: .safeguarding, profile: profiles[.safeguarding]) }
+      + careEvents.map { ExportFile(path: $0, kind: .careEvents, profile: profiles[.careEvents]) }
+  }
+
+  public var kinds: Set<InputKind> { Set(files.map(\.kind)) }
+}
+
+/// Everything read from a run's exports, ready to evaluate on any date in its range.
+public struct LoadedArea: Sendable {
+  public var reports: [InputFileReport]
+  public var records: [ChildRecord]
+  public var rejects: [RejectedRow]
+  public var fileNames: [String]
+  public var kinds: Set<InputKind>
+}
+
+/// Reads every export, both exports at once where there are two cores, and settles the
+/// child records. Shared by `nightly` and `replay`.
+public enum AreaLoader {
+  public static func load(_ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> LoadedArea {
+    let files = inputs.files
+    let results = Mutex<[Result<ExportContents, any Error>?]>(Array(repeating: nil, count: files.count))
+    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+      let result = Result { try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest) }
+      results.withLock { $0[index] = result }
+    }
+    var reports: [InputFileReport] = []
+    var records = AreaRecords()
+    var rejects: [RejectedRow] = []
+    for result in results.withLock({ $0 }) {
+      let contents = try result!.get()
+      reports.append(contents.report)
+      records.merge(contents.records)
+      rejects.append(contentsOf: contents.rejects)
+    }
+    let (finished, duplicates) = records.finished()
+    for (file, count) in duplicates { reports[file].duplicates += count }
+    return LoadedArea(reports: reports, records: finished, rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
+  }
+}
+
+/// A tiny lock around a value, for results gathered from concurrent work.
+public final class Mutex<Value>: @unchecked Sendable {
+  private var value: Value
+  private let lock = NSLock()
+  public init(_ value: Value) { self.value = value }
+  public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    lock.lock()
+    defer { lock.unlock() }
+    return try body(&value)
+  }
+}
+
+/// The nightly run: read, reconcile, evaluate, write.
+public struct NightlyJob: Sendable {
+  public var inputs: RunInputs
+  public var asOf: CalendarDate
+  public var outputPath: String
+  public var maxRejectRate: Double
+  public var rules: RuleSet
+  public var rulesFingerprint: String
+  public var toolVersion: String
+  public var log: @Sendable (String) -> Void
+
+  public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
+    self.inputs = inputs
+    self.asOf = asOf
+    self.outputPath = outputPath
+    self.maxRejectRate = maxRejectRate
+    self.rules = rules
+    self.rulesFingerprint = rulesFingerprint
+    self.toolVersion = toolVersion
+    self.log = log
+  }
+
+  /// What a finished run reports; `failure` is set when the run must exit non-zero.
+  public struct Outcome: Sendable {
+    public var manifest: RunManifest
+    public var failure: String?
+    public var outputDirectory: URL
+  }
+
+  public func run() throws -> Outcome {
+    var clock = Stopwatch()
+    let output = try OutputDirectory(path: outputPath)
+    log("reading \(inputs.files.count) export(s) as of \(asOf)")
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
+    let readSeconds = clock.lap()
+    for report in area.reports {
+      log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted, \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
+    }
+
+    let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
+    let outcomes = Self.parallelMap(area.records) { evaluation.summary(for: $0, asOf: asOf) }
+    var children: [ChildSummary] = []
+    var excluded: [Exclusion: Int] = [:]
+    for outcome in outcomes {
+      switch outcome {
+      case .success(let child): children.append(child)
+      case .failure(let why): excluded[why, default: 0] += 1
+      }
+    }
+    let signals = children.flatMap(\.signals)
+    let evaluateSeconds = clock.lap()
+    log("\(children.count) children evaluated, \(signals.count) signal(s)")
+
+    let renderer = RunOutputs(fileNames: area.fileNames)
+    var failure: String?
+    for report in area.reports where report.rejectRate > maxRejectRate {
+      failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(output.url.path) for each row and reason"
+      break
+    }
+    let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
+    try output.write(renderer.childrenCSV(children), to: "children.csv")
+    try output.write(renderer.signalsCSV(signals), to: "signals.csv")
+    try output.write(renderer.signalsJSONLines(signals), to: "signals.jsonl")
+    try output.write(renderer.rejectsCSV(area.rejects), to: "rejects.csv")
+    let writeSeconds = clock.lap()
+    let manifest = RunManifest(
+      command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
+      status: failure == nil ? "ok" : "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports,
+      childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
+      timings: [("read_and_decode", readSeconds), ("evaluate", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
+      startedAt: clock.startedAt)
+    // The manifest goes last: its presence says the other files are complete.
+    try output.write(manifest.json, to: "manifest.json")
+    return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
+  }
+
+  private func percent(_ rate: Double) -> String {
+    let tenths = Int((rate * 1000).rounded())
+    return "\(tenths / 10).\(tenths % 10)%"
+  }
+
+  /// `transform` over `items` on every core, results in input order.
+  public static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+    let chunks = max(1, min(items.count, ProcessInfo.processInfo.activeProcessorCount * 4))
+    let size = (items.count + chunks - 1) / max(chunks, 1)
+    let results = Mutex<[[R]]>(Array(repeating: [], count: chunks))
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      let start = chunk * size
+      let end = min(items.count, start + size)
+      guard start < end else { return }
+      let mapped = items[start..<end].map(transform)
+      results.withLock { $0[chunk] = mapped }
+    }
+    return results.withLock { $0 }.flatMap { $0 }
+  }
+}
+
+/// Wall-clock timing for the manifest.
+struct Stopwatch {
+  private let start = Date()
+  private var last = Date()
+  let startedAt: String
+
+  init() {
+    let formatter = ISO8601DateFormatter()
+    startedAt = formatter.string(from: start)
+  }
+
+  mutating func lap() -> Double {
+    let now = Date()
+    defer { last = now }
+    return now.timeIntervalSince(last)
+  }
+
+  var total: Double { Date().timeIntervalSince(start) }
+}

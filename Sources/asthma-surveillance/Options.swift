@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import SurveillanceCore
+import SurveillanceFrontend
+
+/// Where the rules live.
+struct RulesOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: "Default: $ASTHMA_SURVEILLANCE_RULES, else ./rules.", valueName: "dir"))
+  var rules: String?
+
+  func load() throws -> (RuleSet, String) {
+    let directory = RulesDirectory.locate(rules)
+    return (try directory.load(), directory.fingerprint())
+  }
+}
+
+/// The exports a run reads, as `nightly` and `replay` both take them.
+struct InputOptions: ParsableArguments {
+  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("GP prescribing export(s).", valueName: "file"))
+  var gp: [String] = []
+
+  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Pharmacy dispensing export(s).", valueName: "file"))
+  var pharmacy: [String] = []
+
+  @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Safeguarding status file(s): CPP, CIN, LAC plans.", valueName: "file"))
+  var safeguarding: [String] = []
+
+  @Option(name: .customLong("care-events"), parsing: .upToNextOption, help: ArgumentHelp("Asthma care events file(s): reviews, action plans, attendances.", valueName: "file"))
+  var careEvents: [String] = []
+
+  @Option(name: .customLong("gp-profile"), help: ArgumentHelp("Read GP exports with this profile from rules/inputs instead of detecting it.", valueName: "id"))
+  var gpProfile: String?
+
+  @Option(name: .customLong("pharmacy-profile"), help: ArgumentHelp("Read pharmacy exports with this profile from rules/inputs.", valueName: "id"))
+  var pharmacyProfile: String?
+
+  func validate() throws {
+    if gp.isEmpty && pharmacy.isEmpty {
+      throw ValidationError("give at least one export: --gp FILE... and/or --pharmacy FILE...")
+    }
+  }
+
+  var runInputs: RunInputs {
+    var profiles: [InputKind: String] = [:]
+    profiles[.gpPrescriptions] = gpProfile
+    profiles[.pharmacyDispensing] = pharmacyProfile
+    return RunInputs(gp: gp, pharmacy: pharmacy, safeguarding: safeguarding, careEvents: careEvents, profiles: profiles)
+  }
+}
+
+extension CalendarDate: ExpressibleByArgument {
+  public init?(argument: String) { self.init(iso: argument) }
+}
+
+enum Today {
+  /// Today's date in the local time zone: the clock belongs to the executable, not the core.
+  static var date: CalendarDate {
+    let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+    return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+  }
+}
+
+/// Progress for people watching a run; never a patient identifier.
+enum Log {
+  static func info(_ message: String) {
+    FileHandle.standardError.write(Data("asthma-surveillance: \(message)\n".utf8))
+  }
+}

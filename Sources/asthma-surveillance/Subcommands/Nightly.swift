@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SurveillanceCore
+import SurveillanceFrontend
+
+extension AsthmaSurveillance {
+  struct Nightly: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Read an area's exports and write children.csv, signals, rejects and a manifest.")
+
+    @OptionGroup var inputs: InputOptions
+    @OptionGroup var rules: RulesOptions
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate as on this date (YYYY-MM-DD); later rows are not yet known.", discussion: "Default: today.", valueName: "date"))
+    var asOf: CalendarDate?
+
+    @Option(name: .long, help: ArgumentHelp("Output directory (created owner-only).", valueName: "dir"))
+    var out: String
+
+    @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
+    var maxRejectRate: Double = 0.05
+
+    func validate() throws {
+      guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1, such as 0.05") }
+    }
+
+    func run() throws {
+      let (ruleSet, fingerprint) = try rules.load()
+      let job = NightlyJob(
+        inputs: inputs.runInputs, asOf: asOf ?? Today.date, outputPath: out, maxRejectRate: maxRejectRate,
+        rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
+      let outcome = try job.run()
+      Log.info("wrote \(outcome.manifest.outputs.joined(separator: ", ")) to \(outcome.outputDirectory.path)")
+      if let failure = outcome.failure {
+        Log.info("run failed: \(failure)")
+        throw ExitCode(3)
+      }
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import SurveillanceCore
+import Testing
+
+struct ReconciliationTests {
+  func statuses(_ child: ChildBuilder, asOf: String, inputs: Set<InputKind> = Set(InputKind.allCases)) -> [SupplyStatus] {
+    child.timeline(asOf: asOf, inputs: inputs).supplies.map(\.status)
+  }
+
+  @Test func dispensingWithTheSamePrescriptionIDFillsTheIssueAndCountsOnce() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01", id: "A1")
+    child.dispense(.reliever, "2017-03-03", id: "A1")
+    let timeline = child.timeline(asOf: "2017-06-01")
+    #expect(timeline.supplies.map(\.status) == [.dispensed])
+    #expect(timeline.supplies[0].date == date("2017-03-03"))
+    #expect(timeline.supplies[0].sources.count == 2)
+    #expect(timeline.value(.relieverDevices, months: 12) == 1)
+  }
+
+  @Test func withoutIDsTheSameProductWithinTheWindowMatches() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01")
+    child.dispense(.reliever, "2017-03-20")
+    #expect(statuses(child, asOf: "2017-06-01") == [.dispensed])
+  }
+
+  @Test func aDispensingTooLongAfterTheIssueDoesNotMatchIt() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-01-01")
+    child.dispense(.reliever, "2017-03-01")
+    #expect(statuses(child, asOf: "2017-06-01") == [.issuedNotDispensed, .noPrescriptionFound])
+  }
+
+  @Test func differentPrescriptionIDsNeverMatch() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01", id: "A1")
+    child.dispense(.reliever, "2017-03-02", id: "B2")
+    #expect(statuses(child, asOf: "2017-06-01") == [.issuedNotDispensed, .prescribedElsewhere])
+  }
+
+  @Test func aSupplyFollowedByAGPIssueIsASupplyBeforePrescription() {
+    var child = ChildBuilder()
+    child.dispense(.reliever, "2017-10-02")
+    child.issue(.reliever, "2017-10-09")
+    #expect(statuses(child, asOf: "2017-11-01") == [.suppliedBeforePrescription])
+  }
+
+  @Test func beforeTheGPIssueExistedTheSameSupplyHadNoPrescription() {
+    var child = ChildBuilder()
+    child.dispense(.reliever, "2017-10-02")
+    child.issue(.reliever, "2017-10-09")
+    // As of 5 October the later issue is not yet known: the supply had no prescription.
+    #expect(statuses(child, asOf: "2017-10-05") == [.noPrescriptionFound])
+  }
+
+  @Test func emergencySuppliesAreNeverMatchedToIssues() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01")
+    child.dispense(.reliever, "2017-03-02", type: .emergencySupply)
+    #expect(statuses(child, asOf: "2017-06-01") == [.issuedNotDispensed, .emergencySupply])
+    #expect(child.timeline(asOf: "2017-06-01").value(.suppliesWithoutPrescription, months: 6) == 1)
+    #expect(child.timeline(asOf: "2017-06-01").value(.emergencySupplies, months: 6) == 1)
+  }
+
+  @Test func anIssueWithinTheCollectionGracePeriodIsAwaitingCollection() {
+    var child = ChildBuilder()
+    child.issue(.preventer, "2017-05-20")
+    #expect(statuses(child, asOf: "2017-06-01") == [.awaitingCollection])
+    #expect(statuses(child, asOf: "2017-07-01") == [.issuedNotDispensed])
+  }
+
+  @Test func withoutPharmacyDataAnIssueIsJustIssued() {
+    var child = ChildBuilder()
+    child.issue(.preventer, "2017-01-20")
+    let inputs: Set<InputKind> = [.gpPrescriptions]
+    #expect(statuses(child, asOf: "2017-06-01", inputs: inputs) == [.issued])
+    #expect(child.timeline(asOf: "2017-06-01", inputs: inputs).value(.issuedNotDispensed, months: 12) == nil)
+  }
+
+  @Test func productMatchIsPreferredOverRoleMatch() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01", key: "salbutamol")
+    child.issue(.reliever, "2017-03-05", key: "terbutaline")
+    child.dispense(.reliever, "2017-03-06", key: "salbutamol")
+    let timeline = child.timeline(asOf: "2017-06-01")
+    let matched = timeline.supplies.first { $0.status == .dispensed }
+    #expect(matched?.issue?.productKey == "salbutamol")
+  }
+}
+
+struct DeduplicationTests {
+  @Test func theSameExportLoadedTwiceCountsEachSupplyOnce() {
+    var child = ChildBuilder()
+    child.dispensed(.reliever, "2017-03-01")
+    var area = AreaRecords()
+    for supply in child.supplies { area.add(supply) }
+    for var supply in child.supplies {
+      supply.source.file += 10  // the same rows from a second copy of each file
+      area.add(supply)
+    }
+    let (records, duplicates) = area.finished()
+    #expect(records.count == 1)
+    #expect(records[0].supplies.count == 2)
+    #expect(duplicates.values.reduce(0, +) == 2)
+  }
+
+  @Test func twoIdenticalInhalersOnOneDayInOneExportAreTwoSupplies() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01")
+    child.issue(.reliever, "2017-03-01")  // one for home, one for school
+    var area = AreaRecords()
+    for supply in child.supplies { area.add(supply) }
+    var overlapping = child.supplies[0]
+    overlapping.source.file = 5  // an overlapping export holds one of them
+    area.add(overlapping)
+    let (records, duplicates) = area.finished()
+    #expect(records[0].supplies.count == 2)
+    #expect(duplicates == [5: 1])
+  }
+
+  @Test func theMostCommonDateOfBirthWinsAndConflictsAreKept() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-03-01")
+    child.issue(.reliever, "2017-04-01")
+    var odd = child.supplies[1]
+    odd.dateOfBirth = date("2011-01-01")
+    odd.source.line = 99
+    odd.date = date("2017-05-01")
+    var area = AreaRecords()
+    for supply in child.supplies + [odd] { area.add(supply) }
+    let record = area.finished().records[0]
+    #expect(record.dateOfBirth == child.birth)
+    #expect(record.conflictingDatesOfBirth == [date("2011-01-01")])
+  }
+}

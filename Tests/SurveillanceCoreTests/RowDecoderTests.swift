@@ -1,0 +1,150 @@
+import SurveillanceCore
+import Testing
+
+/// Row-by-row validation: every reject reason, and what is set aside rather than rejected.
+struct RowDecoderTests {
+  static let gpHeader = [
+    "nhs_number", "date_of_birth", "practice_code", "issue_date", "dmd_code", "bnf_code", "drug_name",
+    "quantity", "quantity_unit", "issue_type", "prescriber_code", "prescription_id",
+  ]
+  static let salbutamol = ["9434765919", "2010-06-01", "P1", "2017-05-12", "3408611000001107", "0301011R0AAAAAA", "Salbutamol 100micrograms/dose inhaler", "1", "device", "acute", "G1", "RX1"]
+
+  func decoder(asOf: String = "2017-11-26") throws -> RowDecoder {
+    let rules = try ShippedRules.load()
+    let layout = try ColumnLayout.detect(header: Self.gpHeader, kind: .gpPrescriptions, profiles: rules.profiles, file: "gp.csv")
+    return RowDecoder(layout: layout, formulary: rules.formulary, context: DecodeContext(fileIndex: 0, latestEvaluationDate: date(asOf), earliestEvaluationDate: date(asOf), policy: rules.timeline))
+  }
+
+  func row(_ changes: [String: String]) -> [String] {
+    var row = Self.salbutamol
+    for (column, value) in changes { row[Self.gpHeader.firstIndex(of: column)!] = value }
+    return row
+  }
+
+  func rejection(_ fields: [String]) throws -> RejectedRow? {
+    if case .rejected(let rejected) = try decoder().decode(fields, line: 7) { return rejected }
+    return nil
+  }
+
+  @Test func aValidRowBecomesASupplyOfOneDevice() throws {
+    guard case .supply(let supply) = try decoder().decode(Self.salbutamol, line: 2) else {
+      Issue.record("expected a supply")
+      return
+    }
+    #expect(supply.role == .reliever)
+    #expect(supply.devices == 1)
+    #expect(supply.source == SourceRef(file: 0, line: 2))
+  }
+
+  static let cases: [(String, [String: String], RejectReason)] = [
+    ("letters in the NHS number", ["nhs_number": "94347A5919"], .invalidNHSNumber),
+    ("failing check digit", ["nhs_number": "9434765918"], .invalidNHSNumber),
+    ("29 February in a common year", ["issue_date": "2023-02-29"], .invalidDate),
+    ("empty issue date", ["issue_date": ""], .invalidDate),
+    ("date before 1900", ["issue_date": "1066-10-14"], .invalidDate),
+    ("impossible date of birth", ["date_of_birth": "2010-13-01"], .invalidDateOfBirth),
+    ("issued before birth", ["date_of_birth": "2017-06-01"], .dateBeforeBirth),
+    ("zero quantity", ["quantity": "0"], .invalidQuantity),
+    ("negative quantity", ["quantity": "-1"], .invalidQuantity),
+    ("NaN quantity", ["quantity": "NaN"], .invalidQuantity),
+    ("1e308 quantity", ["quantity": "1e308"], .invalidQuantity),
+    ("implausible number of inhalers", ["quantity": "5000", "quantity_unit": "device"], .invalidQuantity),
+    ("unknown unit", ["quantity_unit": "barrels"], .invalidValue),
+    ("no product at all", ["dmd_code": "", "bnf_code": "", "drug_name": ""], .unknownProduct),
+    ("unknown name without a code", ["dmd_code": "", "bnf_code": "", "drug_name": "Unicorn dust"], .unknownProduct),
+  ]
+
+  @Test(arguments: cases)
+  func rejectsBadRowsWithTheirReason(note: String, changes: [String: String], reason: RejectReason) throws {
+    let rejected = try #require(try rejection(row(changes)), "\(note) was not rejected")
+    #expect(rejected.reason == reason, "\(note)")
+    #expect(rejected.source.line == 7)
+    #expect(rejected.fields == row(changes))
+  }
+
+  @Test func rejectsRowsOfTheWrongWidthButToleratesTrailingEmptyFields() throws {
+    #expect(try rejection(Array(Self.salbutamol.dropLast()))?.reason == .wrongFieldCount)
+    #expect(try rejection(Self.salbutamol + ["x"])?.reason == .wrongFieldCount)
+    #expect(try rejection(Self.salbutamol + ["", ""]) == nil)
+  }
+
+  @Test func rejectsARepeatedHeaderAndNULBytes() throws {
+    #expect(try rejection(Self.gpHeader)?.reason == .repeatedHeader)
+    #expect(try rejection(row(["drug_name": "Salbutamol\u{0}"]))?.reason == .containsNUL)
+  }
+
+  @Test func everyRejectReasonIsExercisedSomewhere() {
+    let covered = Set(Self.cases.map(\.2)).union([.wrongFieldCount, .repeatedHeader, .containsNUL, .invalidValue, .endBeforeStart])
+    #expect(covered == Set(RejectReason.allCases))
+  }
+
+  @Test func nonAsthmaProductsAdultsAndFutureRowsAreSetAsideNotRejected() throws {
+    let decoder = try decoder()
+    // Paracetamol: a valid BNF code outside the asthma formulary.
+    let paracetamol = row(["dmd_code": "", "bnf_code": "0407010H0AAAMAM", "drug_name": "Paracetamol 500mg tablets", "nhs_number": "not checked"])
+    guard case .outOfScope(.notAsthmaRelated) = decoder.decode(paracetamol, line: 3) else { Issue.record("paracetamol"); return }
+    guard case .outOfScope(.adult) = decoder.decode(row(["date_of_birth": "1980-01-01"]), line: 4) else { Issue.record("adult"); return }
+    guard case .outOfScope(.notYetKnown) = decoder.decode(row(["issue_date": "2018-01-01"]), line: 5) else { Issue.record("future"); return }
+  }
+
+  @Test func dosesAreTurnedIntoDevices() throws {
+    guard case .supply(let supply) = try decoder().decode(row(["quantity": "400", "quantity_unit": "dose"]), line: 2) else {
+      Issue.record("expected a supply")
+      return
+    }
+    #expect(supply.devices == 2)
+  }
+}
+
+struct SafeguardingAndEventDecodingTests {
+  @Test func planTypesAreReadThroughTheProfileValueMap() throws {
+    let rules = try ShippedRules.load()
+    let header = ["NHS Number", "Plan Type", "Category", "Start Date", "End Date", "Local Authority"]
+    let layout = try ColumnLayout.detect(header: header, kind: .safeguarding, profiles: rules.profiles, file: "sg.csv")
+    let decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: DecodeContext(fileIndex: 2, latestEvaluationDate: date("2017-11-26"), earliestEvaluationDate: date("2017-11-26"), policy: rules.timeline))
+    guard case .plan(let plan) = decoder.decode(["943 476 5919", "Child in Need", "Neglect", "03/07/2017", "", "Birmingham"], line: 2) else {
+      Issue.record("expected a plan")
+      return
+    }
+    #expect(plan.type == .childInNeed)
+    #expect(plan.start == date("2017-07-03"))
+    #expect(plan.end == nil)
+    guard case .rejected(let rejected) = decoder.decode(["9434765919", "CPP", "", "03/07/2017", "01/07/2017", ""], line: 3) else {
+      Issue.record("expected a rejection")
+      return
+    }
+    #expect(rejected.reason == .endBeforeStart)
+    guard case .rejected(let unknown) = decoder.decode(["9434765919", "Early Help", "", "03/07/2017", "", ""], line: 4) else {
+      Issue.record("expected a rejection")
+      return
+    }
+    #expect(unknown.reason == .invalidValue)
+  }
+}
+
+struct ColumnLayoutTests {
+  @Test func detectsTheEMISStyleLayoutFromItsHumanHeaders() throws {
+    let rules = try ShippedRules.load()
+    let header = ["NHS Number", "Date of Birth", "Drug", "Issue Date", "Quantity"]
+    let layout = try ColumnLayout.detect(header: header, kind: .gpPrescriptions, profiles: rules.profiles, file: "emis.csv")
+    #expect(layout.profile.id == "emis-web-gp")
+    #expect(layout.index(of: .drugName) == 2)
+  }
+
+  @Test func anUnknownHeaderNamesTheMissingColumns() throws {
+    let rules = try ShippedRules.load()
+    #expect {
+      try ColumnLayout.detect(header: ["patient", "drug_name", "issue_date"], kind: .gpPrescriptions, profiles: rules.profiles, file: "odd.csv")
+    } throws: { error in
+      guard case .missingColumns(_, _, _, let missing, _) = error as? InputError else { return false }
+      return missing.contains("nhs_number") && missing.contains("quantity")
+    }
+  }
+
+  @Test func aFileThatStartsWithDataIsHeaderless() throws {
+    let rules = try ShippedRules.load()
+    #expect(throws: InputError.headerless(file: "x.csv")) {
+      try ColumnLayout.detect(header: ["9434765919", "2017-05-12", "Salbutamol", "1"], kind: .gpPrescriptions, profiles: rules.profiles, file: "x.csv")
+    }
+  }
+}
