@@ -50,6 +50,10 @@ public struct AreaSpec: Sendable {
     case all
   }
 
+  /// The most patients a spec may ask for: the NHS test range has a million numbers, a tenth of
+  /// them invalid, and the real-world cohort and the case files need their own.
+  public static let maximumPatients = 800_000
+
   /// The real-world cohort's size: a tenth of the area, at least 60 patients so that every
   /// pattern has a chance to appear in it.
   var realWorldPatients: Int { max(60, patients / 10) }

@@ -1,3 +1,5 @@
+import SurveillanceCore
+
 /// One file a generation writes, with its name, header, line ending and character encoding.
 ///
 /// Real exports differ in all of these (DOMAIN.md section 2): the canonical files are plain

@@ -136,6 +136,15 @@ import Testing
     }
   }
 
+  @Test func aNamePatternThatOnlyExcludesIsRefused() throws {
+    var definition = try FormularyFixture.definition()
+    let index = try #require(definition.classes.firstIndex { $0.id == "spacer" })
+    definition.classes[index].namePatterns = [.init(noneOf: [.terms(["cream"])])]
+    #expect(throws: FormularyError.namePatternMatchesEverything(classID: "spacer")) {
+      try Formulary(definition: definition, codelists: try FormularyFixture.codelists())
+    }
+  }
+
   @Test func aNonPositiveNumberIsRefused() throws {
     var definition = try FormularyFixture.definition()
     definition.oralSteroidCourses.courseMergeDays = 0
@@ -144,10 +153,16 @@ import Testing
     }
   }
 
-  @Test func malformedJSONNamesTheFileAndThePath() throws {
-    let json = Data(#"{"version": "x", "classes": [{"id": 3}]}"#.utf8)
-    let error = try #require(throws: FormularyError.self) { try FormularyDefinition(jsonData: json, fileName: "formulary.json") }
-    #expect(error.description.hasPrefix("formulary.json: "))
+  @Test func malformedJSONNamesTheFileAndThePathAsTheFileSpellsIt() throws {
+    let url = FormularyFixture.rulesDirectory.appendingPathComponent("formulary/formulary.json")
+    var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    var classes = try #require(json["classes"] as? [[String: Any]])
+    classes[1]["contains_ics"] = nil
+    json["classes"] = classes
+    let broken = try JSONSerialization.data(withJSONObject: json)
+    let error = try #require(throws: FormularyError.self) { try FormularyDefinition(jsonData: broken, fileName: "formulary.json") }
+    #expect(error.description.hasPrefix("formulary.json: "), "\(error)")
+    #expect(error.description.contains("contains_ics") && error.description.contains("classes[1]"), "\(error)")
   }
 
   @Test func everyClassAndTermSetIsUsedAndEveryRoleHasAClass() throws {

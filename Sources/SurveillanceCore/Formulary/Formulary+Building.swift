@@ -95,6 +95,10 @@ struct FormularyBuilder {
             appliesWithoutName: rule.appliesWithoutName ?? false))
       }
       for pattern in medicineClass.namePatterns ?? [] {
+        // A pattern that only excludes would claim every other name in every export.
+        guard pattern.anyOf != nil || pattern.allOf?.isEmpty == false else {
+          throw FormularyError.namePatternMatchesEverything(classID: id)
+        }
         namePatterns.append((index, try compile(pattern, classID: id)))
       }
       rowFilters.append(

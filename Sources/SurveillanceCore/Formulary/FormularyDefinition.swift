@@ -39,13 +39,19 @@ public struct FormularyDefinition: Decodable, Sendable {
   }
 
   private static func describe(_ error: DecodingError) -> String {
+    // The path as the file spells it: snake_case keys, array indices in brackets.
     func path(_ context: DecodingError.Context) -> String {
-      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+      let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\(snakeCase($0.stringValue))" }.joined()
       return path.isEmpty ? "top level" : String(path.dropFirst(path.hasPrefix(".") ? 1 : 0))
+    }
+    func snakeCase(_ key: String) -> String {
+      key.reduce(into: "") { out, character in
+        if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
+      }
     }
     switch error {
     case .keyNotFound(let key, let context):
-      return "missing key '\(key.stringValue)' at \(path(context))"
+      return "missing key '\(snakeCase(key.stringValue))' at \(path(context))"
     case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
       return "\(context.debugDescription) at \(path(context))"
     @unknown default:

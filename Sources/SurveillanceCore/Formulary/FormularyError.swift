@@ -25,6 +25,8 @@ public enum FormularyError: Error, CustomStringConvertible, Equatable {
   case invalidBNFPattern(classID: String, pattern: String)
   /// The BNF code structure block is inconsistent.
   case invalidBNFStructure(detail: String)
+  /// A class name pattern has neither `any_of` nor `all_of`, so it would claim every product.
+  case namePatternMatchesEverything(classID: String)
   /// Name patterns use more distinct words than the matcher holds.
   case tooManyTerms(count: Int, limit: Int)
 
@@ -54,6 +56,8 @@ public enum FormularyError: Error, CustomStringConvertible, Equatable {
       return "formulary class '\(classID)': BNF pattern '\(pattern)' must be letters and digits, with at most one '%'"
     case .invalidBNFStructure(let detail):
       return "formulary bnf_code_structure: \(detail)"
+    case .namePatternMatchesEverything(let classID):
+      return "formulary class '\(classID)': a name pattern needs any_of or all_of, or it matches every product"
     case .tooManyTerms(let count, let limit):
       return "formulary: name patterns use \(count) distinct words; at most \(limit) are supported"
     }

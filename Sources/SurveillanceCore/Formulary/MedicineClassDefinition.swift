@@ -70,8 +70,8 @@ extension FormularyDefinition {
     public var note: String?
   }
 
-  /// Words in a pattern: one word (`"ellipta"`), a list of words (`["salmeterol", "formoterol"]`),
-  /// or a reference to a term set (`{ "set": "nebule_forms" }`).
+  /// Words in a pattern: one word (`"accuhaler"`), a list of words (`["tablet", "oral"]`), or a
+  /// reference to a term set (`{ "set": "nebule_forms" }`).
   public enum TermGroup: Decodable, Sendable {
     case terms([String])
     case set(String)

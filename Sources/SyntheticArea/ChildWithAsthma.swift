@@ -1,0 +1,232 @@
+import SurveillanceCore
+
+/// The histories of children with asthma: a diagnosis, the usual supplies, and the planted
+/// pattern on top.
+extension PatientPlanner {
+  /// The ages a child with this pattern may have (MART and LABA products are for older children;
+  /// the Hakeem-like children are of his age).
+  static func ages(for pattern: PlantedPattern) -> ClosedRange<Int> {
+    switch pattern {
+    case .mart: return 7...17
+    case .labaAlone: return 8...17
+    case .hakeemLike: return 6...7
+    default: return 2...17
+    }
+  }
+
+  mutating func plantChildWithAsthma(_ pattern: PlantedPattern) {
+    if pattern == .hakeemLike {
+      let end = asOf.adding(days: -generator.int(3...20))
+      let shift = HakeemTimeline.endDate.days(to: end)
+      person.dateOfBirth = HakeemTimeline.dateOfBirth.adding(days: shift + generator.int(-120...120))
+      plantHakeemTimeline(endingNear: end)
+      return
+    }
+    let diagnosedAge = generator.int(1...max(1, min(age, 6)))
+    event(.diagnosis, on: person.dateOfBirth.adding(days: diagnosedAge * 365 + generator.int(0...300)), code: CareCodes.asthma)
+    let reliever = catalogue.pick(.reliever, using: &generator)
+    // Well-controlled children are on an inhaled steroid: montelukast alone is a different story.
+    let preventer = choosePreventer(inhaledSteroid: pattern == .wellControlled)
+
+    switch pattern {
+    case .wellControlled:
+      supplies(of: preventer, devices: generator.int(10...13))
+      supplies(of: reliever, devices: generator.int(0...2), type: "acute")
+      history(of: preventer, issues: generator.int(2...3))
+      if generator.chance(2, in: 5) { issue(catalogue.pick(.spacer, using: &generator), on: daysAgo(30...330), type: "acute") }
+      annualReview(on: daysAgo(20...330))
+    case .relieverThreeToFive:
+      usualCare(preventer: preventer, preventerDevices: 6...10, reliever: reliever, relieverDevices: 3...5, reviewChance: 70)
+    case .relieverSixToTwelve:
+      usualCare(preventer: preventer, preventerDevices: 4...9, reliever: reliever, relieverDevices: 6...12, reviewChance: 60)
+    case .relieverOverTwelve:
+      usualCare(preventer: preventer, preventerDevices: 2...8, reliever: reliever, relieverDevices: 13...20, reviewChance: 50)
+    case .lowPreventerRatio:
+      if generator.chance(1, in: 2) {
+        usualCare(preventer: preventer, preventerDevices: 1...1, reliever: reliever, relieverDevices: 2...2, reviewChance: 60)
+      } else {
+        usualCare(preventer: preventer, preventerDevices: 2...3, reliever: reliever, relieverDevices: 4...5, reviewChance: 60)
+      }
+    case .preventerNotCollected:
+      let dates = spread(generator.int(11...12), from: yearStart.adding(days: 3), to: asOf.adding(days: -3))
+      let collected = Set(generator.shuffled(Array(dates.indices)).prefix(generator.int(3...5)))
+      for (index, date) in dates.enumerated() {
+        issue(preventer, on: date, collection: collected.contains(index) ? .usual : .notCollected)
+      }
+      supplies(of: reliever, devices: generator.int(1...3), type: "acute")
+      maybeAnnualReview(chance: 60)
+    case .nebulesFromGP:
+      usualCare(preventer: preventer, preventerDevices: 6...10, reliever: reliever, relieverDevices: 2...4, reviewChance: 60)
+      for date in spread(generator.int(1...3), from: yearStart.adding(days: 10), to: asOf.adding(days: -5)) {
+        issue(catalogue.pick(.salbutamolNebule, using: &generator), on: date, type: "acute")
+      }
+      if generator.chance(3, in: 10) { issue(catalogue.pick(.steroidNebule, using: &generator), on: daysAgo(10...300), type: "acute") }
+    case .emergencySupply:
+      usualCare(preventer: preventer, preventerDevices: 7...11, reliever: reliever, relieverDevices: 1...2, reviewChance: 60)
+      for date in spread(generator.int(1...3), from: asOf.adding(days: -180), to: asOf.adding(days: -3)) {
+        let pharmacy = generator.chance(3, in: 5) ? person.pharmacyCode : sites.otherPharmacy(than: person.pharmacyCode, using: &generator)
+        dispense(reliever, on: date, at: pharmacy, type: generator.chance(7, in: 10) ? .emergencySupply : .urgentSupplyNHS111)
+      }
+    case .suppliedBeforePrescription:
+      usualCare(preventer: preventer, preventerDevices: 7...11, reliever: reliever, relieverDevices: 1...2, reviewChance: 60)
+      for date in spread(generator.int(1...2), from: asOf.adding(days: -170), to: asOf.adding(days: -10)) {
+        issue(reliever, on: date, type: "acute", collection: .before(days: generator.int(2...7)))
+      }
+    case .manyPharmacies:
+      usualCare(preventer: preventer, preventerDevices: 6...10, reliever: nil, relieverDevices: 0...0, reviewChance: 60)
+      let others = generator.shuffled(sites.pharmacies.filter { $0 != person.pharmacyCode })
+      let chain = [person.pharmacyCode] + others.prefix(generator.int(2...3))
+      for (index, date) in spread(generator.int(4...5), from: asOf.adding(days: -175), to: asOf.adding(days: -3)).enumerated() {
+        issue(reliever, on: date, type: "acute", collection: .at(chain[index % chain.count]))
+      }
+    case .oralSteroidCourses:
+      usualCare(preventer: preventer, preventerDevices: 7...11, reliever: reliever, relieverDevices: 2...4, reviewChance: 50)
+      for date in spread(generator.int(2...4), from: yearStart.adding(days: 5), to: asOf.adding(days: -10)) {
+        attack(on: date, kind: generator.chance(1, in: 2) ? .outOfHoursTreatment : .edAttendance, course: true, review: .nextWeekday)
+      }
+    case .attackWithReview:
+      usualCare(preventer: preventer, preventerDevices: 8...11, reliever: reliever, relieverDevices: 1...3, reviewChance: 70)
+      for date in spread(generator.int(1...2), from: yearStart.adding(days: 5), to: asOf.adding(days: -10)) {
+        attack(on: date, kind: generator.pick([.edAttendance, .hospitalAdmission, .outOfHoursTreatment]), course: generator.chance(1, in: 2), review: .nextWeekday)
+      }
+    case .attackWithoutReview:
+      usualCare(preventer: preventer, preventerDevices: 5...10, reliever: reliever, relieverDevices: 2...4, reviewChance: 0)
+      for date in spread(generator.int(1...2), from: yearStart.adding(days: 5), to: asOf.adding(days: -25)) {
+        attack(on: date, kind: generator.pick([.edAttendance, .hospitalAdmission, .outOfHoursTreatment]), course: generator.chance(2, in: 5),
+               review: generator.chance(1, in: 2) ? .late : .none)
+      }
+    case .wasNotBrought:
+      usualCare(preventer: preventer, preventerDevices: 5...9, reliever: reliever, relieverDevices: 2...4, reviewChance: 0)
+      let missed = spread(generator.int(2...3), from: yearStart.adding(days: 10), to: asOf.adding(days: -20))
+      for date in missed { event(.wasNotBrought, on: Self.nextWeekday(after: date)) }
+      if generator.chance(2, in: 5), let last = missed.last { annualReview(on: last.adding(days: generator.int(14...40))) }
+    case .mart:
+      var products = [catalogue.pick(.icsFormoterol, using: &generator)]
+      if generator.chance(2, in: 5) { products.append(catalogue.pick(.icsFormoterol, using: &generator)) }
+      let devices = generator.int(12...20)
+      supplies(of: products[0], devices: products.count == 1 ? devices : devices / 2, until: products.count == 1 ? asOf : asOf.adding(months: -6))
+      if products.count == 2 { supplies(of: products[1], devices: devices - devices / 2, from: asOf.adding(months: -6).adding(days: 1)) }
+      history(of: products[0], issues: generator.int(2...3))
+      if generator.chance(4, in: 5) { annualReview(on: daysAgo(20...330)) }
+    case .noRecentReview:
+      usualCare(preventer: preventer, preventerDevices: 6...10, reliever: reliever, relieverDevices: 1...3, reviewChance: 0)
+      if generator.chance(1, in: 2) { annualReview(on: daysAgo(400...560)) }
+    case .relieverWithoutPreventer:
+      supplies(of: reliever, devices: generator.int(2...4), type: "acute")
+      history(of: reliever, issues: generator.int(0...1))
+      maybeAnnualReview(chance: 30)
+    case .labaAlone:
+      let withSteroid = generator.chance(1, in: 2)
+      usualCare(preventer: withSteroid ? preventer : nil, preventerDevices: 4...8, reliever: reliever, relieverDevices: 2...3, reviewChance: 50)
+      supplies(of: catalogue.pick(.labaAlone, using: &generator), devices: generator.int(1...3))
+    case .hakeemLike:
+      break
+    }
+    otherMedicines(count: generator.int(0...2))
+  }
+
+  /// Safeguarding plans for a child, as the local authority lists them.
+  mutating func plantSafeguarding(_ status: PlantedSafeguarding) {
+    let categories: [(String?, Int)] = [("neglect", 6), ("emotional abuse", 2), ("physical abuse", 1), ("multiple", 1)]
+    switch status {
+    case .none:
+      return
+    case .childInNeed:
+      plan(.childInNeed, category: nil, from: notBeforeBirth(daysAgo(30...330)), to: nil)
+    case .childProtection:
+      plan(.childProtection, category: generator.pick(weighted: categories), from: notBeforeBirth(daysAgo(30...700)), to: nil)
+    case .childProtectionEndedRecently:
+      let end = daysAgo(20...330)
+      plan(.childProtection, category: generator.pick(weighted: categories), from: notBeforeBirth(end.adding(days: -generator.int(200...500))), to: end)
+    case .childProtectionEndedLongAgo:
+      let end = notBeforeBirth(daysAgo(400...1500)).adding(days: 200)
+      guard end < asOf else { return }
+      plan(.childProtection, category: generator.pick(weighted: categories), from: notBeforeBirth(end.adding(days: -generator.int(200...600))), to: end)
+    case .lookedAfter:
+      plan(.lookedAfter, category: nil, from: notBeforeBirth(daysAgo(60...1500)), to: nil)
+    }
+  }
+
+  // MARK: Building blocks
+
+  private mutating func choosePreventer(inhaledSteroid: Bool) -> Product {
+    switch generator.below(100) {
+    case 0..<72: return catalogue.pick(.inhaledSteroid, using: &generator)
+    case 72..<85 where age >= 5: return catalogue.pick(.steroidWithLABA, using: &generator)
+    case _ where inhaledSteroid: return catalogue.pick(.inhaledSteroid, using: &generator)
+    default: return catalogue.pick(age >= 15 ? .montelukastAdult : .montelukastChild, using: &generator)
+    }
+  }
+
+  /// A preventer and a reliever through the year, some history before it, and an annual
+  /// review with an action plan `reviewChance` times in 100.
+  private mutating func usualCare(
+    preventer: Product?, preventerDevices: ClosedRange<Int>, reliever: Product?, relieverDevices: ClosedRange<Int>, reviewChance: Int
+  ) {
+    if let preventer {
+      supplies(of: preventer, devices: generator.int(preventerDevices))
+      history(of: preventer, issues: generator.int(1...2))
+    }
+    if let reliever {
+      supplies(of: reliever, devices: generator.int(relieverDevices), type: generator.chance(1, in: 2) ? "acute" : "repeat")
+      history(of: reliever, issues: generator.int(0...1))
+    }
+    maybeAnnualReview(chance: reviewChance)
+  }
+
+  /// `devices` devices of `product` spread over the twelve months before the export date, one
+  /// or (for inhalers, now and then) two to an issue.
+  mutating func supplies(of product: Product, devices: Int, type: String = "repeat", from start: CalendarDate? = nil, until end: CalendarDate? = nil) {
+    var perIssue: [Int] = []
+    var remaining = devices
+    while remaining > 0 {
+      let two = remaining >= 2 && !product.countedPerSupply && generator.chance(3, in: 10)
+      perIssue.append(two ? 2 : 1)
+      remaining -= two ? 2 : 1
+    }
+    let dates = spread(perIssue.count, from: start ?? yearStart.adding(days: 3), to: end ?? asOf.adding(days: -3))
+    for (date, count) in zip(dates, perIssue) { issue(product, on: date, devices: count, type: type) }
+  }
+
+  /// Issues before the twelve months, so that a history does not start on the window's edge.
+  private mutating func history(of product: Product, issues: Int) {
+    for date in spread(issues, from: historyStart, to: yearStart.adding(days: -5)) { issue(product, on: date) }
+  }
+
+  private mutating func maybeAnnualReview(chance: Int) {
+    if generator.chance(chance, in: 100) { annualReview(on: daysAgo(20...330)) }
+  }
+
+  /// An annual review with a written action plan due for review a year later, and sometimes an
+  /// inhaler technique check.
+  mutating func annualReview(on date: CalendarDate) {
+    event(.asthmaReview, on: date, code: CareCodes.annualReview)
+    event(.actionPlanIssued, on: date, code: CareCodes.actionPlan, nextReviewDue: date.adding(months: 12))
+    if generator.chance(1, in: 2) { event(.inhalerTechniqueCheck, on: date) }
+  }
+
+  enum FollowUp { case nextWeekday, late, none }
+
+  /// An attack treated away from the practice, sometimes with an oral steroid course, and the
+  /// GP follow-up as `review` says.
+  private mutating func attack(on date: CalendarDate, kind: CareEventType, course: Bool, review: FollowUp) {
+    event(kind, on: date)
+    if course { issue(catalogue.pick(.prednisolone, using: &generator), on: date.adding(days: generator.int(0...1)), type: "acute") }
+    switch review {
+    case .nextWeekday: event(.asthmaReview, on: Self.nextWeekday(after: date), code: CareCodes.followUp)
+    case .late: event(.asthmaReview, on: date.adding(days: generator.int(9...20)), code: CareCodes.followUp)
+    case .none: break
+    }
+  }
+
+  /// Antibiotics and painkillers: a child's export is not only inhalers.
+  mutating func otherMedicines(count: Int) {
+    let choices = catalogue.nonRespiratory.filter { age >= 18 || CommonProducts.forChildren.contains($0.name) }
+    guard !choices.isEmpty else { return }
+    for _ in 0..<count {
+      issue(generator.pick(choices), on: daysAgo(3...440), type: "acute", collection: generator.chance(9, in: 10) ? .usual : .notCollected)
+    }
+  }
+
+  private func notBeforeBirth(_ date: CalendarDate) -> CalendarDate { max(date, person.dateOfBirth.adding(days: 14)) }
+}

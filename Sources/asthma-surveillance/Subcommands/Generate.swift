@@ -1,0 +1,165 @@
+import ArgumentParser
+import CSVReading
+import Foundation
+import SurveillanceCore
+import SurveillanceFrontend
+import SyntheticArea
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension AreaSpec.Layouts: ExpressibleByArgument {}
+
+extension AsthmaSurveillance {
+  struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a synthetic area's exports, with test-range NHS numbers, for samples, tests and benchmarks.",
+      discussion: """
+        Children with asthma get planted histories (well controlled, reliever over-use, preventers not \
+        collected, nebules from the GP, emergency supplies, attacks without review, MART, safeguarding \
+        plans, the Hakeem review's pattern...); adults and other children fill the rest. The same options \
+        always write the same bytes. Products come from rules/codelists, classified by rules/formulary.
+        """)
+
+    @OptionGroup var rules: RulesOptions
+
+    @Option(help: ArgumentHelp("Output directory (created owner-only; files are written 0600).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Patients in the area, of every age (at most 800000).", valueName: "n"))
+    var patients: Int = 1500
+
+    @Option(help: ArgumentHelp("Pad gp.csv and pharmacy.csv with adults' non-respiratory rows to this many rows each.", valueName: "n"))
+    var rows: Int?
+
+    @Option(help: ArgumentHelp("Seed: the same seed and options give the same bytes.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day the exports were taken (YYYY-MM-DD); nothing is dated after it.", valueName: "date"))
+    var asOf: CalendarDate = CalendarDate(year: 2026, month: 11, day: 21)!
+
+    @Option(help: ArgumentHelp("canonical: gp, pharmacy, safeguarding, care-events; all: also a second cohort in EMIS, PMR and local authority layouts.", valueName: "canonical|all"))
+    var layouts: AreaSpec.Layouts = .canonical
+
+    @Flag(inversion: .prefixedNo, help: "Add about 0.7% deliberately broken supply rows for a run to reject.")
+    var brokenRows = true
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Instead of an area, write one published case's timeline (hakeem).", valueName: "name"))
+    var caseName: CaseName?
+
+    enum CaseName: String, ExpressibleByArgument, CaseIterable { case hakeem }
+
+    func validate() throws {
+      guard (1...AreaSpec.maximumPatients).contains(patients) else {
+        throw ValidationError("--patients must be between 1 and \(AreaSpec.maximumPatients) (the NHS test range holds no more)")
+      }
+      if let rows, rows < 0 { throw ValidationError("--rows must not be negative") }
+    }
+
+    func run() throws {
+      let directory = RulesDirectory.locate(rules.rules)
+      let catalogue = try ProductCatalogueLoader.load(rulesDirectory: directory)
+      let output = try GeneratedFiles(directory: out)
+      let summary: GenerationSummary
+      if caseName == .hakeem {
+        summary = try output.write(HakeemCase.files) { HakeemCase.generate(catalogue: catalogue, into: $0) }
+      } else {
+        let spec = AreaSpec(patients: patients, gpRows: rows, pharmacyRows: rows, seed: seed, asOf: asOf, layouts: layouts, brokenRows: brokenRows)
+        let area = SyntheticArea(spec: spec, catalogue: catalogue)
+        summary = try output.write(area.files) { area.generate(into: $0) }
+      }
+      try output.writeAnswerKey(summary.answerKey)
+      for line in summary.lines { print(line) }
+      if let rows, let gp = summary.rows[.gp], gp > rows {
+        Log.info("the patients alone give \(gp) GP rows, more than --rows \(rows); nothing was padded")
+      }
+    }
+  }
+}
+
+/// The product catalogue from `rules/`: the formulary, its definition and its codelists.
+enum ProductCatalogueLoader {
+  static func load(rulesDirectory directory: RulesDirectory) throws -> ProductCatalogue {
+    let formulary = try directory.load().formulary
+    let definition = try FormularyDefinition(
+      jsonData: try Data(contentsOf: directory.url.appendingPathComponent("formulary/formulary.json")))
+    var codelists: [String: [[String]]] = [:]
+    for file in Set(definition.classes.flatMap { ($0.codelists ?? []).map(\.file) }) {
+      var rows: [[String]] = []
+      try CSVReader.read(fileAt: directory.url.appendingPathComponent("codelists").appendingPathComponent(file).path) { rows.append($0.fields) }
+      codelists[file] = rows
+    }
+    let catalogue = ProductCatalogue(definition: definition, codelists: codelists, formulary: formulary)
+    if !catalogue.missingUses.isEmpty {
+      throw GenerateError.missingProducts(classes: catalogue.missingUses)
+    }
+    return catalogue
+  }
+}
+
+/// Streams generated text into files, owner-only (0600), each written under a temporary name
+/// and renamed into place when complete.
+struct GeneratedFiles {
+  let directory: URL
+
+  init(directory path: String) throws {
+    directory = try OutputDirectory(path: path).url
+  }
+
+  func write(_ files: [SyntheticFile], generating: ((SyntheticFile, String) -> Void) -> GenerationSummary) throws -> GenerationSummary {
+    var handles: [SyntheticFile: FileHandle] = [:]
+    defer { for handle in handles.values { try? handle.close() } }
+    for file in files {
+      let path = temporaryPath(file)
+      let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+      guard descriptor >= 0, fchmod(descriptor, 0o600) == 0 else {
+        throw GenerateError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+      }
+      handles[file] = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+    var failure: (any Error)?
+    let summary = generating { file, text in
+      guard failure == nil, let handle = handles[file] else { return }
+      do { try handle.write(contentsOf: file.encode(text)) } catch { failure = error }
+    }
+    if let failure { throw failure }
+    for file in files {
+      try handles[file]?.synchronize()
+      guard rename(temporaryPath(file), directory.appendingPathComponent(file.fileName).path) == 0 else {
+        throw GenerateError.cannotWrite(path: file.fileName, reason: String(cString: strerror(errno)))
+      }
+    }
+    return summary
+  }
+
+  /// `planted.csv`: which pattern each child with asthma was given (not an export).
+  func writeAnswerKey(_ text: String) throws {
+    do {
+      try OutputDirectory(path: directory.path).write(text, to: "planted.csv")
+    } catch {
+      throw GenerateError.cannotWrite(path: "planted.csv", reason: error.description)
+    }
+  }
+
+  private func temporaryPath(_ file: SyntheticFile) -> String {
+    directory.appendingPathComponent(".\(file.fileName).tmp-\(getpid())").path
+  }
+}
+
+/// Why `generate` could not write its files.
+enum GenerateError: Error, CustomStringConvertible {
+  /// The formulary gives no product for a class the generator plants.
+  case missingProducts(classes: [String])
+  /// A file could not be created, written or renamed into place.
+  case cannotWrite(path: String, reason: String)
+
+  var description: String {
+    switch self {
+    case .missingProducts(let classes):
+      return "rules/formulary gives no products for the classes \(classes.joined(separator: ", ")): the generator cannot plant them"
+    case let .cannotWrite(path, reason):
+      return "\(path): cannot write: \(reason)"
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import SurveillanceCore
+import Testing
+
+struct OutputTests {
+  @Test func cellsThatSpreadsheetsWouldRunAsFormulasAreNeutralised() {
+    #expect(CSVOutput.neutralised("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")")
+    #expect(CSVOutput.neutralised("+44") == "'+44")
+    #expect(CSVOutput.neutralised("-1") == "'-1")
+    #expect(CSVOutput.neutralised("@SUM(A1)") == "'@SUM(A1)")
+    #expect(CSVOutput.neutralised("\tx") == "'\tx")
+    #expect(CSVOutput.neutralised("Salbutamol") == "Salbutamol")
+  }
+
+  @Test func cellsAreQuotedOnlyWhenTheyMustBe() {
+    var csv = CSVOutput(header: ["a", "b"])
+    csv.append(["Sodium chloride 0.9%, solution", "say \"hi\""])
+    #expect(csv.text == "a,b\n\"Sodium chloride 0.9%, solution\",\"say \"\"hi\"\"\"\n")
+  }
+
+  @Test func jsonTextEscapesControlCharacters() {
+    #expect(JSONText.quoted("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
+  }
+
+  @Test func childrenCSVForAHandWorkedChild() throws {
+    let rules = try ShippedRules.load()
+    let evaluation = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases))
+    let child = try evaluation.summary(for: FigureTests.poorlyControlled.record, asOf: date("2017-11-26")).get()
+    let csv = RunOutputs(fileNames: ["gp.csv", "pharmacy.csv", "sg.csv", "events.csv"]).childrenCSV([child])
+    let lines = csv.split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let values = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let row = Dictionary(uniqueKeysWithValues: zip(header, values))
+    #expect(row["nhs_number"] == child.nhsNumber.description)
+    #expect(row["age_years"] == "7")
+    #expect(row["reliever_devices_3m"] == "4")
+    #expect(row["reliever_devices_6m"] == "8")
+    #expect(row["reliever_devices_12m"] == "10")
+    #expect(row["preventer_devices_12m"] == "4")
+    #expect(row["preventer_ratio_12m"] == "0.29")
+    #expect(row["nebule_issues_12m"] == "2")
+    #expect(row["oral_steroid_courses_12m"] == "2")
+    #expect(row["pharmacies_6m"] == "3")
+    #expect(row["issued_not_dispensed_12m"] == "2")  // the two nebule issues were never dispensed
+    #expect(row["safeguarding_status"] == "none")
+    #expect(row["action_plan_status"] == "none")
+    #expect(Int(row["signal_count"] ?? "") == child.signals.count)
+    #expect(row["highest_severity"] == child.highestSeverity?.rawValue)
+  }
+
+  @Test func signalsCarryEveryFieldDownstreamJobsRead() throws {
+    let rules = try ShippedRules.load()
+    let evaluation = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases))
+    let child = try evaluation.summary(for: FigureTests.poorlyControlled.record, asOf: date("2017-11-26")).get()
+    let renderer = RunOutputs(fileNames: ["gp.csv", "pharmacy.csv", "sg.csv", "events.csv"])
+    let header = renderer.signalsCSV(child.signals).split(separator: "\n")[0]
+    for field in ["nhs_number", "signal", "severity", "as_of", "window_start", "window_end", "metrics", "evidence", "safeguarding_context", "action_plan_status", "reason", "rule_version"] {
+      #expect(header.contains(field))
+    }
+    let overuse = try #require(child.signals.first { $0.ruleID == "reliever-overuse" })
+    #expect(overuse.severity == .priority)
+    #expect(overuse.evidence.count == 20)  // ten relievers, each a GP issue and a dispensing
+    let jsonl = renderer.signalsJSONLines([overuse])
+    #expect(jsonl.contains("\"reliever_devices_12m\":10"))
+    #expect(jsonl.contains("{\"file\":\"gp.csv\",\"line\":"))
+  }
+}
