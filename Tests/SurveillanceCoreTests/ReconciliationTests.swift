@@ -77,6 +77,26 @@ struct ReconciliationTests {
     #expect(child.timeline(asOf: "2017-06-01", inputs: inputs).value(.issuedNotDispensed, months: 12) == nil)
   }
 
+  @Test func aMatchByDateNeverTakesAnIssueThatAnotherDispensingNamesByID() {
+    var child = ChildBuilder()
+    child.dispense(.reliever, "2017-10-01")  // handed over first; the GP issue follows on 11 Oct
+    child.issue(.reliever, "2017-10-05", id: "B")
+    child.dispense(.reliever, "2017-10-05", id: "B")
+    child.issue(.reliever, "2017-10-11")
+    let timeline = child.timeline(asOf: "2017-11-20")
+    #expect(timeline.supplies.map(\.status) == [.suppliedBeforePrescription, .dispensed])
+    #expect(timeline.value(.relieverDevices, months: 12) == 2)
+    #expect(timeline.value(.issuedNotDispensed, months: 12) == 0)
+  }
+
+  @Test func severalDispensingsCanFillOnePrescription() {
+    var child = ChildBuilder()
+    child.issue(.preventer, "2017-03-01", devices: 2, id: "P")
+    child.dispense(.preventer, "2017-03-01", id: "P")
+    child.dispense(.preventer, "2017-03-20", id: "P")
+    #expect(statuses(child, asOf: "2017-06-01") == [.dispensed, .dispensed])
+  }
+
   @Test func productMatchIsPreferredOverRoleMatch() {
     var child = ChildBuilder()
     child.issue(.reliever, "2017-03-01", key: "salbutamol")

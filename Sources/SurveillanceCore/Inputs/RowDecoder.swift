@@ -107,7 +107,9 @@ public struct RowDecoder: Sendable {
       }
     }
     if row.containsNUL { throw Reject(reason: .containsNUL, detail: "a field holds a NUL byte") }
-    if row.fieldCount >= expected, (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {
+    // A header pasted again mid-file (concatenated exports) repeats the header's first cell.
+    if row.fieldCount >= expected, row.text(at: 0) == layout.header[0] || InputProfile.normalisedHeader(row.text(at: 0)) == normalisedHeader[0],
+      (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {
       throw Reject(reason: .repeatedHeader, detail: "the header row appears again inside the file")
     }
   }
@@ -120,7 +122,11 @@ public struct RowDecoder: Sendable {
     return value.isEmpty ? nil : value
   }
 
+  /// `text` without surrounding spaces, tabs and line breaks (exports pad cells).
   private func trimmed(_ text: String) -> String {
+    let utf8 = text.utf8
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return text }
     var scalars = Substring(text)
     while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
     while let last = scalars.last, last.isWhitespace { scalars.removeLast() }

@@ -52,7 +52,7 @@ public struct MetricCondition: Sendable, Equatable {
   }
 
   /// The name the figure is reported under: `reliever_devices_12m`.
-  public var figureName: String { "\(metric.rawValue)_\(window.suffix)" }
+  public var figureName: String { metric.figureName(over: window) }
 }
 
 /// `{"event_without_follow_up": {"events": [...], "follow_up": [...], "within_working_days": 2, "window": "P12M"}}`
@@ -123,10 +123,14 @@ extension Criterion: Decodable {
       guard comparisons.count == 1, let comparison = comparisons.first else {
         throw fail("a metric condition needs exactly one of \(MetricCondition.Comparison.allCases.map(\.rawValue).joined(separator: ", "))")
       }
+      // A figure without a window (a history length) needs none; every other figure does.
+      let window = metric.isWindowed
+        ? try container.decode(Period.self, forKey: AnyKey(stringValue: "window"))
+        : try container.decodeIfPresent(Period.self, forKey: AnyKey(stringValue: "window")) ?? Period(months: 1)
       self = .metric(
         MetricCondition(
           metric: metric,
-          window: try container.decode(Period.self, forKey: AnyKey(stringValue: "window")),
+          window: window,
           comparison: comparison,
           threshold: try container.decode(Double.self, forKey: AnyKey(stringValue: comparison.rawValue))))
     } else {

@@ -45,9 +45,10 @@ public struct Signal: Sendable, Equatable {
 }
 
 extension String {
-  /// Two decimals without Foundation's locale-dependent formatting: `0.33`.
+  /// Two decimals without Foundation's locale-dependent formatting, cut rather than rounded
+  /// so that a figure below a threshold never prints as the threshold (0.4986 is `0.49`).
   init(format2 value: Double) {
-    let scaled = Int((value * 100).rounded())
+    let scaled = Int((value * 100).rounded(.towardZero))
     let sign = scaled < 0 ? "-" : ""
     let magnitude = abs(scaled)
     let fraction = magnitude % 100

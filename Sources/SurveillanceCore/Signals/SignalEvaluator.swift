@@ -48,9 +48,18 @@ public struct SignalEvaluator: Sendable {
       let window = DateWindow(rule.window, endingOn: timeline.asOf)
       var values: [String: String] = [
         "as_of": timeline.asOf.description, "window_start": window.start.description,
-        "window_end": window.end.description, "severity": level.severity.rawValue,
+        "window_end": window.end.description, "severity": severity.rawValue,
+        "rule_severity": level.severity.rawValue, "action_plan_state": actionPlan.state.rawValue,
+        "action_plan_review_due": actionPlan.reviewDue?.description ?? "none recorded",
+        "safeguarding_context": safeguarding?.summary ?? "none",
       ]
       for figure in trace.figures { values[figure.name] = figure.text }
+      // Figures the template mentions but the criteria did not need are computed here.
+      for name in SignalRule.placeholders(in: rule.reasonTemplate) where values[name] == nil {
+        if let (metric, period) = Metric.parseFigureName(name) {
+          values[name] = Signal.NamedFigure(name: name, value: timeline.figure(metric, over: period, courseMergeDays: rules.formulary.courseMergeDays).value).text
+        }
+      }
       return Signal(
         nhsNumber: timeline.nhsNumber, ruleID: rule.id, ruleVersion: rule.version, title: rule.title,
         severity: severity, ruleSeverity: level.severity, asOf: timeline.asOf, window: window,

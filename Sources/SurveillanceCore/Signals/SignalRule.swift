@@ -100,9 +100,13 @@ public struct SignalRule: Decodable, Sendable {
     examples = try c.decode(Examples.self, forKey: .examples)
   }
 
-  /// Names the reason template may use: every figure its criteria produce, and the dates.
+  /// Names the reason template may use besides any figure name (`reliever_devices_12m`,
+  /// computed on demand): the figures its criteria produce, the dates and the context.
   public var availablePlaceholders: Set<String> {
-    var names: Set<String> = ["as_of", "window_start", "window_end", "severity"]
+    var names: Set<String> = [
+      "as_of", "window_start", "window_end", "severity", "rule_severity", "action_plan_state",
+      "action_plan_review_due", "safeguarding_context",
+    ]
     func collect(_ criterion: Criterion) {
       switch criterion {
       case .all(let list), .any(let list): list.forEach(collect)
@@ -112,7 +116,7 @@ public struct SignalRule: Decodable, Sendable {
         names.insert(FollowUpCondition.countName(condition.window))
         names.insert(FollowUpCondition.lastDateName)
       case .actionPlan:
-        names.formUnion(["action_plan_state", "action_plan_review_due"])
+        break
       }
     }
     levels.forEach { collect($0.when) }
@@ -140,8 +144,8 @@ public struct SignalRule: Decodable, Sendable {
     if examples.triggering.isEmpty { found.append("the rule has no triggering example") }
     if examples.nonTriggering.isEmpty { found.append("the rule has no non-triggering example") }
     let available = availablePlaceholders
-    for placeholder in Self.placeholders(in: reasonTemplate) where !available.contains(placeholder) {
-      found.append("reason_template uses {\(placeholder)}, which this rule does not compute; available: \(available.sorted().joined(separator: ", "))")
+    for placeholder in Self.placeholders(in: reasonTemplate) where !available.contains(placeholder) && Metric.parseFigureName(placeholder) == nil {
+      found.append("reason_template uses {\(placeholder)}, which is neither a figure such as reliever_devices_12m nor one of \(available.sorted().joined(separator: ", "))")
     }
     return found
   }

@@ -55,6 +55,30 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
   /// Appointments the child was not brought to.
   case wasNotBrought = "was_not_brought"
 
+  /// Whether the figure counts within a window; a history length does not.
+  public var isWindowed: Bool { self != .preventerHistoryMonths }
+
+  /// The name a figure is reported under: `reliever_devices_12m`, or the bare metric name
+  /// for a figure that has no window.
+  public func figureName(over window: Period) -> String {
+    isWindowed ? "\(rawValue)_\(window.suffix)" : rawValue
+  }
+
+  /// The metric and window a figure name stands for (`reliever_devices_12m`), for reason
+  /// templates that mention figures their own conditions do not compute.
+  public static func parseFigureName(_ name: String) -> (Metric, Period)? {
+    if let metric = Metric(rawValue: name), !metric.isWindowed { return (metric, Period(months: 1)) }
+    guard let underscore = name.lastIndex(of: "_") else { return nil }
+    let suffix = name[name.index(after: underscore)...]
+    guard let metric = Metric(rawValue: String(name[..<underscore])), metric.isWindowed, suffix.count >= 2 else { return nil }
+    let number = Int(suffix.dropLast())
+    switch (suffix.last, number) {
+    case ("m", let months?) where months > 0: return (metric, Period(months: months))
+    case ("d", let days?) where days > 0: return (metric, Period(days: days))
+    default: return nil
+    }
+  }
+
   /// The input a figure cannot be known without; with it missing the figure is undefined,
   /// not zero.
   public var requiredInput: InputKind? {

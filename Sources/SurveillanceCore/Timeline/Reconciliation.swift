@@ -46,9 +46,10 @@ public struct SupplyEvent: Sendable, Hashable {
 
 /// Matches one child's pharmacy dispensings to GP issues.
 ///
-/// Order of matching: the same prescription id; else an unmatched GP issue of the same
-/// product, then of the same role, dated within the policy's window around the dispensing
-/// (nearest first), provided the two do not carry different prescription ids.
+/// Order of matching: the same prescription id (several dispensings may fill one issue);
+/// then, for dispensings still unmatched, an unmatched GP issue of the same product, then of
+/// the same role, dated within the policy's window around the dispensing (nearest first),
+/// provided the two do not carry different prescription ids.
 /// Emergency and private supplies are never matched: they had no NHS prescription.
 public enum Reconciler {
   public static func reconcile(
@@ -61,37 +62,45 @@ public enum Reconciler {
       if let id = issue.prescriptionID, issueByPrescription[id] == nil { issueByPrescription[id] = index }
     }
 
+    // Two passes: prescription ids first, for every dispensing, so that a match by date
+    // cannot take an issue that another dispensing's id names; then product and role.
+    let dispensings = dispensings.sorted(by: Self.chronological)
+    var matchOf = [Int?](repeating: nil, count: dispensings.count)
+    for (index, dispensing) in dispensings.enumerated() where (dispensing.supplyType ?? .nhsPrescription) == .nhsPrescription {
+      if let id = dispensing.prescriptionID, let issue = issueByPrescription[id] {
+        matchOf[index] = issue
+        issueMatched[issue] = true
+      }
+    }
+    for (index, dispensing) in dispensings.enumerated() where matchOf[index] == nil && (dispensing.supplyType ?? .nhsPrescription) == .nhsPrescription {
+      // Two different prescription ids are two different prescriptions; a missing id on
+      // either side (many GP exports carry none) leaves product and date to decide.
+      let compatible = { (issue: Supply) in issue.prescriptionID == nil || dispensing.prescriptionID == nil }
+      let match = nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.productKey == dispensing.productKey }
+        ?? nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.role == dispensing.role }
+      if let match {
+        matchOf[index] = match
+        issueMatched[match] = true
+      }
+    }
+
     var events: [SupplyEvent] = []
-    for dispensing in dispensings.sorted(by: Self.chronological) {
+    for (index, dispensing) in dispensings.enumerated() {
       switch dispensing.supplyType ?? .nhsPrescription {
       case .emergencySupply, .urgentSupplyNHS111:
         events.append(SupplyEvent(status: .emergencySupply, date: dispensing.date, dispensing: dispensing))
-        continue
       case .privatePrescription:
         events.append(SupplyEvent(status: .privatePrescription, date: dispensing.date, dispensing: dispensing))
-        continue
       case .nhsPrescription:
-        break
+        guard let match = matchOf[index] else {
+          let status: SupplyStatus = dispensing.prescriptionID == nil ? .noPrescriptionFound : .prescribedElsewhere
+          events.append(SupplyEvent(status: status, date: dispensing.date, dispensing: dispensing))
+          continue
+        }
+        let issue = issues[match]
+        let status: SupplyStatus = issue.date > dispensing.date ? .suppliedBeforePrescription : .dispensed
+        events.append(SupplyEvent(status: status, date: dispensing.date, issue: issue, dispensing: dispensing))
       }
-      var match: Int?
-      if let id = dispensing.prescriptionID, let index = issueByPrescription[id] {
-        match = index
-      } else {
-        // Two different prescription ids are two different prescriptions; a missing id on
-        // either side (many GP exports carry none) leaves product and date to decide.
-        let compatible = { (issue: Supply) in issue.prescriptionID == nil || dispensing.prescriptionID == nil }
-        match = nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.productKey == dispensing.productKey }
-          ?? nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.role == dispensing.role }
-      }
-      guard let match else {
-        let status: SupplyStatus = dispensing.prescriptionID == nil ? .noPrescriptionFound : .prescribedElsewhere
-        events.append(SupplyEvent(status: status, date: dispensing.date, dispensing: dispensing))
-        continue
-      }
-      issueMatched[match] = true
-      let issue = issues[match]
-      let status: SupplyStatus = issue.date > dispensing.date ? .suppliedBeforePrescription : .dispensed
-      events.append(SupplyEvent(status: status, date: dispensing.date, issue: issue, dispensing: dispensing))
     }
 
     for (index, issue) in issues.enumerated() where !issueMatched[index] {
