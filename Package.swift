@@ -36,6 +36,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
     .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"]),
+    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance"]),
     .testTarget(name: "RuleFileTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "SurveillanceCore", "SurveillanceFrontend"]),
   ]

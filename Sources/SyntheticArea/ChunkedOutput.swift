@@ -67,5 +67,5 @@ struct ChunkedOutput {
     buffers[index].reserveCapacity(Self.chunkSize + 4096)
   }
 
-  private static func index(_ file: SyntheticFile) -> Int { SyntheticFile.allCases.firstIndex(of: file)! }
+  private static func index(_ file: SyntheticFile) -> Int { file.ordinal }
 }

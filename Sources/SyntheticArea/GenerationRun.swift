@@ -45,6 +45,7 @@ struct GenerationRun {
     let sites = Sites(patients: patients, series: cohort == .canonical ? 1 : 9)
     var numbers = cohort == .canonical ? TestNHSNumbers.canonical : TestNHSNumbers.realWorld
     let asthma = spec.childrenWithAsthmaPercent
+    precondition((0...88).contains(asthma), "childrenWithAsthmaPercent must leave room for 12% other children")
     var kinds = ProportionalDeck([(Kind.childWithAsthma, asthma), (.childWithoutAsthma, 12), (.adult, 88 - asthma)], generator: root.derived(cohort.rawValue, 1))
     var patterns = ProportionalDeck(PlantedPattern.allCases.map { ($0, $0.share) }, generator: root.derived(cohort.rawValue, 2))
     var statuses = ProportionalDeck(PlantedSafeguarding.allCases.map { ($0, $0.shareWithAsthma) }, generator: root.derived(cohort.rawValue, 3))
@@ -76,7 +77,7 @@ struct GenerationRun {
         summary.childrenWithAsthma += 1
         summary.patterns[pattern!, default: 0] += 1
         planner.plantChildWithAsthma(pattern!)
-        let status = pattern == .hakeemLike ? .none : statuses.draw()
+        let status = pattern == .hakeemLike ? .caseTimeline : statuses.draw()
         planner.plantSafeguarding(status)
         summary.safeguarding[status, default: 0] += 1
         summary.planted.append(PlantedChild(nhsNumber: person.nhsNumber, file: cohort.files.gp, pattern: pattern!, safeguarding: status))
@@ -108,11 +109,11 @@ struct GenerationRun {
     else { return }
     let sites = Sites(patients: spec.patients, series: 1)
     var planner = PatientPlanner(person: adults[0], catalogue: catalogue, sites: sites, asOf: spec.asOf, generator: root.derived(8))
+    let products = catalogue.nonRespiratory.map { ($0, CommonProducts.acute.contains($0.name) ? "acute" : "repeat") }
     while output.rows(in: .gp) < gpTarget || output.rows(in: .pharmacy) < pharmacyTarget {
       planner.person = adults[planner.generator.below(adults.count)]
       planner.rows = PatientRows()
-      let product = planner.generator.pick(catalogue.nonRespiratory)
-      let type = CommonProducts.acute.contains(product.name) ? "acute" : "repeat"
+      let (product, type) = planner.generator.pick(products)
       planner.issue(product, on: planner.daysAgo(0...455), type: type)
       if output.rows(in: .gp) < gpTarget {
         for row in planner.rows.issues { write(Layout.canonical(row), to: .gp, scrutiny: .shapeAndProduct, limit: gpTarget) }

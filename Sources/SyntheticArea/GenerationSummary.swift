@@ -37,11 +37,15 @@ public struct GenerationSummary: Sendable {
       result.append("\(file.fileName): \(count) rows, \(brokenLines[file]?.count ?? 0) deliberately broken")
     }
     result.append("patients: \(adults) adults (\(adultsWithInhalers) with inhalers), \(childrenWithoutAsthma) children without asthma, \(childrenWithAsthma) children with asthma")
-    for pattern in PlantedPattern.allCases { result.append("pattern \(pattern.rawValue): \(patterns[pattern] ?? 0)") }
-    for status in PlantedSafeguarding.allCases where status != .none {
-      result.append("safeguarding \(status.rawValue): \(safeguarding[status] ?? 0)")
+    for pattern in PlantedPattern.allCases {
+      if let count = patterns[pattern] { result.append("pattern \(pattern.rawValue): \(count)") }
     }
-    for defect in RowDefect.allCases { result.append("defect \(defect.rawValue): \(defects[defect] ?? 0)") }
+    for status in PlantedSafeguarding.allCases where status != .none {
+      if let count = safeguarding[status] { result.append("safeguarding \(status.rawValue): \(count)") }
+    }
+    for defect in RowDefect.allCases {
+      if let count = defects[defect] { result.append("defect \(defect.rawValue): \(count)") }
+    }
     return result
   }
 }
@@ -52,6 +56,5 @@ public struct PlantedChild: Sendable, Hashable {
   public var nhsNumber: String
   public var file: SyntheticFile
   public var pattern: PlantedPattern
-  /// `none` for the Hakeem-like children, whose plans come from the review's timeline.
   public var safeguarding: PlantedSafeguarding
 }

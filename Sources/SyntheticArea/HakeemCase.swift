@@ -25,7 +25,8 @@ public enum HakeemCase {
       run.emit(planner.rows, cohort: .canonical)
       run.summary.childrenWithAsthma = 1
       run.summary.patterns[.hakeemLike] = 1
-      run.summary.planted = [PlantedChild(nhsNumber: person.nhsNumber, file: .gp, pattern: .hakeemLike, safeguarding: .none)]
+      run.summary.safeguarding[.caseTimeline] = 1
+      run.summary.planted = [PlantedChild(nhsNumber: person.nhsNumber, file: .gp, pattern: .hakeemLike, safeguarding: .caseTimeline)]
       return run.finish(files: files)
     }
   }

@@ -6,7 +6,9 @@ import SurveillanceCore
 ///
 /// Only what the review publishes is planted. Where it gives a month but no day, or no product
 /// strength, the detail is invented and says so in ``Fact/invented``; `data-samples/README.md`
-/// lists every row with its paragraph. The same facts, moved in time, give the Hakeem-like
+/// lists every row with its paragraph. The attendances of 2015 and 2016 (paras 12.2, 12.3,
+/// 12.5) are left out: the review does not say whether the GP reviewed him after them, and an
+/// attendance planted alone would say that nobody did. The same facts, moved in time, give the Hakeem-like
 /// children of a synthetic area.
 public enum HakeemTimeline {
   /// 26 November 2017, the day he died (para 1.2): the end of "the last six months of his life".
@@ -21,6 +23,8 @@ public enum HakeemTimeline {
       /// A GP issue of the product, dispensed on `dispensed` (nil: no dispensing) with the
       /// prescription id written on the dispensing, or without it when `idOnDispensing` is false.
       case issue(CaseProduct, dispensed: CalendarDate?, idOnDispensing: Bool)
+      /// A pharmacy supply with no GP issue behind it.
+      case pharmacySupply(CaseProduct, SupplyType)
       case event(CareEventType, code: String?, nextReviewDue: CalendarDate?)
       /// A plan from `date` to `end`; a nil `date` on the fact means "from the date of birth".
       case plan(PlanType, category: String?, end: CalendarDate?)
@@ -53,16 +57,10 @@ public enum HakeemTimeline {
          paragraph: "1.4", invented: "days (\"end of 2011\", \"August 2012\")"),
     Fact(date: day(2012, 6, 1), what: .event(.diagnosis, code: CareCodes.asthma, nextReviewDue: nil),
          paragraph: "12.1", invented: "date (\"early diagnosis\", before the age of five)"),
-    Fact(date: day(2015, 7, 15), what: .event(.edAttendance, code: nil, nextReviewDue: nil),
-         paragraph: "12.2", invented: "day (July 2015)"),
-    Fact(date: day(2015, 10, 15), what: .event(.hospitalAdmission, code: nil, nextReviewDue: nil),
-         paragraph: "12.3", invented: "day (October 2015)"),
     Fact(date: day(2015, 10, 29), what: .event(.wasNotBrought, code: nil, nextReviewDue: nil),
          paragraph: "12.4", invented: "day (follow-up appointment, October 2015)"),
     Fact(date: day(2015, 12, 10), what: .event(.wasNotBrought, code: nil, nextReviewDue: nil),
          paragraph: "12.4", invented: "day (December 2015 appointment)"),
-    Fact(date: day(2016, 11, 15), what: .event(.edAttendance, code: nil, nextReviewDue: nil),
-         paragraph: "12.5", invented: "day (November 2016, not admitted)"),
     Fact(date: day(2017, 4, 12), what: .event(.asthmaReview, code: CareCodes.annualReview, nextReviewDue: nil),
          paragraph: "12.9, 12.19", invented: "SNOMED code choice"),
     Fact(date: day(2017, 4, 12), what: .event(.actionPlanIssued, code: CareCodes.actionPlan, nextReviewDue: day(2018, 4, 12)),
@@ -105,6 +103,8 @@ public enum HakeemTimeline {
          paragraph: "12.14, 13.3", invented: "day (October 2017); no GP review followed (12.14)"),
     Fact(date: day(2017, 10, 19), what: .issue(.reliever, dispensed: day(2017, 10, 16), idOnDispensing: false),
          paragraph: "12.15", invented: "days (as above)"),
+    Fact(date: day(2017, 10, 26), what: .pharmacySupply(.reliever, .emergencySupply),
+         paragraph: "12.15, Finding 5", invented: "the supply itself: the review does not count the pharmacy's supplies, so this one is planted in addition to the eight prescribed relievers, as an emergency supply that no prescription followed (\"the pharmacists argued that they had a duty to provide inhalers on patient safety grounds, whether or not prescribed by the GP\")"),
     Fact(date: day(2017, 11, 7), what: .issue(.reliever, dispensed: day(2017, 11, 8), idOnDispensing: true),
          paragraph: "12.15", invented: "date"),
     Fact(date: day(2017, 11, 7), what: .issue(.preventer, dispensed: day(2017, 11, 8), idOnDispensing: true),
@@ -129,6 +129,9 @@ extension PatientPlanner {
         if let dispensed {
           dispense(product, on: dispensed.adding(days: shift), at: person.pharmacyCode, prescriptionID: idOnDispensing ? id : nil, type: .nhsPrescription)
         }
+      case let .pharmacySupply(caseProduct, type):
+        guard let product = catalogue.product(named: caseProduct.rawValue) else { continue }
+        dispense(product, on: date, at: person.pharmacyCode, type: type)
       case let .event(type, code, due):
         event(type, on: date, code: code, nextReviewDue: due?.adding(days: shift))
       case let .plan(type, category, end):

@@ -8,8 +8,9 @@ extension PatientPlanner {
     otherMedicines(count: generator.pick(weighted: [(0, 5), (1, 3), (2, 2)]))
   }
 
-  /// An adult: repeat medicines every one to three months, a few acute ones, and for some an
-  /// adult's asthma or COPD inhalers (which a run sets aside: the patient is not a child).
+  /// An adult: repeat medicines every two or three months, a few acute ones, now and then a
+  /// private prescription, and for some an adult's asthma or COPD inhalers (which a run sets
+  /// aside: the patient is not a child).
   mutating func plantAdult(respiratory: Bool) {
     let repeats = catalogue.nonRespiratory.filter { !CommonProducts.acute.contains($0.name) }
     if !repeats.isEmpty {
@@ -18,6 +19,11 @@ extension PatientPlanner {
       }
     }
     otherMedicines(count: generator.pick(weighted: [(0, 5), (1, 3), (2, 2)]))
+    let acute = catalogue.nonRespiratory.filter { CommonProducts.acute.contains($0.name) }
+    if !acute.isEmpty, generator.chance(1, in: 12) {
+      // A private prescription: dispensed and paid for, never an NHS issue.
+      dispense(generator.pick(acute), on: daysAgo(3...400), at: person.pharmacyCode, type: .privatePrescription)
+    }
     if respiratory {
       let use = generator.pick(weighted: [(ProductUse.steroidWithLABA, 40), (.icsFormoterol, 35), (.tripleInhaler, 25)])
       regularly(catalogue.pick(use, using: &generator), everyDays: 56)

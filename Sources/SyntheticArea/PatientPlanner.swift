@@ -103,28 +103,30 @@ struct PatientPlanner {
   /// How an export writes the quantity of `devices` devices of `product`: as devices or as
   /// doses (tablets), with or without a unit, the way real exports mix them.
   mutating func quantity(of product: Product, devices: Int) -> Quantity {
-    let name = product.name.lowercased()
     if product.countedPerSupply || product.role == .other {
-      if name.contains("nebul") || name.contains("respule") || name.contains("vials") {
-        return Quantity(text: generator.pick(["20", "20", "40", "60"]), unit: generator.chance(1, in: 2) ? .unitDose : nil)
+      switch product.form {
+      case .nebule: return Quantity(text: generator.pick(["20", "20", "40", "60"]), unit: generator.chance(1, in: 2) ? .unitDose : nil)
+      case .liquid: return Quantity(text: generator.pick(["30", "50", "100"]), unit: .ml)
+      case .infusion, .device, .inhaler: return Quantity(text: "1", unit: nil)
+      case .capsule, .granules, .tablet:
+        let count = product.role == .other ? generator.pick(["21", "28", "28", "56", "100"]) : generator.pick(["10", "15", "20", "30"])
+        return Quantity(text: count, unit: product.form == .capsule || generator.chance(1, in: 3) ? nil : .tablet)
       }
-      if name.contains("oral solution") || name.contains("suspension") || name.contains("liquid") {
-        return Quantity(text: generator.pick(["30", "50", "100"]), unit: .ml)
-      }
-      if name.contains("infusion") { return Quantity(text: "1", unit: nil) }
-      let count = product.role == .other ? generator.pick(["21", "28", "28", "56", "100"]) : generator.pick(["10", "15", "20", "30"])
-      return Quantity(text: count, unit: name.contains("capsule") || generator.chance(1, in: 3) ? nil : .tablet)
     }
     guard let perDevice = product.unitsPerDevice else {
       return Quantity(text: String(devices), unit: generator.chance(1, in: 2) ? .device : nil)
     }
-    let doseUnit: QuantityUnit = product.role == .preventer && product.classID == "ltra"
-      ? (name.contains("granules") ? .unitDose : .tablet) : .dose
+    // Montelukast comes in tablets or granule sachets, counted in packs; inhalers in doses.
+    let isPacks = product.form == .tablet || product.form == .granules
+    let doseUnit: QuantityUnit = isPacks ? (product.form == .granules ? .unitDose : .tablet) : .dose
+    // Without a unit, the formulary reads small numbers as devices and large ones as doses:
+    // leave the unit out only where that reading gives the planted count.
+    let threshold = catalogue.doseThreshold
     switch generator.below(20) {
-    case 0..<7: return Quantity(text: String(devices), unit: doseUnit == .dose ? .device : .pack)
-    case 7..<13 where devices <= 9: return Quantity(text: String(devices), unit: nil)
+    case 0..<7: return Quantity(text: String(devices), unit: isPacks ? .pack : .device)
+    case 7..<13 where Double(devices) <= threshold: return Quantity(text: String(devices), unit: nil)
     case 13..<16: return Quantity(text: String(devices * perDevice), unit: doseUnit)
-    default: return Quantity(text: String(devices * perDevice), unit: devices * perDevice > 9 ? nil : doseUnit)
+    default: return Quantity(text: String(devices * perDevice), unit: Double(devices * perDevice) > threshold ? nil : doseUnit)
     }
   }
 

@@ -87,6 +87,8 @@ public enum PlantedSafeguarding: String, Sendable, CaseIterable, Comparable {
   case childProtectionEndedLongAgo = "cpp_ended_years_ago"
   /// Looked after by the local authority.
   case lookedAfter = "lac_active"
+  /// The plans of the Hakeem review's timeline (child protection, child in need).
+  case caseTimeline = "case_timeline"
 
   /// Per 100 children with asthma.
   var shareWithAsthma: Int {
@@ -97,6 +99,7 @@ public enum PlantedSafeguarding: String, Sendable, CaseIterable, Comparable {
     case .childProtectionEndedRecently: return 2
     case .childProtectionEndedLongAgo: return 1
     case .lookedAfter: return 2
+    case .caseTimeline: return 0
     }
   }
 
@@ -107,7 +110,7 @@ public enum PlantedSafeguarding: String, Sendable, CaseIterable, Comparable {
     case .childInNeed: return 2
     case .childProtection, .lookedAfter: return 1
     case .childProtectionEndedRecently: return 1
-    case .childProtectionEndedLongAgo: return 0
+    case .childProtectionEndedLongAgo, .caseTimeline: return 0
     }
   }
 

@@ -15,6 +15,8 @@ public struct Product: Sendable, Hashable {
   /// Whether the formulary counts this product per supply (nebules, oral steroids) rather than
   /// in devices.
   public var countedPerSupply: Bool
+  /// What the product is physically, read once from its name: how its quantity is written.
+  var form: ProductForm
   /// Whether a row with the BNF code and name but no dm+d code classifies exactly as the full
   /// row does: only then may a canonical row leave the dm+d code out.
   var classifiesWithoutDMD: Bool
@@ -30,4 +32,31 @@ struct ListedElsewhere: Sendable {
   var name: String
   /// The role the shipped formulary must give it, or the product is left out.
   var expectedRole: MedicineRole
+}
+
+/// A product's physical form, which decides how a quantity of it is written.
+enum ProductForm: Sendable {
+  case inhaler, nebule, liquid, infusion, granules, capsule, tablet, device
+
+  init(name: String, role: MedicineRole) {
+    let name = name.lowercased()
+    func has(_ words: String...) -> Bool { words.contains { name.contains($0) } }
+    if role == .spacer {
+      self = .device
+    } else if has("nebul", "respule", "vials") {
+      self = .nebule
+    } else if has("oral solution", "suspension", "liquid") {
+      self = .liquid
+    } else if has("infusion") {
+      self = .infusion
+    } else if has("granules") {
+      self = .granules
+    } else if has("capsule") && !has("inhal") {
+      self = .capsule
+    } else if has("tablet") {
+      self = .tablet
+    } else {
+      self = .inhaler
+    }
+  }
 }

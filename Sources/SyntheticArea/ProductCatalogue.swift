@@ -11,6 +11,9 @@ public struct ProductCatalogue: Sendable {
   public let products: [Product]
   /// Products outside the asthma picture (role `other`), for the bulk of an unfiltered export.
   public let nonRespiratory: [Product]
+  /// The formulary's rule for a quantity with no unit: above this, it is doses (tablets); at
+  /// or below, devices. The generator writes only quantities this rule reads as planted.
+  let doseThreshold: Double
   private let pools: [ProductPool]
 
   /// - Parameters:
@@ -18,6 +21,7 @@ public struct ProductCatalogue: Sendable {
   ///   - codelists: every codelist file the definition names, header row first.
   ///   - formulary: the formulary built from the two, used to classify each product.
   public init(definition: FormularyDefinition, codelists: [String: [[String]]], formulary: Formulary) {
+    doseThreshold = definition.quantity.doseThreshold
     var seen = Set<String>()
     var found: [Product] = []
     let perSupply = Set(definition.classes.filter { $0.count == .supplies }.map(\.id))
@@ -84,6 +88,7 @@ public struct ProductCatalogue: Sendable {
     return Product(
       dmdCode: dmd, bnfCode: bnf, name: name, role: full.role, classID: full.classID,
       unitsPerDevice: full.dosesPerDevice ?? full.unitsPerDevice, countedPerSupply: perSupply.contains(full.classID),
+      form: ProductForm(name: name, role: full.role),
       classifiesWithoutDMD: bnf != nil && agrees(formulary.classify(dmdCode: nil, bnfCode: bnf, name: name)),
       classifiesByNameAlone: agrees(formulary.classify(dmdCode: nil, bnfCode: nil, name: name)))
   }

@@ -79,9 +79,21 @@ public enum SyntheticFile: String, Sendable, CaseIterable, Comparable {
     isWindows1252 ? Windows1252.encode(text) : Array(text.utf8)
   }
 
-  public static func < (lhs: SyntheticFile, rhs: SyntheticFile) -> Bool {
-    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  /// Position in ``allCases``, without building the array (this is on the per-row path).
+  var ordinal: Int {
+    switch self {
+    case .gp: return 0
+    case .pharmacy: return 1
+    case .safeguarding: return 2
+    case .careEvents: return 3
+    case .gpEMIS: return 4
+    case .pharmacyPMR: return 5
+    case .safeguardingLA: return 6
+    case .careEventsEMIS: return 7
+    }
   }
+
+  public static func < (lhs: SyntheticFile, rhs: SyntheticFile) -> Bool { lhs.ordinal < rhs.ordinal }
 }
 
 /// Windows-1252, the code page older Windows systems export in.

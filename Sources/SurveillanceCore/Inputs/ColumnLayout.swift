@@ -42,9 +42,14 @@ public struct ColumnLayout: Sendable {
         let wanted = Set(names.map(InputProfile.normalisedHeader))
         if let index = normalised.firstIndex(where: wanted.contains) { matches[field] = index }
       }
-      var missing = kind.neededFields.filter { matches[$0] == nil }.map { profile.columns[$0]?.first ?? $0.rawValue }
+      // Name each missing column by its canonical name and the header this layout expects.
+      func described(_ field: CanonicalField) -> String {
+        let header = profile.columns[field]?.first ?? field.rawValue
+        return header == field.rawValue ? field.rawValue : "\(field.rawValue) ('\(header)')"
+      }
+      var missing = kind.neededFields.filter { matches[$0] == nil }.map(described)
       for group in kind.neededOneOf where !group.contains(where: { matches[$0] != nil }) {
-        missing.append(group.compactMap { profile.columns[$0]?.first }.joined(separator: " or "))
+        missing.append(group.filter { profile.columns[$0] != nil }.map(described).joined(separator: " or "))
       }
       if missing.isEmpty {
         // Prefer the profile that recognises more of the file.
@@ -91,7 +96,7 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
       return "\(file): the file is empty; an export must have a header row"
     case let .missingColumns(file, kind, closest, missing, header):
       let shown = header.prefix(12).map { "'\($0)'" }.joined(separator: ", ")
-      return "\(file): not a \(kind.rawValue) export this tool knows: missing column(s) \(missing.map { "'\($0)'" }.joined(separator: ", ")) (closest layout: \(closest)); the header has \(shown)\(header.count > 12 ? ", ..." : "")"
+      return "\(file): not a \(kind.rawValue) export this tool knows: missing column(s) \(missing.joined(separator: ", ")) (closest layout: rules/inputs/\(closest).json); the header has \(shown)\(header.count > 12 ? ", ..." : ""). Add the header names to a profile in rules/inputs/, or name one with --gp-profile/--pharmacy-profile"
     case let .unknownProfile(file, profile, known):
       return "\(file): no input profile '\(profile)'; known: \(known.joined(separator: ", "))"
     case let .noProfile(file, kind):

@@ -14,7 +14,7 @@ extension AreaSpec.Layouts: ExpressibleByArgument {}
 extension AsthmaSurveillance {
   struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a synthetic area's exports, with test-range NHS numbers, for samples, tests and benchmarks.",
+      abstract: "Write a synthetic area's exports (all synthetic, NHS numbers from the test range).",
       discussion: """
         Children with asthma get planted histories (well controlled, reliever over-use, preventers not \
         collected, nebules from the GP, emergency supplies, attacks without review, MART, safeguarding \
@@ -60,7 +60,7 @@ extension AsthmaSurveillance {
     func run() throws {
       let directory = RulesDirectory.locate(rules.rules)
       let catalogue = try ProductCatalogueLoader.load(rulesDirectory: directory)
-      let output = try GeneratedFiles(directory: out)
+      let output = try GeneratedFileWriter(directory: out)
       let summary: GenerationSummary
       if caseName == .hakeem {
         summary = try output.write(HakeemCase.files) { HakeemCase.generate(catalogue: catalogue, into: $0) }
@@ -99,51 +99,56 @@ enum ProductCatalogueLoader {
 }
 
 /// Streams generated text into files, owner-only (0600), each written under a temporary name
-/// and renamed into place when complete.
-struct GeneratedFiles {
-  let directory: URL
+/// and renamed into place when complete, so that a failed run leaves no half-written export.
+struct GeneratedFileWriter {
+  let directory: OutputDirectory
 
   init(directory path: String) throws {
-    directory = try OutputDirectory(path: path).url
+    directory = try OutputDirectory(path: path)
   }
 
   func write(_ files: [SyntheticFile], generating: ((SyntheticFile, String) -> Void) -> GenerationSummary) throws -> GenerationSummary {
     var handles: [SyntheticFile: FileHandle] = [:]
-    defer { for handle in handles.values { try? handle.close() } }
+    var renamed = false
+    defer {
+      for handle in handles.values { try? handle.close() }
+      if !renamed { for file in handles.keys { unlink(temporaryPath(file)) } }
+    }
     for file in files {
       let path = temporaryPath(file)
       let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-      guard descriptor >= 0, fchmod(descriptor, 0o600) == 0 else {
-        throw GenerateError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
-      }
+      guard descriptor >= 0 else { throw GenerateError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
       handles[file] = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+      // O_CREAT's mode does not apply to a file left by an earlier run.
+      guard fchmod(descriptor, 0o600) == 0 else { throw GenerateError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
     }
     var failure: (any Error)?
     let summary = generating { file, text in
       guard failure == nil, let handle = handles[file] else { return }
       do { try handle.write(contentsOf: file.encode(text)) } catch { failure = error }
     }
-    if let failure { throw failure }
+    if let failure { throw GenerateError.cannotWrite(path: directory.url.path, reason: "\(failure)") }
+    for file in files { try handles[file]?.synchronize() }
     for file in files {
-      try handles[file]?.synchronize()
-      guard rename(temporaryPath(file), directory.appendingPathComponent(file.fileName).path) == 0 else {
+      guard rename(temporaryPath(file), directory.url.appendingPathComponent(file.fileName).path) == 0 else {
         throw GenerateError.cannotWrite(path: file.fileName, reason: String(cString: strerror(errno)))
       }
     }
+    renamed = true
     return summary
   }
 
-  /// `planted.csv`: which pattern each child with asthma was given (not an export).
+  /// `planted.csv`: which pattern each child with asthma was given (the answer key, not an export).
   func writeAnswerKey(_ text: String) throws {
     do {
-      try OutputDirectory(path: directory.path).write(text, to: "planted.csv")
+      try directory.write(text, to: "planted.csv")
     } catch {
       throw GenerateError.cannotWrite(path: "planted.csv", reason: error.description)
     }
   }
 
   private func temporaryPath(_ file: SyntheticFile) -> String {
-    directory.appendingPathComponent(".\(file.fileName).tmp-\(getpid())").path
+    directory.url.appendingPathComponent(".\(file.fileName).tmp-\(getpid())").path
   }
 }
 

@@ -1,0 +1,77 @@
+import Dispatch
+import Foundation
+import SurveillanceCore
+
+/// The inputs of a run, as the command line gave them.
+public struct RunInputs: Sendable {
+  public var gp: [String]
+  public var pharmacy: [String]
+  public var safeguarding: [String]
+  public var careEvents: [String]
+  /// Input profile ids to use instead of detecting them from headers, by kind.
+  public var profiles: [InputKind: String]
+
+  public init(gp: [String], pharmacy: [String], safeguarding: [String] = [], careEvents: [String] = [], profiles: [InputKind: String] = [:]) {
+    self.gp = gp
+    self.pharmacy = pharmacy
+    self.safeguarding = safeguarding
+    self.careEvents = careEvents
+    self.profiles = profiles
+  }
+
+  /// Every file with its kind, in the order their rows are numbered in outputs.
+  public var files: [ExportFile] {
+    gp.map { ExportFile(path: $0, kind: .gpPrescriptions, profile: profiles[.gpPrescriptions]) }
+      + pharmacy.map { ExportFile(path: $0, kind: .pharmacyDispensing, profile: profiles[.pharmacyDispensing]) }
+      + safeguarding.map { ExportFile(path: $0, kind: .safeguarding, profile: profiles[.safeguarding]) }
+      + careEvents.map { ExportFile(path: $0, kind: .careEvents, profile: profiles[.careEvents]) }
+  }
+
+  public var kinds: Set<InputKind> { Set(files.map(\.kind)) }
+}
+
+/// Everything read from a run's exports, ready to evaluate on any date in its range.
+public struct LoadedArea: Sendable {
+  public var reports: [InputFileReport]
+  public var records: [ChildRecord]
+  public var rejects: [RejectedRow]
+  public var fileNames: [String]
+  public var kinds: Set<InputKind>
+}
+
+/// Reads every export, both exports at once where there are two cores, and settles the
+/// child records. Shared by `nightly` and `replay`.
+public enum AreaLoader {
+  public static func load(_ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> LoadedArea {
+    let files = inputs.files
+    let results = Mutex<[Result<ExportContents, any Error>?]>(Array(repeating: nil, count: files.count))
+    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+      let result = Result { try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest) }
+      results.withLock { $0[index] = result }
+    }
+    var reports: [InputFileReport] = []
+    var records = AreaRecords()
+    var rejects: [RejectedRow] = []
+    for result in results.withLock({ $0 }) {
+      let contents = try result!.get()
+      reports.append(contents.report)
+      records.merge(contents.records)
+      rejects.append(contentsOf: contents.rejects)
+    }
+    let (finished, duplicates) = records.finished()
+    for (file, count) in duplicates { reports[file].duplicates += count }
+    return LoadedArea(reports: reports, records: finished, rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
+  }
+}
+
+/// A tiny lock around a value, for results gathered from concurrent work.
+public final class Mutex<Value>: @unchecked Sendable {
+  private var value: Value
+  private let lock = NSLock()
+  public init(_ value: Value) { self.value = value }
+  public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    lock.lock()
+    defer { lock.unlock() }
+    return try body(&value)
+  }
+}

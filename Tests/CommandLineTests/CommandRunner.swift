@@ -1,0 +1,68 @@
+import Foundation
+
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs the built `asthma-surveillance` binary as a user would.
+struct CommandRunner {
+  struct Output {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  /// The binary SwiftPM built beside this test bundle.
+  static let binary: URL = {
+    var directory = Bundle.main.bundleURL
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("asthma-surveillance")
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    return repositoryRoot.appendingPathComponent(".build/debug/asthma-surveillance")
+  }()
+
+  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    process.currentDirectoryURL = repositoryRoot
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+  }
+
+  /// A fresh directory under the system temporary directory.
+  static func temporaryDirectory(_ name: String) -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("asthma-cli-\(name)-\(UUID().uuidString)")
+    return url
+  }
+}
+
+/// Files a test writes on the fly.
+func write(_ text: String, to url: URL) throws {
+  try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+  try text.write(to: url, atomically: true, encoding: .utf8)
+}
+
+/// Reads `manifest.json`.
+func manifest(in directory: URL) throws -> [String: Any] {
+  let data = try Data(contentsOf: directory.appendingPathComponent("manifest.json"))
+  return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+}
+
+/// Strings shaped like an NHS number (ten digits, optionally spaced 3-3-4).
+func nhsNumberShapedStrings(in text: String) -> [String] {
+  let pattern = try! NSRegularExpression(pattern: "(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])")
+  let range = NSRange(text.startIndex..., in: text)
+  return pattern.matches(in: text, range: range).map { String(text[Range($0.range, in: text)!]) }
+}

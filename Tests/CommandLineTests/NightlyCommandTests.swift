@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+/// The built binary on the bundled data-samples/, as a newcomer runs it.
+@Suite(.serialized)
+struct NightlyCommandTests {
+  static let samples = repositoryRoot.appendingPathComponent("data-samples")
+
+  static func nightlyArguments(out: URL, asOf: String = "2026-11-21") -> [String] {
+    [
+      "nightly",
+      "--gp", "data-samples/gp.csv", "data-samples/gp-emis.csv",
+      "--pharmacy", "data-samples/pharmacy.csv", "data-samples/pharmacy-pmr.csv",
+      "--safeguarding", "data-samples/safeguarding.csv", "data-samples/safeguarding-la.csv",
+      "--care-events", "data-samples/care-events.csv", "data-samples/care-events-emis.csv",
+      "--as-of", asOf, "--out", out.path,
+    ]
+  }
+
+  @Test func runsOnTheSamplesAndAccountsForEveryRow() throws {
+    let out = CommandRunner.temporaryDirectory("nightly")
+    let result = try CommandRunner.run(Self.nightlyArguments(out: out))
+    #expect(result.status == 0, "\(result.stderr)")
+    let manifest = try manifest(in: out)
+    #expect(manifest["status"] as? String == "ok")
+    let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+    #expect(inputs.count == 8)
+    for input in inputs {
+      let read = try #require(input["rows_read"] as? Int)
+      let accepted = try #require(input["rows_accepted"] as? Int)
+      let rejected = try #require(input["rows_rejected"] as? Int)
+      #expect(read > 0)
+      #expect(read == accepted + rejected, "\(input["path"] ?? "")")
+      let breakdown = try #require(input["accepted"] as? [String: Int])
+      #expect(breakdown.values.reduce(0, +) == accepted, "\(input["path"] ?? "")")
+      let reasons = try #require(input["rejected_by_reason"] as? [String: Int])
+      #expect(reasons.values.reduce(0, +) == rejected)
+      #expect((input["sha256"] as? String)?.count == 64)
+    }
+    // Every rejected row is in rejects.csv, one line each (rows hold no embedded newlines here).
+    let rejects = try String(contentsOf: out.appendingPathComponent("rejects.csv"), encoding: .utf8)
+    let totals = try #require(manifest["totals"] as? [String: Int])
+    #expect(totals["rows_rejected"]! > 0, "the samples plant some broken rows")
+    #expect(try csvRecordCount(rejects) == totals["rows_rejected"]!)
+    // Children and signals.
+    let children = try String(contentsOf: out.appendingPathComponent("children.csv"), encoding: .utf8)
+    let childrenCount = try #require((manifest["children"] as? [String: Any])?["count"] as? Int)
+    #expect(childrenCount > 100)
+    #expect(try csvRecordCount(children) == childrenCount)
+    let signals = try #require(manifest["signals"] as? [String: Any])
+    let total = try #require(signals["total"] as? Int)
+    let signalsCSV = try String(contentsOf: out.appendingPathComponent("signals.csv"), encoding: .utf8)
+    #expect(total > 0)
+    #expect(try csvRecordCount(signalsCSV) == total)
+    let jsonl = try String(contentsOf: out.appendingPathComponent("signals.jsonl"), encoding: .utf8)
+    #expect(jsonl.split(separator: "\n").count == total)
+  }
+
+  @Test func outputsAreOwnerOnlyAndTheSameBytesOnASecondRun() throws {
+    let first = CommandRunner.temporaryDirectory("det1")
+    let second = CommandRunner.temporaryDirectory("det2")
+    #expect(try CommandRunner.run(Self.nightlyArguments(out: first)).status == 0)
+    #expect(try CommandRunner.run(Self.nightlyArguments(out: second)).status == 0)
+    for name in ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv"] {
+      let a = try Data(contentsOf: first.appendingPathComponent(name))
+      let b = try Data(contentsOf: second.appendingPathComponent(name))
+      #expect(a == b, "\(name) differs between two runs on the same input")
+      let mode = try FileManager.default.attributesOfItem(atPath: first.appendingPathComponent(name).path)[.posixPermissions] as? Int
+      #expect(mode == 0o600, "\(name) mode \(String(mode ?? 0, radix: 8))")
+    }
+    let directoryMode = try FileManager.default.attributesOfItem(atPath: first.path)[.posixPermissions] as? Int
+    #expect(directoryMode == 0o700)
+  }
+
+  @Test func theLogNeverContainsAnNHSNumber() throws {
+    let out = CommandRunner.temporaryDirectory("log")
+    let result = try CommandRunner.run(Self.nightlyArguments(out: out))
+    #expect(result.status == 0)
+    #expect(!result.stderr.isEmpty)
+    #expect(nhsNumberShapedStrings(in: result.stderr + result.stdout) == [])
+  }
+
+  @Test func tooManyRejectedRowsFailTheRunWithAPlainMessage() throws {
+    let out = CommandRunner.temporaryDirectory("rate")
+    let result = try CommandRunner.run(Self.nightlyArguments(out: out) + ["--max-reject-rate", "0"])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("of rows rejected"))
+    #expect(result.stderr.contains("rejects.csv"))
+    #expect(try manifest(in: out)["status"] as? String == "failed")
+  }
+
+  @Test func anEmptyFileIsAnErrorNotAnEmptyRun() throws {
+    let dir = CommandRunner.temporaryDirectory("empty")
+    try write("", to: dir.appendingPathComponent("gp.csv"))
+    let result = try CommandRunner.run(["nightly", "--gp", dir.appendingPathComponent("gp.csv").path, "--out", dir.appendingPathComponent("out").path])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("empty"))
+  }
+
+  @Test func anUnknownHeaderNamesTheMissingColumns() throws {
+    let dir = CommandRunner.temporaryDirectory("header")
+    try write("patient,drug,when\n1,2,3\n", to: dir.appendingPathComponent("gp.csv"))
+    let result = try CommandRunner.run(["nightly", "--gp", dir.appendingPathComponent("gp.csv").path, "--out", dir.appendingPathComponent("out").path])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("missing column"))
+    #expect(result.stderr.contains("nhs_number"))
+  }
+
+  /// Counts CSV records after the header, honouring quoted newlines.
+  func csvRecordCount(_ text: String) throws -> Int {
+    var inQuotes = false
+    var records = 0
+    for character in text {
+      if character == "\"" { inQuotes.toggle() }
+      if !inQuotes && (character == "\n" || character == "\r\n") { records += 1 }
+    }
+    return records - 1
+  }
+}
+
+struct ReplayAndRulesCommandTests {
+  @Test func replayFindsWhenTheCaseCouldHaveBeenSeen() throws {
+    let out = CommandRunner.temporaryDirectory("replay")
+    let result = try CommandRunner.run([
+      "replay",
+      "--gp", "data-samples/case-hakeem/gp.csv", "--pharmacy", "data-samples/case-hakeem/pharmacy.csv",
+      "--safeguarding", "data-samples/case-hakeem/safeguarding.csv", "--care-events", "data-samples/case-hakeem/care-events.csv",
+      "--from", "2017-01-02", "--to", "2017-11-26", "--every", "week", "--out", out.path,
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let csv = try String(contentsOf: out.appendingPathComponent("first-fired.csv"), encoding: .utf8)
+    let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let firstFired = Dictionary(rows.map { ($0[1], $0[2]) }, uniquingKeysWith: min)
+    #expect(firstFired["nebules-primary-care"]?.hasPrefix("2017-05") == true, "\(firstFired)")
+    for rule in ["reliever-overuse", "low-preventer-ratio"] {
+      #expect((firstFired[rule] ?? "9999") <= "2017-08-31", "\(rule): \(firstFired[rule] ?? "never")")
+    }
+    for rule in ["emergency-supply", "attack-without-review"] {
+      #expect((firstFired[rule] ?? "0000") >= "2017-09-01", "\(rule): \(firstFired[rule] ?? "never")")
+    }
+    // From the start of the Child in Need plan, every signal that fires carries it.
+    for row in rows where row[2] >= "2017-07-14" { #expect(row[4] == "CIN", "\(row[1])") }
+  }
+
+  @Test func checkRulesPassesOnTheShippedRules() throws {
+    let result = try CommandRunner.run(["check-rules"])
+    #expect(result.status == 0, "\(result.stdout)")
+    #expect(result.stdout.contains("16 signal rules"))
+  }
+
+  @Test func checkRulesReportsEveryProblemAtOnce() throws {
+    let dir = CommandRunner.temporaryDirectory("rules")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("rules"), to: dir)
+    let broken = dir.appendingPathComponent("signals/reliever-rate.json")
+    var text = try String(contentsOf: broken, encoding: .utf8)
+    text = text.replacingOccurrences(of: "\"reliever_devices\"", with: "\"relief_devices\"")
+    try text.write(to: broken, atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(at: dir.appendingPathComponent("care.json"))
+    let result = try CommandRunner.run(["check-rules", "--rules", dir.path])
+    #expect(result.status != 0)
+    #expect(result.stdout.contains("relief_devices"))
+    #expect(result.stdout.contains("care.json"))
+  }
+
+  @Test func helpTextIsPinned() throws {
+    let result = try CommandRunner.run(["--help"])
+    #expect(result.status == 0)
+    #expect(result.stdout == """
+      OVERVIEW: Surface children's asthma prescribing patterns that need a
+      clinician's or safeguarding lead's review.
+
+      Reads GP prescribing and pharmacy dispensing exports, rebuilds each child's
+      supply timeline, and raises signals defined in rules/, each saying why it fired
+      and which guidance it follows. It points people to patterns; it never concludes
+      that a child is neglected.
+
+      USAGE: asthma-surveillance <subcommand>
+
+      OPTIONS:
+        --version               Show the version.
+        -h, --help              Show help information.
+
+      SUBCOMMANDS:
+        nightly                 Read an area's exports and write children.csv,
+                                signals, rejects and a manifest.
+        replay                  Find the first date each child's signals would have
+                                fired ("when could this have been seen?").
+        check-rules             Check every file in rules/ and run each signal rule's
+                                own examples; report all problems at once.
+        generate                Write a synthetic area's exports (all synthetic, NHS
+                                numbers from the test range).
+
+        See 'asthma-surveillance help <subcommand>' for detailed help.
+
+      """)
+  }
+}
