@@ -1,0 +1,66 @@
+import Crypto
+import Foundation
+import SurveillanceCore
+
+/// Turns NHS numbers into stable pseudonyms with a keyed hash (HMAC-SHA256), for outputs
+/// whose reader does not need identity (area reports) and for the audit trail.
+///
+/// The key never comes from the command line (it would sit in shell history and `ps`) nor
+/// from the repository: it is read from the file named by `$ASTHMA_SURVEILLANCE_KEY_FILE`,
+/// or from `$ASTHMA_SURVEILLANCE_KEY` itself. Without the key a pseudonym cannot be reversed
+/// by trying all NHS numbers; with it, the same child always gets the same pseudonym.
+public struct Pseudonymiser: Sendable {
+  private let key: SymmetricKey
+
+  /// Fewer bytes than this make the keyed hash guessable.
+  public static let minimumKeyBytes = 32
+  public static let keyFileVariable = "ASTHMA_SURVEILLANCE_KEY_FILE"
+  public static let keyVariable = "ASTHMA_SURVEILLANCE_KEY"
+
+  public init(keyBytes: [UInt8]) throws(KeyError) {
+    guard keyBytes.count >= Self.minimumKeyBytes else { throw .tooShort(bytes: keyBytes.count) }
+    key = SymmetricKey(data: keyBytes)
+  }
+
+  /// The key from the environment: a key file first, then the variable itself.
+  public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(KeyError) -> Pseudonymiser {
+    if let path = environment[keyFileVariable], !path.isEmpty {
+      guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path) }
+      var bytes = [UInt8](data)
+      while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }  // editors add a newline
+      return try Pseudonymiser(keyBytes: bytes)
+    }
+    if let text = environment[keyVariable], !text.isEmpty {
+      return try Pseudonymiser(keyBytes: Array(text.utf8))
+    }
+    throw .missing
+  }
+
+  /// A 16-hex-digit pseudonym (64 bits of the HMAC): short enough to read, long enough that
+  /// an area's children never collide in practice.
+  public func pseudonym(for nhsNumber: NHSNumber) -> String {
+    let mac = HMAC<SHA256>.authenticationCode(for: Data(nhsNumber.description.utf8), using: key)
+    return mac.prefix(8).map { byte in
+      let hex = String(byte, radix: 16)
+      return hex.count == 1 ? "0" + hex : hex
+    }.joined()
+  }
+
+  /// Why no key could be used. The messages never print a key.
+  public enum KeyError: Error, CustomStringConvertible, Equatable {
+    case missing
+    case unreadableFile(String)
+    case tooShort(bytes: Int)
+
+    public var description: String {
+      switch self {
+      case .missing:
+        return "no pseudonymisation key: set \(Pseudonymiser.keyFileVariable) to a file holding at least \(Pseudonymiser.minimumKeyBytes) random bytes (for example: head -c 32 /dev/urandom > ~/.asthma-key && chmod 600 ~/.asthma-key), or \(Pseudonymiser.keyVariable); keys are never taken from the command line"
+      case .unreadableFile(let path):
+        return "the key file \(path) (from \(Pseudonymiser.keyFileVariable)) cannot be read"
+      case .tooShort(let bytes):
+        return "the pseudonymisation key has \(bytes) bytes; it needs at least \(Pseudonymiser.minimumKeyBytes)"
+      }
+    }
+  }
+}
