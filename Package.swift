@@ -5,10 +5,12 @@ let package = Package(
   name: "asthma-surveillance",
   products: [
     .executable(name: "asthma-surveillance", targets: ["asthma-surveillance"]),
+    .executable(name: "asthma-surveillance-bench", targets: ["asthma-surveillance-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // MARK: C library
@@ -21,22 +23,35 @@ let package = Package(
     // MARK: Synthetic areas for samples, tests and benchmarks (pure: text out)
     .target(name: "SyntheticArea", dependencies: ["SurveillanceCore"]),
 
+    // MARK: The SQLite store: schema, migrations, generations, audit trail (no argument parsing)
+    .target(name: "SurveillanceStore", dependencies: [
+      "SurveillanceCore",
+      .product(name: "GRDB", package: "GRDB.swift"),
+    ]),
+
     // MARK: I/O around the core: loading rules/, reading exports, writing outputs
     .target(name: "SurveillanceFrontend", dependencies: [
-      "CSVReading", "SurveillanceCore",
+      "CSVReading", "SurveillanceCore", "SurveillanceStore",
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
 
     // MARK: One thin executable: arguments in, frontend called, exit code out
     .executableTarget(name: "asthma-surveillance", dependencies: [
-      "SurveillanceCore", "SurveillanceFrontend", "SyntheticArea",
+      "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore", "SyntheticArea",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // MARK: Benchmark: builds a large store, times `patient` look-ups as whole processes
+    .executableTarget(name: "asthma-surveillance-bench", dependencies: [
+      "CSVReading", "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore", "SyntheticArea",
     ]),
 
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
     .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"]),
-    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance"]),
+    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceStore"]),
+    .testTarget(name: "HostileInputTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend", "CSVReading"]),
+    .testTarget(name: "SurveillanceStoreTests", dependencies: ["SurveillanceStore", "SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "RuleFileTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "SurveillanceCore", "SurveillanceFrontend"]),
   ]

@@ -123,6 +123,9 @@ private final class ParseSession {
     csv_init(&parser, 0)
     // RFC 4180: spaces are part of a field. Trimming is the row decoder's decision.
     csv_set_space_func(&parser) { _ in 0 }
+    // Grow the field buffer in 64 KiB steps, not 128 bytes: a runaway field of megabytes
+    // must not cost thousands of reallocations.
+    csv_set_blk_size(&parser, 1 << 16)
   }
 
   func free() { csv_free(&parser) }

@@ -6,6 +6,7 @@ import SurveillanceCore
 extension CSVRecord: RecordFields {
   public var fieldCount: Int { count }
   public func text(at index: Int) -> String { string(at: index) }
+  public var longestFieldBytes: Int { (0..<count).map(byteCount(at:)).max() ?? 0 }
 }
 
 /// One export to read: its path, what it is, and optionally the profile to read it with.

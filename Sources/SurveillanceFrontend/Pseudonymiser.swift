@@ -10,7 +10,8 @@ import SurveillanceCore
 /// or from `$ASTHMA_SURVEILLANCE_KEY` itself. Without the key a pseudonym cannot be reversed
 /// by trying all NHS numbers; with it, the same child always gets the same pseudonym.
 public struct Pseudonymiser: Sendable {
-  private let key: SymmetricKey
+  /// Kept as bytes: swift-crypto's `SymmetricKey` is not `Sendable`.
+  private let keyBytes: [UInt8]
 
   /// Fewer bytes than this make the keyed hash guessable.
   public static let minimumKeyBytes = 32
@@ -19,7 +20,7 @@ public struct Pseudonymiser: Sendable {
 
   public init(keyBytes: [UInt8]) throws(KeyError) {
     guard keyBytes.count >= Self.minimumKeyBytes else { throw .tooShort(bytes: keyBytes.count) }
-    key = SymmetricKey(data: keyBytes)
+    self.keyBytes = keyBytes
   }
 
   /// The key from the environment: a key file first, then the variable itself.
@@ -39,7 +40,7 @@ public struct Pseudonymiser: Sendable {
   /// A 16-hex-digit pseudonym (64 bits of the HMAC): short enough to read, long enough that
   /// an area's children never collide in practice.
   public func pseudonym(for nhsNumber: NHSNumber) -> String {
-    let mac = HMAC<SHA256>.authenticationCode(for: Data(nhsNumber.description.utf8), using: key)
+    let mac = HMAC<SHA256>.authenticationCode(for: Data(nhsNumber.description.utf8), using: SymmetricKey(data: keyBytes))
     return mac.prefix(8).map { byte in
       let hex = String(byte, radix: 16)
       return hex.count == 1 ? "0" + hex : hex

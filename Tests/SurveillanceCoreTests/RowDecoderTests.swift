@@ -73,8 +73,15 @@ struct RowDecoderTests {
     #expect(try rejection(row(["drug_name": "Salbutamol\u{0}"]))?.reason == .containsNUL)
   }
 
+  @Test func aRunawayFieldIsRejectedAndKeptOnlyInPart() throws {
+    let huge = String(repeating: "x", count: 100_000)
+    let rejected = try #require(try rejection(row(["drug_name": huge])))
+    #expect(rejected.reason == .fieldTooLong)
+    #expect(rejected.fields[6].utf8.count < 5_000)
+  }
+
   @Test func everyRejectReasonIsExercisedSomewhere() {
-    let covered = Set(Self.cases.map(\.2)).union([.wrongFieldCount, .repeatedHeader, .containsNUL, .invalidValue, .endBeforeStart])
+    let covered = Set(Self.cases.map(\.2)).union([.wrongFieldCount, .repeatedHeader, .containsNUL, .invalidValue, .endBeforeStart, .fieldTooLong])
     #expect(covered == Set(RejectReason.allCases))
   }
 

@@ -34,6 +34,7 @@ public struct ColumnLayout: Sendable {
     if let profileID, candidates.isEmpty {
       throw .unknownProfile(file: file, profile: profileID, known: profiles.filter { $0.kind == kind }.map(\.id))
     }
+    if header.contains(where: { $0.utf8.contains(0) }) { throw .notText(file: file) }
     let normalised = header.map(InputProfile.normalisedHeader)
     var best: (profile: InputProfile, missing: [String], matches: [CanonicalField: Int])?
     for profile in candidates {
@@ -65,6 +66,15 @@ public struct ColumnLayout: Sendable {
       if looksLikeData(header) { throw .headerless(file: file) }
       throw .missingColumns(file: file, kind: kind, closestProfile: best.profile.id, missing: best.missing, header: header)
     }
+    // Two columns answering to one field (an export joined with itself, "NHS Number" twice)
+    // would make every row ambiguous: which one is the child?
+    for (field, index) in best.matches.sorted(by: { $0.value < $1.value }) {
+      let wanted = Set((best.profile.columns[field] ?? []).map(InputProfile.normalisedHeader))
+      let columns = normalised.indices.filter { wanted.contains(normalised[$0]) }
+      if columns.count > 1 {
+        throw .duplicateColumn(file: file, field: field.rawValue, header: header[index], columns: columns.map { $0 + 1 })
+      }
+    }
     return ColumnLayout(profile: best.profile, header: header, matches: best.matches)
   }
 
@@ -89,6 +99,10 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
   case noProfile(file: String, kind: InputKind)
   /// The header row has data rows but nothing that looks like a header (all numbers).
   case headerless(file: String)
+  /// The first line holds NUL bytes: UTF-16 without a byte-order mark, a spreadsheet, an archive.
+  case notText(file: String)
+  /// More than one column answers to one field the tool reads.
+  case duplicateColumn(file: String, field: String, header: String, columns: [Int])
 
   public var description: String {
     switch self {
@@ -101,6 +115,10 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
       return "\(file): no input profile '\(profile)'; known: \(known.joined(separator: ", "))"
     case let .noProfile(file, kind):
       return "\(file): rules/inputs has no profile for \(kind.rawValue)"
+    case .notText(let file):
+      return "\(file): the file is not CSV text (its first line holds NUL bytes); it may be UTF-16, a spreadsheet (.xlsx) or compressed; save it as CSV (UTF-8) and run again"
+    case let .duplicateColumn(file, field, header, columns):
+      return "\(file): the header has '\(header)' (\(field)) in more than one column (columns \(columns.map(String.init).joined(separator: ", "))); the tool cannot tell which to read"
     case .headerless(let file):
       return "\(file): the first row looks like data, not a header; exports must start with a header row"
     }

@@ -193,6 +193,7 @@ public struct RejectedRow: Sendable, Hashable {
 /// Why a row was rejected: stable codes for `rejects.csv` and the manifest.
 public enum RejectReason: String, Sendable, Codable, CaseIterable, Comparable {
   case wrongFieldCount = "wrong_field_count"
+  case fieldTooLong = "field_too_long"
   case containsNUL = "contains_nul_byte"
   case repeatedHeader = "repeated_header"
   case invalidNHSNumber = "invalid_nhs_number"

@@ -5,12 +5,15 @@ public protocol RecordFields {
   func text(at index: Int) -> String
   /// Whether any field holds a NUL byte.
   var containsNUL: Bool { get }
+  /// The length in bytes of the longest field.
+  var longestFieldBytes: Int { get }
 }
 
 extension Array: RecordFields where Element == String {
   public var fieldCount: Int { count }
   public func text(at index: Int) -> String { self[index] }
   public var containsNUL: Bool { contains { $0.utf8.contains(0) } }
+  public var longestFieldBytes: Int { map(\.utf8.count).max() ?? 0 }
 }
 
 /// Why an accepted row plays no part in the run.
@@ -90,7 +93,12 @@ public struct RowDecoder: Sendable {
       case .careEvents: return try decodeEvent(row, source: source)
       }
     } catch let reject as Reject {
-      let fields = (0..<row.fieldCount).map(row.text(at:))
+      // An absurdly long field is kept in part: enough to find the row, not megabytes of it.
+      let limit = context.policy.maxFieldBytes
+      let fields = (0..<row.fieldCount).map { index in
+        let text = row.text(at: index)
+        return text.utf8.count > limit ? String(text.prefix(limit)) + "... (cut at \(limit) bytes)" : text
+      }
       return .rejected(RejectedRow(source: source, reason: reject.reason, detail: reject.detail, fields: fields))
     } catch {
       fatalError("unexpected error \(error)")
@@ -107,6 +115,10 @@ public struct RowDecoder: Sendable {
       }
     }
     if row.containsNUL { throw Reject(reason: .containsNUL, detail: "a field holds a NUL byte") }
+    let longest = row.longestFieldBytes
+    if longest > context.policy.maxFieldBytes {
+      throw Reject(reason: .fieldTooLong, detail: "a field is \(longest) bytes long; no export field needs more than \(context.policy.maxFieldBytes)")
+    }
     // A header pasted again mid-file (concatenated exports) repeats the header's first cell.
     if row.fieldCount >= expected, row.text(at: 0) == layout.header[0] || InputProfile.normalisedHeader(row.text(at: 0)) == normalisedHeader[0],
       (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {

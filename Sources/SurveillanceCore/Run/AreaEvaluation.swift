@@ -12,6 +12,17 @@ public struct ChildSummary: Sendable {
   public var highestSeverity: Severity? { signals.map(\.severity).max() }
 }
 
+/// A child's summary and the timeline behind it, as one evaluation produced them.
+public struct EvaluatedChild: Sendable {
+  public var summary: ChildSummary
+  public var timeline: ChildTimeline
+
+  public init(summary: ChildSummary, timeline: ChildTimeline) {
+    self.summary = summary
+    self.timeline = timeline
+  }
+}
+
 /// Why a patient with asthma records is not in a run's output.
 public enum Exclusion: String, Error, Sendable, CaseIterable, Codable {
   /// 18 or over on the evaluation date (by a date of birth from another row).
@@ -77,13 +88,20 @@ public struct AreaEvaluation: Sendable {
 
   /// The child's summary on `asOf`, or why there is none.
   public func summary(for record: ChildRecord, asOf: CalendarDate) -> Result<ChildSummary, Exclusion> {
+    evaluated(record, asOf: asOf).map(\.summary)
+  }
+
+  /// The child's summary with the timeline it came from, for outputs that keep the
+  /// reconciled supplies, plans and events behind the figures (the store, the patient check).
+  public func evaluated(_ record: ChildRecord, asOf: CalendarDate) -> Result<EvaluatedChild, Exclusion> {
     timeline(for: record, asOf: asOf).map { timeline in
-      ChildSummary(
+      let summary = ChildSummary(
         nhsNumber: record.nhsNumber, ageYears: timeline.ageYears ?? 0, practiceCode: timeline.practiceCode,
         figures: ChildrenTable.columns.map { timeline.figure($0.metric, over: $0.window, courseMergeDays: rules.formulary.courseMergeDays) },
         signals: evaluator.signals(for: timeline),
         safeguarding: timeline.safeguardingContext(policy: rules.care),
         actionPlan: timeline.actionPlanStatus(policy: rules.care))
+      return EvaluatedChild(summary: summary, timeline: timeline)
     }
   }
 

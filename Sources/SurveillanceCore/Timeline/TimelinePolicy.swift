@@ -9,6 +9,8 @@ public struct TimelinePolicy: Decodable, Sendable {
   public var earliestPlausibleYear: Int
   /// More devices than this in one supply is a quantity error (a pack count typed as doses).
   public var maxDevicesPerSupply: Int
+  /// A field longer than this is not an export value (a runaway quote, a binary blob).
+  public var maxFieldBytes: Int
   /// A dispensing up to this many days after a GP issue of the same product can fill it.
   public var dispensingAfterIssueDays: Int
   /// A GP issue up to this many days after a dispensing can be the prescription that followed
@@ -26,6 +28,7 @@ public struct TimelinePolicy: Decodable, Sendable {
     case childAgeUnderYears = "child_age_under_years"
     case earliestPlausibleYear = "earliest_plausible_year"
     case maxDevicesPerSupply = "max_devices_per_supply"
+    case maxFieldBytes = "max_field_bytes"
     case dispensingAfterIssueDays = "dispensing_after_issue_days"
     case issueAfterDispensingDays = "issue_after_dispensing_days"
     case collectionGraceDays = "collection_grace_days"
@@ -33,13 +36,14 @@ public struct TimelinePolicy: Decodable, Sendable {
   }
 
   public init(
-    version: String, childAgeUnderYears: Int, earliestPlausibleYear: Int, maxDevicesPerSupply: Int,
+    version: String, childAgeUnderYears: Int, earliestPlausibleYear: Int, maxDevicesPerSupply: Int, maxFieldBytes: Int = 4096,
     dispensingAfterIssueDays: Int, issueAfterDispensingDays: Int, collectionGraceDays: Int, activeWithin: Period
   ) {
     self.version = version
     self.childAgeUnderYears = childAgeUnderYears
     self.earliestPlausibleYear = earliestPlausibleYear
     self.maxDevicesPerSupply = maxDevicesPerSupply
+    self.maxFieldBytes = maxFieldBytes
     self.dispensingAfterIssueDays = dispensingAfterIssueDays
     self.issueAfterDispensingDays = issueAfterDispensingDays
     self.collectionGraceDays = collectionGraceDays

@@ -1,0 +1,45 @@
+/// Why the store could not be opened, read or written, in words that say what to do.
+///
+/// No case carries an NHS number: these messages go to the log.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+  /// `patient` or `audit` named a store that does not exist.
+  case noStore(path: String)
+  /// The path exists but is not a directory.
+  case notADirectory(path: String)
+  /// The store directory is readable or writable by other users.
+  case notOwnerOnly(path: String, mode: Int)
+  case cannotCreate(path: String, reason: String)
+  /// A newer version of the tool has migrated this store: this binary cannot read it safely.
+  case schemaNewerThanTool(path: String, unknownMigrations: [String])
+  /// The store has been created but no nightly run has completed into it yet.
+  case noGeneration(path: String)
+  /// A column of `children.csv` has no column in the store's `child` table.
+  case missingChildColumns([String])
+  /// A test asked the writer to fail after this many rows, to prove a failed run changes nothing.
+  case injectedFailure(afterRows: Int)
+  /// SQLite refused (disk full, locked for too long, corrupt file...).
+  case database(path: String, message: String)
+
+  public var description: String {
+    switch self {
+    case .noStore(let path):
+      return "\(path): no store here; run `asthma-surveillance nightly ... --store \(path)` first"
+    case .notADirectory(let path):
+      return "\(path): exists and is not a directory; --store names a directory that holds the database"
+    case .notOwnerOnly(let path, let mode):
+      return "\(path): the store directory has mode \(String(mode, radix: 8)), so other users can reach patient data; run `chmod 700 \(path)` or choose another directory"
+    case .cannotCreate(let path, let reason):
+      return "\(path): cannot create the store: \(reason)"
+    case .schemaNewerThanTool(let path, let unknown):
+      return "\(path): the store was written by a newer asthma-surveillance (unknown schema migrations: \(unknown.joined(separator: ", "))); use that version or a newer one"
+    case .noGeneration(let path):
+      return "\(path): the store holds no completed nightly run yet"
+    case .missingChildColumns(let names):
+      return "the store's child table has no column for \(names.joined(separator: ", ")): add a migration in Sources/SurveillanceStore/StoreSchema.swift"
+    case .injectedFailure(let rows):
+      return "injected failure after \(rows) rows (a test of atomic generations)"
+    case .database(let path, let message):
+      return "\(path): \(message)"
+    }
+  }
+}

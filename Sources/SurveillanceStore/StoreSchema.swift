@@ -1,0 +1,223 @@
+import GRDB
+
+/// The store's schema as named, append-only migrations.
+///
+/// Naming follows GRDB's recommendations: singular table names, camelCase columns.
+/// A released migration is never edited: a change is a new migration appended to the list,
+/// so that every store, however old, reaches the same schema by replaying the same steps.
+/// A store that has a migration this list does not know was written by a newer binary, and
+/// is refused (``StoreError/schemaNewerThanTool(path:unknownMigrations:)``).
+///
+/// Every generation's rows carry the `runId` of the `run` that wrote them; readers see only
+/// the run named in `currentRun`. Patient tables are `WITHOUT ROWID` with the key
+/// `(runId, nhsNumber, position)`, so one child's rows sit together on disk and a look-up
+/// reads a handful of pages.
+///
+/// Source: <https://swiftpackageindex.com/groue/grdb.swift/documentation/grdb/databaseschemarecommendations>
+public enum StoreSchema {
+  public static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1 run generations", migrate: createGenerationTables)
+    migrator.registerMigration("v1 audit trail", migrate: createAuditTable)
+    return migrator
+  }
+
+  /// The `child` columns holding `children.csv`'s figures, by that file's column name.
+  /// The column list is fixed by the migrations; ``SurveillanceStore`` checks at open that
+  /// every column of ``ChildrenTable`` has one here.
+  static func figureColumn(_ csvName: String) -> String {
+    var result = ""
+    var upperNext = false
+    for character in csvName {
+      if character == "_" {
+        upperNext = true
+      } else {
+        result.append(upperNext ? Character(character.uppercased()) : character)
+        upperNext = false
+      }
+    }
+    return result
+  }
+
+  // MARK: Migrations (append only)
+
+  private static func createGenerationTables(_ db: Database) throws {
+    try db.create(table: "run") { t in
+      t.autoIncrementedPrimaryKey("id")
+      // writing: rows still arriving, invisible; current: the one readers see; retired: being pruned.
+      t.column("state", .text).notNull()
+      t.column("command", .text).notNull()
+      t.column("toolVersion", .text).notNull()
+      t.column("asOf", .text).notNull()
+      t.column("rulesVersion", .text).notNull()
+      t.column("rulesSha256", .text).notNull()
+      t.column("status", .text).notNull()
+      t.column("failure", .text)
+      t.column("maxRejectRate", .double).notNull()
+      t.column("childrenCount", .integer).notNull()
+      t.column("excluded", .jsonText).notNull()
+      t.column("signalsByRule", .jsonText).notNull()
+      t.column("outputs", .jsonText).notNull()
+      t.column("timings", .jsonText).notNull()
+      t.column("startedAt", .text).notNull()
+      t.column("extra", .jsonText).notNull()
+      t.column("writtenAt", .text)
+      t.column("storeWriteSeconds", .double)
+    }
+    try db.create(table: "runInput", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "position"])
+      t.column("path", .text).notNull()
+      t.column("kind", .text).notNull()
+      t.column("profile", .text).notNull()
+      t.column("sha256", .text).notNull()
+      t.column("bytes", .integer).notNull()
+      t.column("encoding", .text).notNull()
+      t.column("rowsRead", .integer).notNull()
+      t.column("rowsRejected", .integer).notNull()
+      t.column("used", .integer).notNull()
+      t.column("duplicates", .integer).notNull()
+      t.column("outOfScope", .jsonText).notNull()
+      t.column("rejectedByReason", .jsonText).notNull()
+    }
+    try db.create(table: "currentRun") { t in
+      t.primaryKey("id", .integer).check { $0 == 1 }
+      t.column("runId", .integer).notNull().references("run")
+    }
+    try db.create(table: "child", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("nhsNumber", .text).notNull()
+      t.primaryKey(["runId", "nhsNumber"])
+      t.column("dateOfBirth", .text)
+      t.column("ageYears", .integer).notNull()
+      t.column("practiceCode", .text)
+      for name in [
+        "relieverDevices3m", "relieverDevices6m", "relieverDevices12m", "preventerDevices12m", "preventerRatio12m",
+        "preventerDaysCovered12m", "icsFormoterolDevices12m", "nebuleIssues12m", "suppliesWithoutPrescription6m",
+        "emergencySupplies6m", "issuedNotDispensed12m", "oralSteroidCourses12m", "pharmacies6m", "attacks12m",
+        "asthmaReviews12m",
+      ] {
+        t.column(name, .double)
+      }
+      t.column("signalCount", .integer).notNull()
+      t.column("highestSeverity", .text)
+      t.column("safeguardingPlanType", .text)
+      t.column("safeguardingActive", .boolean)
+      t.column("safeguardingStart", .text)
+      t.column("safeguardingEnd", .text)
+      t.column("safeguardingSourceFile", .integer)
+      t.column("safeguardingSourceLine", .integer)
+      t.column("actionPlanState", .text).notNull()
+      t.column("actionPlanLastPlan", .text)
+      t.column("actionPlanReviewDue", .text)
+      t.column("actionPlanSourceFile", .integer)
+      t.column("actionPlanSourceLine", .integer)
+    }
+    try db.create(table: "supply", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("nhsNumber", .text).notNull()
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "nhsNumber", "position"])
+      t.column("status", .text).notNull()
+      t.column("date", .text).notNull()
+      t.column("role", .text).notNull()
+      t.column("devices", .integer).notNull()
+      t.column("classId", .text).notNull()
+      t.column("productKey", .text).notNull()
+      t.column("drugName", .text).notNull()
+      t.column("quantity", .double).notNull()
+      t.column("quantityUnit", .text)
+      t.column("supplyType", .text)
+      t.column("prescriptionId", .text)
+      t.column("practiceCode", .text)
+      t.column("issueDate", .text)
+      t.column("issueSourceFile", .integer)
+      t.column("issueSourceLine", .integer)
+      t.column("pharmacyCode", .text)
+      t.column("dispensingSourceFile", .integer)
+      t.column("dispensingSourceLine", .integer)
+    }
+    try db.create(table: "safeguardingPlan", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("nhsNumber", .text).notNull()
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "nhsNumber", "position"])
+      t.column("planType", .text).notNull()
+      t.column("category", .text)
+      t.column("startDate", .text).notNull()
+      t.column("endDate", .text)
+      t.column("localAuthority", .text)
+      t.column("sourceFile", .integer).notNull()
+      t.column("sourceLine", .integer).notNull()
+    }
+    try db.create(table: "careEvent", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("nhsNumber", .text).notNull()
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "nhsNumber", "position"])
+      t.column("date", .text).notNull()
+      t.column("type", .text).notNull()
+      t.column("snomedCode", .text)
+      t.column("nextReviewDue", .text)
+      t.column("sourceFile", .integer).notNull()
+      t.column("sourceLine", .integer).notNull()
+    }
+    try db.create(table: "signal", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("nhsNumber", .text).notNull()
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "nhsNumber", "position"])
+      t.column("ruleId", .text).notNull()
+      t.column("ruleVersion", .integer).notNull()
+      t.column("title", .text).notNull()
+      t.column("severity", .text).notNull()
+      t.column("ruleSeverity", .text).notNull()
+      t.column("asOf", .text).notNull()
+      t.column("windowStart", .text).notNull()
+      t.column("windowEnd", .text).notNull()
+      // [{"name": ..., "value": number|null} or {"name": ..., "date": "YYYY-MM-DD"}], in rule order.
+      t.column("metrics", .jsonText).notNull()
+      // [[file index, line], ...]
+      t.column("evidence", .jsonText).notNull()
+      t.column("safeguardingPlanType", .text)
+      t.column("safeguardingActive", .boolean)
+      t.column("safeguardingStart", .text)
+      t.column("safeguardingEnd", .text)
+      t.column("route", .text).notNull()
+      t.column("actionPlanState", .text).notNull()
+      t.column("actionPlanLastPlan", .text)
+      t.column("actionPlanReviewDue", .text)
+      t.column("reason", .text).notNull()
+      t.column("recommendedAction", .text).notNull()
+    }
+    try db.create(table: "reject", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "position"])
+      t.column("sourceFile", .integer).notNull()
+      t.column("sourceLine", .integer).notNull()
+      t.column("reason", .text).notNull()
+      t.column("detail", .text).notNull()
+      t.column("originalFields", .jsonText).notNull()
+    }
+  }
+
+  /// The audit trail outlives generations: it has no foreign key to `run`, and pruning never
+  /// touches it. It holds a keyed hash of the NHS number, never the number.
+  private static func createAuditTable(_ db: Database) throws {
+    try db.create(table: "audit") { t in
+      t.autoIncrementedPrimaryKey("id")
+      t.column("time", .text).notNull()
+      t.column("user", .text).notNull()
+      t.column("reason", .text).notNull()
+      t.column("nhsPseudonym", .text)
+      t.column("outcome", .text).notNull()
+      t.column("trafficLight", .text)
+      // store: answered from a nightly generation; exports: answered from CSV files.
+      t.column("source", .text).notNull()
+      t.column("runId", .integer)
+      t.column("asOf", .text)
+    }
+  }
+}

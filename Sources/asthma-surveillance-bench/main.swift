@@ -1,0 +1,1 @@
+print("asthma-surveillance-bench: not yet written")
