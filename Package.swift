@@ -15,6 +15,7 @@ let package = Package(
   targets: [
     // MARK: C library
     .systemLibrary(name: "CLibCSV", providers: [.apt(["libcsv-dev"])]),
+    .target(name: "CSystemCalls"),
 
     // MARK: Reading and the domain core
     .target(name: "CSVReading", dependencies: ["CLibCSV"]),
@@ -31,7 +32,7 @@ let package = Package(
 
     // MARK: I/O around the core: loading rules/, reading exports, writing outputs
     .target(name: "SurveillanceFrontend", dependencies: [
-      "CSVReading", "SurveillanceCore", "SurveillanceStore",
+      "CSVReading", "CSystemCalls", "SurveillanceCore", "SurveillanceStore",
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
 

@@ -62,10 +62,12 @@ public struct NightlyJob: Sendable {
       break
     }
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
-    try output.write(renderer.childrenCSV(children), to: "children.csv")
-    try output.write(renderer.signalsCSV(signals), to: "signals.csv")
-    try output.write(renderer.signalsJSONLines(signals), to: "signals.jsonl")
-    try output.write(renderer.rejectsCSV(area.rejects), to: "rejects.csv")
+    // All five files replace the previous run's together, or not at all.
+    let generation = try output.beginGeneration()
+    try generation.write(renderer.childrenCSV(children), to: "children.csv")
+    try generation.write(renderer.signalsCSV(signals), to: "signals.csv")
+    try generation.write(renderer.signalsJSONLines(signals), to: "signals.jsonl")
+    try generation.write(renderer.rejectsCSV(area.rejects), to: "rejects.csv")
     let writeSeconds = clock.lap()
     let manifest = RunManifest(
       command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
@@ -73,8 +75,8 @@ public struct NightlyJob: Sendable {
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
       timings: [("read_and_decode", readSeconds), ("evaluate", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
       startedAt: clock.startedAt)
-    // The manifest goes last: its presence says the other files are complete.
-    try output.write(manifest.json, to: "manifest.json")
+    try generation.write(manifest.json, to: "manifest.json")
+    try generation.publish()
     return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
   }
 

@@ -1,3 +1,4 @@
+import CSystemCalls
 import Foundation
 
 #if canImport(Glibc)
@@ -28,8 +29,14 @@ public struct OutputDirectory: Sendable {
 
   /// Writes `text` to `name` atomically with mode 0600.
   public func write(_ text: String, to name: String) throws(OutputError) {
-    let final = url.appendingPathComponent(name).path
-    let temporary = url.appendingPathComponent(".\(name).tmp-\(getpid())").path
+    try Self.writeFile(text, to: url.appendingPathComponent(name).path)
+  }
+
+  /// Writes `text` to the file at `final` through a temporary name, flushed, then renamed.
+  static func writeFile(_ text: String, to final: String) throws(OutputError) {
+    let directory = (final as NSString).deletingLastPathComponent
+    let name = (final as NSString).lastPathComponent
+    let temporary = directory + "/.\(name).tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard fd >= 0 else { throw .cannotWrite(final, String(cString: strerror(errno))) }
     var failure: String?
@@ -72,5 +79,83 @@ public enum OutputError: Error, CustomStringConvertible {
     case .cannotCreate(let path, let reason): return "\(path): cannot create the output directory: \(reason)"
     case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason); the previous file, if any, is unchanged"
     }
+  }
+}
+
+/// One run's set of outputs, written beside the output directory and then swapped in as a
+/// whole.
+///
+/// A run killed at any moment, or failing on a full disk, leaves the previous outputs as
+/// they were: until `publish()` the new files live in a hidden sibling directory, and
+/// publishing exchanges the two directories in one `renameat2(RENAME_EXCHANGE)` call. Files
+/// in the output directory that the run does not write (a store, notes) are carried over.
+public final class OutputGeneration: @unchecked Sendable {
+  public let final: URL
+  public let staging: URL
+  private var published = false
+
+  init(final: URL) throws(OutputError) {
+    self.final = final
+    let parent = final.deletingLastPathComponent()
+    staging = parent.appendingPathComponent(".\(final.lastPathComponent).partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    Self.removeStalePartials(beside: final)
+    guard mkdir(staging.path, 0o700) == 0 else { throw .cannotCreate(staging.path, String(cString: strerror(errno))) }
+  }
+
+  deinit {
+    if !published { try? FileManager.default.removeItem(at: staging) }
+  }
+
+  /// Writes one output file into the generation (mode 0600, flushed to disk).
+  public func write(_ text: String, to name: String) throws(OutputError) {
+    try OutputDirectory.writeFile(text, to: staging.appendingPathComponent(name).path)
+  }
+
+  /// Makes the generation the output directory's contents, atomically.
+  public func publish() throws(OutputError) {
+    let manager = FileManager.default
+    let ours = Set((try? manager.contentsOfDirectory(atPath: staging.path)) ?? [])
+    if manager.fileExists(atPath: final.path) {
+      // Carry over what this run does not write, so that it survives the exchange.
+      for name in (try? manager.contentsOfDirectory(atPath: final.path)) ?? [] where !ours.contains(name) {
+        if rename(final.appendingPathComponent(name).path, staging.appendingPathComponent(name).path) != 0 {
+          throw .cannotWrite(final.appendingPathComponent(name).path, String(cString: strerror(errno)))
+        }
+      }
+      if csys_exchange_paths(staging.path, final.path) != 0 {
+        // File systems without RENAME_EXCHANGE: two renames, a moment without the directory.
+        let old = staging.path + ".old"
+        guard rename(final.path, old) == 0, rename(staging.path, final.path) == 0 else {
+          throw .cannotWrite(final.path, String(cString: strerror(errno)))
+        }
+        try? manager.removeItem(atPath: old)
+        published = true
+        return
+      }
+      published = true
+      try? manager.removeItem(at: staging)  // now the previous generation
+    } else {
+      guard rename(staging.path, final.path) == 0 else { throw .cannotWrite(final.path, String(cString: strerror(errno))) }
+      published = true
+    }
+  }
+
+  /// Partial generations left by killed runs of this output directory, whose process is gone.
+  private static func removeStalePartials(beside final: URL) {
+    let parent = final.deletingLastPathComponent()
+    let prefix = ".\(final.lastPathComponent).partial-"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+      let pid = Int32(name.dropFirst(prefix.count).prefix { $0.isNumber }) ?? 0
+      if pid > 0, kill(pid, 0) != 0, errno == ESRCH {
+        try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+      }
+    }
+  }
+}
+
+extension OutputDirectory {
+  /// Starts a generation of outputs that replaces this directory's as a whole.
+  public func beginGeneration() throws(OutputError) -> OutputGeneration {
+    try OutputGeneration(final: url)
   }
 }

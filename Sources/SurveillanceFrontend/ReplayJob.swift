@@ -35,7 +35,8 @@ public struct ReplayJob: Sendable {
     let replay = Replay(evaluation: AreaEvaluation(rules: rules, inputs: area.kinds))
     let firings = NightlyJob.parallelMap(area.records) { replay.firstFirings(for: $0, on: dates) }.flatMap { $0 }
     let evaluateSeconds = clock.lap()
-    try output.write(Replay.firstFiredCSV(firings), to: "first-fired.csv")
+    let generation = try output.beginGeneration()
+    try generation.write(Replay.firstFiredCSV(firings), to: "first-fired.csv")
     let manifest = RunManifest(
       command: "replay", toolVersion: toolVersion, asOf: to, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
       maxRejectRate: 1, inputs: area.reports, childrenCount: Set(firings.map(\.first.nhsNumber)).count, excluded: [:],
@@ -43,7 +44,8 @@ public struct ReplayJob: Sendable {
       timings: [("read_and_decode", readSeconds), ("replay", evaluateSeconds), ("total", clock.total)],
       startedAt: clock.startedAt,
       extra: [("replay_from", from.description), ("replay_to", to.description), ("replay_every", step.rawValue), ("replay_dates", String(dates.count))])
-    try output.write(manifest.json, to: "manifest.json")
+    try generation.write(manifest.json, to: "manifest.json")
+    try generation.publish()
     return (output.url.path, firings)
   }
 }

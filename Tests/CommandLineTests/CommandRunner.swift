@@ -66,3 +66,22 @@ func nhsNumberShapedStrings(in text: String) -> [String] {
   let range = NSRange(text.startIndex..., in: text)
   return pattern.matches(in: text, range: range).map { String(text[Range($0.range, in: text)!]) }
 }
+
+extension CommandRunner {
+  /// Runs `script` with /bin/sh from the repository root.
+  static func shell(_ script: String) throws -> Output {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script]
+    process.currentDirectoryURL = repositoryRoot
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+  }
+}

@@ -1,0 +1,9 @@
+#ifndef CSYSTEMCALLS_H
+#define CSYSTEMCALLS_H
+
+/* Atomically swaps two paths (Linux renameat2 with RENAME_EXCHANGE), so that a directory of
+   outputs is replaced as a whole: a reader sees the old generation or the new one, never a
+   mixture. Returns 0, or -1 with errno set (EINVAL or ENOSYS where the file system cannot). */
+int csys_exchange_paths(const char *first, const char *second);
+
+#endif
