@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
@@ -47,11 +48,17 @@ let package = Package(
       "CSVReading", "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore", "SyntheticArea",
     ]),
 
+    // MARK: libFuzzer target for the reading paths (see README, "Fuzzing")
+    .executableTarget(name: "asthma-surveillance-fuzz", dependencies: ["CSVReading", "SurveillanceCore", "SurveillanceFrontend"], exclude: ["corpus"]),
+
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
     .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"]),
     .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceStore"]),
-    .testTarget(name: "HostileInputTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend", "CSVReading"]),
+    .testTarget(name: "HostileInputTests", dependencies: [
+      "SurveillanceCore", "SurveillanceFrontend", "CSVReading",
+      .product(name: "PropertyBased", package: "swift-property-based"),
+    ]),
     .testTarget(name: "SurveillanceStoreTests", dependencies: ["SurveillanceStore", "SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "RuleFileTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "SurveillanceCore", "SurveillanceFrontend"]),

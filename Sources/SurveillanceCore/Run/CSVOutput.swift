@@ -9,6 +9,11 @@ public struct CSVOutput: Sendable {
   public init(header: [String]) { append(header) }
 
   public mutating func append(_ cells: [String]) {
+    // A row of one empty cell would be a blank line, which readers skip: quote it.
+    if cells.count == 1, cells[0].isEmpty {
+      text += "\"\"\n"
+      return
+    }
     var first = true
     for cell in cells {
       if !first { text += "," }
