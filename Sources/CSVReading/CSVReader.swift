@@ -112,7 +112,6 @@ private final class ParseSession {
   var recordStartLine: Int?
   var lastByte: UInt8?
   var sawAnyByte = false
-  var recordHasHighBytes = false
   var pendingError: (any Error)?
 
   init(source: String, onRecord: @escaping (CSVRecord) throws -> Void) {
@@ -192,7 +191,6 @@ private final class ParseSession {
 
   fileprivate func field(_ bytes: UnsafeRawBufferPointer) {
     record.appendField(bytes)
-    if !recordHasHighBytes, bytes.contains(where: { $0 >= 0x80 }) { recordHasHighBytes = true }
   }
 
   fileprivate func endRecord() {
@@ -201,12 +199,11 @@ private final class ParseSession {
     record.recordNumber = summary.records
     record.lineNumber = recordStartLine ?? currentLine
     recordStartLine = nil
-    if recordHasHighBytes, (0..<record.count).contains(where: { !record.isUTF8(at: $0) }) {
+    if record.hasNonASCII, (0..<record.count).contains(where: { !record.isUTF8(at: $0) }) {
       summary.windows1252Records += 1
     }
     do { try onRecord(record) } catch { pendingError = error }
     record.reset()
-    recordHasHighBytes = false
   }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One CSV record as libcsv delivered it: the raw bytes of its fields and the physical line
 /// on which it starts.
 ///
@@ -52,7 +60,27 @@ public final class CSVRecord {
 
   /// Whether any field holds a NUL byte, which no text export should contain.
   public var containsNUL: Bool {
-    storage.withUnsafeBufferPointer { $0.contains(0) }
+    storage.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress, !buffer.isEmpty else { return false }
+      return memchr(base, 0, buffer.count) != nil
+    }
+  }
+
+  /// Whether any byte has its high bit set (anything but ASCII), eight bytes at a time.
+  var hasNonASCII: Bool {
+    storage.withUnsafeBytes { raw in
+      var index = 0
+      let count = raw.count
+      while index + 8 <= count {
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+        index += 8
+      }
+      while index < count {
+        if raw[index] >= 0x80 { return true }
+        index += 1
+      }
+      return false
+    }
   }
 
   /// Every field as text.
@@ -64,7 +92,7 @@ public final class CSVRecord {
   }
 
   func appendField(_ bytes: UnsafeRawBufferPointer) {
-    storage.append(contentsOf: bytes)
+    if !bytes.isEmpty { storage.append(contentsOf: bytes.bindMemory(to: UInt8.self)) }
     ends.append(storage.count)
   }
 }

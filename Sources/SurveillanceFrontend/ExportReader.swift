@@ -6,6 +6,9 @@ import SurveillanceCore
 extension CSVRecord: RecordFields {
   public var fieldCount: Int { count }
   public func text(at index: Int) -> String { string(at: index) }
+  public func withFieldBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    try withBytes(at: index, body)
+  }
   public var longestFieldBytes: Int { (0..<count).map(byteCount(at:)).max() ?? 0 }
 }
 

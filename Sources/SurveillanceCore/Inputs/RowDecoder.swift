@@ -3,6 +3,8 @@
 public protocol RecordFields {
   var fieldCount: Int { get }
   func text(at index: Int) -> String
+  /// Calls `body` with the raw bytes of field `index`, without making a `String`.
+  func withFieldBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
   /// Whether any field holds a NUL byte.
   var containsNUL: Bool { get }
   /// The length in bytes of the longest field.
@@ -12,6 +14,9 @@ public protocol RecordFields {
 extension Array: RecordFields where Element == String {
   public var fieldCount: Int { count }
   public func text(at index: Int) -> String { self[index] }
+  public func withFieldBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    try Array<UInt8>(self[index].utf8).withUnsafeBufferPointer(body)
+  }
   public var containsNUL: Bool { contains { $0.utf8.contains(0) } }
   public var longestFieldBytes: Int { map(\.utf8.count).max() ?? 0 }
 }
@@ -61,18 +66,25 @@ public struct DecodeContext: Sendable {
 /// Such rows are counted (as `not_asthma_related`) but their other fields are not validated:
 /// the tool does not use them, and a bad NHS number on a paracetamol issue is not a reason
 /// to fail an asthma run.
-public struct RowDecoder: Sendable {
+public struct RowDecoder {
   public let layout: ColumnLayout
   public let formulary: Formulary
   public let context: DecodeContext
   private let normalisedHeader: [String]
+  private let headerFirstField: [UInt8]
   private let valueMaps: [CanonicalField: [String: String]]
+  private let productColumns: [Int?]
+  /// Classifications by the raw bytes of a row's product columns: an export names the same
+  /// few thousand products millions of times, and classifying by name is the costly part.
+  private let products = ProductCache()
 
   public init(layout: ColumnLayout, formulary: Formulary, context: DecodeContext) {
     self.layout = layout
     self.formulary = formulary
     self.context = context
     normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
+    headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
+    productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName)]
     valueMaps = layout.profile.valueMaps.mapValues { map in
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
@@ -119,8 +131,9 @@ public struct RowDecoder: Sendable {
     if longest > context.policy.maxFieldBytes {
       throw Reject(reason: .fieldTooLong, detail: "a field is \(longest) bytes long; no export field needs more than \(context.policy.maxFieldBytes)")
     }
-    // A header pasted again mid-file (concatenated exports) repeats the header's first cell.
-    if row.fieldCount >= expected, row.text(at: 0) == layout.header[0] || InputProfile.normalisedHeader(row.text(at: 0)) == normalisedHeader[0],
+    // A header pasted again mid-file (concatenated exports) repeats the header's first cell
+    // byte for byte; only then is the whole row compared.
+    if row.fieldCount >= expected, row.withFieldBytes(0, { $0.elementsEqual(headerFirstField) }),
       (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {
       throw Reject(reason: .repeatedHeader, detail: "the header row appears again inside the file")
     }
@@ -197,16 +210,39 @@ public struct RowDecoder: Sendable {
     return value
   }
 
+  /// The product columns' bytes, separated by a byte no text field holds.
+  private func productKey(_ row: some RecordFields) -> [UInt8] {
+    var key: [UInt8] = []
+    key.reserveCapacity(96)
+    for column in productColumns {
+      if let column, column < row.fieldCount { row.withFieldBytes(column) { key.append(contentsOf: $0) } }
+      key.append(0)
+    }
+    return key
+  }
+
   // MARK: Kinds
 
   private func decodeSupply(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
+    // Most rows of an unfiltered export are other medicines: settle those from the cache
+    // before making any string.
+    let key = productKey(row)
+    let cached = products.classification(for: key)
+    if case .some(.some(let known)) = cached, !known.role.isRespiratory { return .outOfScope(.notAsthmaRelated) }
     let dmd = text(row, .dmdCode)
     let bnf = text(row, .bnfCode)
     let name = text(row, .drugName)
     guard dmd != nil || bnf != nil || name != nil else {
       throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
     }
-    guard let product = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name) else {
+    let classified: ProductClassification?
+    if let cached {
+      classified = cached
+    } else {
+      classified = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name)
+      products.remember(classified, for: key)
+    }
+    guard let product = classified else {
       let shown = [dmd.map { "dm+d '\($0)'" }, bnf.map { "BNF '\($0)'" }, name.map { "name '\($0)'" }].compactMap { $0 }
       throw Reject(reason: .unknownProduct, detail: "product not recognised: \(shown.joined(separator: ", "))")
     }
@@ -272,5 +308,19 @@ public struct RowDecoder: Sendable {
     let due = try self.date(row, .nextReviewDue, required: false)
     if date > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
     return .event(CareEvent(nhsNumber: nhs, date: date, type: type, snomedCode: text(row, .snomedCode), nextReviewDue: due, source: source))
+  }
+}
+
+/// Remembered product classifications for one file's decoder (one thread).
+final class ProductCache {
+  private var entries: [[UInt8]: ProductClassification?] = [:]
+  /// Enough for every distinct product of a national export; beyond it, new keys are not kept.
+  private let capacity = 200_000
+
+  /// `nil` when not yet classified; `.some(nil)` when the product could not be identified.
+  func classification(for key: [UInt8]) -> ProductClassification?? { entries[key] }
+
+  func remember(_ classification: ProductClassification?, for key: [UInt8]) {
+    if entries.count < capacity { entries[key] = classification }
   }
 }
