@@ -105,14 +105,14 @@ private final class ParseSession {
   let onRecord: (CSVRecord) throws -> Void
   var parser = csv_parser()
   let record = CSVRecord()
-  var summary = CSVReadSummary()
+  @exclusivity(unchecked) var summary = CSVReadSummary()
   /// 1-based line of the bytes being fed; every piece fed holds at most one newline, at its end.
-  var currentLine = 1
+  @exclusivity(unchecked) var currentLine = 1
   /// The line on which the record being parsed began; `nil` between records.
-  var recordStartLine: Int?
+  @exclusivity(unchecked) var recordStartLine: Int?
   var lastByte: UInt8?
   var sawAnyByte = false
-  var pendingError: (any Error)?
+  @exclusivity(unchecked) var pendingError: (any Error)?
 
   init(source: String, onRecord: @escaping (CSVRecord) throws -> Void) {
     self.source = source

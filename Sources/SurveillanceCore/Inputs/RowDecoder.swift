@@ -211,14 +211,14 @@ public struct RowDecoder {
   }
 
   /// The product columns' bytes, separated by a byte no text field holds.
-  private func productKey(_ row: some RecordFields) -> [UInt8] {
+  private func productKey(_ row: some RecordFields) -> ProductKey {
     var key: [UInt8] = []
     key.reserveCapacity(96)
     for column in productColumns {
       if let column, column < row.fieldCount { row.withFieldBytes(column) { key.append(contentsOf: $0) } }
       key.append(0)
     }
-    return key
+    return ProductKey(bytes: key)
   }
 
   // MARK: Kinds
@@ -311,16 +311,22 @@ public struct RowDecoder {
   }
 }
 
+/// The raw bytes of a row's product columns, hashed in one pass rather than byte by byte.
+struct ProductKey: Hashable {
+  let bytes: [UInt8]
+  func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+}
+
 /// Remembered product classifications for one file's decoder (one thread).
 final class ProductCache {
-  private var entries: [[UInt8]: ProductClassification?] = [:]
+  private var entries: [ProductKey: ProductClassification?] = [:]
   /// Enough for every distinct product of a national export; beyond it, new keys are not kept.
   private let capacity = 200_000
 
   /// `nil` when not yet classified; `.some(nil)` when the product could not be identified.
-  func classification(for key: [UInt8]) -> ProductClassification?? { entries[key] }
+  func classification(for key: ProductKey) -> ProductClassification?? { entries[key] }
 
-  func remember(_ classification: ProductClassification?, for key: [UInt8]) {
+  func remember(_ classification: ProductClassification?, for key: ProductKey) {
     if entries.count < capacity { entries[key] = classification }
   }
 }

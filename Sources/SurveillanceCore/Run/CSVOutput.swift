@@ -34,7 +34,7 @@ public struct CSVOutput: Sendable {
 
   /// RFC 4180 quoting where needed.
   public static func escaped(_ cell: String) -> String {
-    guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return cell }
+    guard cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return cell }
     return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
   }
 }
@@ -47,6 +47,8 @@ public struct JSONText: Sendable {
   public init() {}
 
   public static func quoted(_ string: String) -> String {
+    // Most values need no escaping: copy them whole.
+    if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + string + "\"" }
     var result = "\""
     for scalar in string.unicodeScalars {
       switch scalar {
