@@ -31,9 +31,12 @@ let package = Package(
       .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
+    // MARK: Reports for CDOP, safeguarding and medicines teams (pure: model in, HTML text out)
+    .target(name: "SurveillanceReports", dependencies: ["SurveillanceCore"]),
+
     // MARK: I/O around the core: loading rules/, reading exports, writing outputs
     .target(name: "SurveillanceFrontend", dependencies: [
-      "CSVReading", "CSystemCalls", "SurveillanceCore", "SurveillanceStore",
+      "CSVReading", "CSystemCalls", "SurveillanceCore", "SurveillanceReports", "SurveillanceStore",
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
 
@@ -54,12 +57,13 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
     .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"]),
-    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceStore"]),
+    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore"]),
     .testTarget(name: "HostileInputTests", dependencies: [
       "SurveillanceCore", "SurveillanceFrontend", "CSVReading",
       .product(name: "PropertyBased", package: "swift-property-based"),
     ]),
     .testTarget(name: "SurveillanceStoreTests", dependencies: ["SurveillanceStore", "SurveillanceCore", "SurveillanceFrontend"]),
+    .testTarget(name: "SurveillanceReportsTests", dependencies: ["SurveillanceReports", "SurveillanceCore", "SurveillanceFrontend"], exclude: ["Golden"]),
     .testTarget(name: "RuleFileTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "SurveillanceCore", "SurveillanceFrontend"]),
   ]

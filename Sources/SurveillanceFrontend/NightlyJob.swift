@@ -12,6 +12,8 @@ public struct NightlyJob: Sendable {
   public var rulesFingerprint: String
   public var toolVersion: String
   public var log: @Sendable (String) -> Void
+  /// A store directory to persist the run into as a new generation (`--store`), or `nil`.
+  public var storePath: String?
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -34,6 +36,7 @@ public struct NightlyJob: Sendable {
   public func run() throws -> Outcome {
     var clock = Stopwatch()
     let output = try OutputDirectory(path: outputPath)
+    let store = try openStore()  // before the long part: a bad store path fails at once
     log("reading \(inputs.files.count) export(s) as of \(asOf)")
     let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
     let readSeconds = clock.lap()
@@ -42,12 +45,19 @@ public struct NightlyJob: Sendable {
     }
 
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
-    let outcomes = Self.parallelMap(area.records) { evaluation.summary(for: $0, asOf: asOf) }
+    // Timelines are kept only for a store, which holds the supplies behind the figures.
+    let keepTimelines = store != nil
+    let outcomes = Self.parallelMap(area.records) { record in
+      evaluation.evaluated(record, asOf: asOf).map { (summary: $0.summary, timeline: keepTimelines ? $0.timeline : nil) }
+    }
     var children: [ChildSummary] = []
+    var timelines: [ChildTimeline] = []
     var excluded: [Exclusion: Int] = [:]
     for outcome in outcomes {
       switch outcome {
-      case .success(let child): children.append(child)
+      case .success(let child):
+        children.append(child.summary)
+        if let timeline = child.timeline { timelines.append(timeline) }
       case .failure(let why): excluded[why, default: 0] += 1
       }
     }
@@ -77,6 +87,9 @@ public struct NightlyJob: Sendable {
       startedAt: clock.startedAt)
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
+    if let store {
+      try write(to: store, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
+    }
     return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
   }
 

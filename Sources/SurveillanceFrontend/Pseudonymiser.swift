@@ -27,14 +27,30 @@ public struct Pseudonymiser: Sendable {
   public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(KeyError) -> Pseudonymiser {
     if let path = environment[keyFileVariable], !path.isEmpty {
       guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path) }
-      var bytes = [UInt8](data)
-      while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }  // editors add a newline
-      return try Pseudonymiser(keyBytes: bytes)
+      return try Pseudonymiser(keyBytes: keyBytes(fromFile: [UInt8](data)))
     }
     if let text = environment[keyVariable], !text.isEmpty {
       return try Pseudonymiser(keyBytes: Array(text.utf8))
     }
     throw .missing
+  }
+
+  /// A key file holds either hexadecimal text (`openssl rand -hex 32`, perhaps with a
+  /// newline an editor added) or raw bytes (`head -c 32 /dev/urandom`), used exactly as they
+  /// are: trimming a raw key would drop a last byte that happens to be a newline.
+  static func keyBytes(fromFile bytes: [UInt8]) -> [UInt8] {
+    var text = bytes
+    while let last = text.last, last == 0x0A || last == 0x0D || last == 0x20 { text.removeLast() }
+    func hexValue(_ byte: UInt8) -> UInt8? {
+      switch byte {
+      case 0x30...0x39: return byte - 0x30
+      case 0x61...0x66: return byte - 0x61 + 10
+      case 0x41...0x46: return byte - 0x41 + 10
+      default: return nil
+      }
+    }
+    guard text.count >= 2 * minimumKeyBytes, text.count % 2 == 0, text.allSatisfy({ hexValue($0) != nil }) else { return bytes }
+    return stride(from: 0, to: text.count, by: 2).map { hexValue(text[$0])! << 4 | hexValue(text[$0 + 1])! }
   }
 
   /// A 16-hex-digit pseudonym (64 bits of the HMAC): short enough to read, long enough that

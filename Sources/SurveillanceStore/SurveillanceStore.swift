@@ -24,7 +24,9 @@ public final class SurveillanceStore: Sendable {
   /// For `nightly`, and for the audit trail of CSV look-ups.
   public static func openOrCreate(at directory: String) throws(StoreError) -> SurveillanceStore {
     try StoreDirectory.prepare(directory, create: true)
-    return try SurveillanceStore(directory: directory, synchronous: "NORMAL")
+    let store = try SurveillanceStore(directory: directory, synchronous: "NORMAL")
+    try store.checkChildColumns()
+    return store
   }
 
   /// Opens an existing store; a missing one is an error rather than an empty answer, so that a
@@ -47,6 +49,9 @@ public final class SurveillanceStore: Sendable {
     configuration.busyMode = .timeout(10)
     configuration.prepareDatabase { db in
       try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+      // After a checkpoint the WAL shrinks back to this size rather than keeping a nightly
+      // run's high-water mark on disk.
+      try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
     }
     do {
       queue = try DatabaseQueue(path: file, configuration: configuration)
@@ -54,21 +59,18 @@ public final class SurveillanceStore: Sendable {
       throw Self.storeError(error, path: directory)
     }
     try migrateIfNeeded()
-    try checkChildColumns()
   }
 
   /// Applies the migrations this binary knows and the store lacks; refuses a store that a
   /// newer binary has migrated further.
   private func migrateIfNeeded() throws(StoreError) {
+    // One query, not GRDB's three helpers: this runs on every pharmacist look-up.
     let migrator = StoreSchema.migrator
-    let (superseded, complete, applied): (Bool, Bool, Set<String>) = try read { db in
-      (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db), try migrator.appliedIdentifiers(db))
-    }
-    if superseded {
-      let known = Set(migrator.migrations)
-      throw .schemaNewerThanTool(path: path, unknownMigrations: applied.subtracting(known).sorted())
-    }
-    if complete { return }
+    let known = migrator.migrations
+    let applied = try read { db in try migrator.appliedIdentifiers(db) }
+    let unknown = applied.subtracting(known)
+    if !unknown.isEmpty { throw .schemaNewerThanTool(path: path, unknownMigrations: unknown.sorted()) }
+    if known.allSatisfy(applied.contains) { return }
     do {
       try migrator.migrate(queue)
     } catch {
@@ -77,6 +79,7 @@ public final class SurveillanceStore: Sendable {
   }
 
   /// Every column of `children.csv` needs a column in `child`: a new figure needs a migration.
+  /// Checked by writers; readers read columns by name.
   private func checkChildColumns() throws(StoreError) {
     let columns = try read { db in Set(try db.columns(in: "child").map(\.name)) }
     let missing = ChildrenTable.columns.map(\.name).filter { !columns.contains(StoreSchema.figureColumn($0)) }
@@ -93,8 +96,6 @@ public final class SurveillanceStore: Sendable {
   func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
     do {
       return try queue.read(body)
-    } catch let error as StoreError {
-      throw error
     } catch {
       throw Self.storeError(error, path: path)
     }
@@ -103,14 +104,13 @@ public final class SurveillanceStore: Sendable {
   func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
     do {
       return try queue.write(body)
-    } catch let error as StoreError {
-      throw error
     } catch {
       throw Self.storeError(error, path: path)
     }
   }
 
   static func storeError(_ error: any Error, path: String) -> StoreError {
+    if case .database(let errorPath, let message)? = error as? StoreError, errorPath.isEmpty { return .database(path: path, message: message) }
     if let error = error as? StoreError { return error }
     if let error = error as? DatabaseError {
       return .database(path: path, message: error.message ?? error.resultCode.description)

@@ -1,1 +1,29 @@
-print("asthma-surveillance-bench: not yet written")
+// The pharmacist look-up benchmark: a store for a large synthetic area, then `patient`
+// look-ups timed as whole processes, as a pharmacist's terminal would run them.
+//
+//   swift build -c release && .build/release/asthma-surveillance-bench [--work DIR] [--patients N]
+//     [--children-percent P] [--lookups N] [--seed S]
+//
+// Steps: generate the area's four canonical exports with the SyntheticArea generator (kept in
+// --work and reused while the spec is unchanged), run `asthma-surveillance nightly --store`
+// on them (timed), then spawn `asthma-surveillance patient NHS --store ...` once per random
+// child (timed, wall clock, process start to exit) and print a table.
+import Foundation
+import SurveillanceCore
+
+let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+  .deletingLastPathComponent().appendingPathComponent("asthma-surveillance")
+guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+  BenchLog.fail("no asthma-surveillance binary beside this one (\(binary.path)): build both with `swift build -c release`")
+}
+
+do {
+  let work = try BenchWorkDirectory(path: options.work)
+  let exports = try AreaExports.generateIfNeeded(options: options, work: work)
+  let nightly = try NightlyRun.run(binary: binary, exports: exports, work: work, asOf: options.asOf)
+  let lookUps = try LookUpRun.run(binary: binary, work: work, nightly: nightly, options: options)
+  print(ResultsTable.render(options: options, exports: exports, nightly: nightly, lookUps: lookUps))
+} catch {
+  BenchLog.fail("\(error)")
+}

@@ -34,7 +34,9 @@ struct InputOptions: ParsableArguments {
   @Option(name: .customLong("pharmacy-profile"), help: ArgumentHelp("Read pharmacy exports with this profile from rules/inputs.", valueName: "id"))
   var pharmacyProfile: String?
 
-  func validate() throws {
+  /// `nightly` and `replay` need an export; `patient` reads a store instead when given none,
+  /// so the check is each command's, not the group's.
+  func requireExports() throws {
     if gp.isEmpty && pharmacy.isEmpty {
       throw ValidationError("give at least one export: --gp FILE... and/or --pharmacy FILE...")
     }

@@ -42,9 +42,14 @@ struct CommandRunner {
   }
 
   /// A fresh directory under the system temporary directory.
+  /// Its name has no digits: paths appear in logs, and a run of ten random digits in one
+  /// would look like an NHS number to the log scan.
   static func temporaryDirectory(_ name: String) -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("asthma-cli-\(name)-\(UUID().uuidString)")
-    return url
+    let letters = UUID().uuidString.map { character -> Character in
+      guard let digit = character.wholeNumberValue else { return character }
+      return Character(Unicode.Scalar(UInt8(ascii: "g") + UInt8(digit)))
+    }
+    return FileManager.default.temporaryDirectory.appendingPathComponent("asthma-cli-\(name)-\(String(letters))")
   }
 }
 

@@ -183,8 +183,14 @@ struct ReplayAndRulesCommandTests {
       SUBCOMMANDS:
         nightly                 Read an area's exports and write children.csv,
                                 signals, rejects and a manifest.
+        patient                 Check one child at the counter: current signals, why,
+                                what to do, the last 12 months (audited).
+        audit                   List who looked up which child (as a keyed hash),
+                                when, why and what they saw.
         replay                  Find the first date each child's signals would have
                                 fired ("when could this have been seen?").
+        report                  Write a printable report: one child's chronology, an
+                                area's picture, or the rules for clinical review.
         check-rules             Check every file in rules/ and run each signal rule's
                                 own examples; report all problems at once.
         generate                Write a synthetic area's exports (all synthetic, NHS

@@ -9,6 +9,20 @@ public struct ChildSummary: Sendable {
   public var safeguarding: SafeguardingContext?
   public var actionPlan: ActionPlanStatus
 
+  /// Public so that a store can rebuild a summary it wrote.
+  public init(
+    nhsNumber: NHSNumber, ageYears: Int, practiceCode: String?, figures: [Figure], signals: [Signal],
+    safeguarding: SafeguardingContext?, actionPlan: ActionPlanStatus
+  ) {
+    self.nhsNumber = nhsNumber
+    self.ageYears = ageYears
+    self.practiceCode = practiceCode
+    self.figures = figures
+    self.signals = signals
+    self.safeguarding = safeguarding
+    self.actionPlan = actionPlan
+  }
+
   public var highestSeverity: Severity? { signals.map(\.severity).max() }
 }
 

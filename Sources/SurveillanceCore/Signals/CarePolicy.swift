@@ -74,6 +74,13 @@ public struct ActionPlanStatus: Sendable, Equatable {
   public var reviewDue: CalendarDate?
   public var source: SourceRef?
 
+  public init(state: ActionPlanState, lastPlanDate: CalendarDate? = nil, reviewDue: CalendarDate? = nil, source: SourceRef? = nil) {
+    self.state = state
+    self.lastPlanDate = lastPlanDate
+    self.reviewDue = reviewDue
+    self.source = source
+  }
+
   /// `current (plan 2017-04-12, review due 2018-04-12)`.
   public var summary: String {
     guard let lastPlanDate, let reviewDue else { return state.rawValue }
@@ -86,6 +93,11 @@ public struct SafeguardingContext: Sendable, Equatable {
   public var plan: SafeguardingPlan
   /// Whether the plan is active on the evaluation date (otherwise it ended recently).
   public var isActive: Bool
+
+  public init(plan: SafeguardingPlan, isActive: Bool) {
+    self.plan = plan
+    self.isActive = isActive
+  }
 
   /// `CIN` or `CIN (ended 2017-08-01)`.
   public var summary: String {

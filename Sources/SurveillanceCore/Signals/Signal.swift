@@ -23,6 +23,29 @@ public struct Signal: Sendable, Equatable {
   public var reason: String
   public var recommendedAction: String
 
+  /// Public so that a store can rebuild a signal it wrote.
+  public init(
+    nhsNumber: NHSNumber, ruleID: String, ruleVersion: Int, title: String, severity: Severity, ruleSeverity: Severity,
+    asOf: CalendarDate, window: DateWindow, figures: [NamedFigure], evidence: [SourceRef], safeguarding: SafeguardingContext?,
+    actionPlan: ActionPlanStatus, route: String, reason: String, recommendedAction: String
+  ) {
+    self.nhsNumber = nhsNumber
+    self.ruleID = ruleID
+    self.ruleVersion = ruleVersion
+    self.title = title
+    self.severity = severity
+    self.ruleSeverity = ruleSeverity
+    self.asOf = asOf
+    self.window = window
+    self.figures = figures
+    self.evidence = evidence
+    self.safeguarding = safeguarding
+    self.actionPlan = actionPlan
+    self.route = route
+    self.reason = reason
+    self.recommendedAction = recommendedAction
+  }
+
   /// A figure by name: a number, or for some conditions a date.
   public struct NamedFigure: Sendable, Equatable {
     public var name: String

@@ -17,18 +17,23 @@ extension AsthmaSurveillance {
     @Option(name: .long, help: ArgumentHelp("Output directory (created owner-only).", valueName: "dir"))
     var out: String
 
+    @Option(name: .long, help: ArgumentHelp("Also persist the run into this SQLite store directory (created owner-only) as its new current generation, for `patient` look-ups.", valueName: "dir"))
+    var store: String?
+
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
     func validate() throws {
+      try inputs.requireExports()
       guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1, such as 0.05") }
     }
 
     func run() throws {
       let (ruleSet, fingerprint) = try rules.load()
-      let job = NightlyJob(
+      var job = NightlyJob(
         inputs: inputs.runInputs, asOf: asOf ?? Today.date, outputPath: out, maxRejectRate: maxRejectRate,
         rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
+      job.storePath = store
       let outcome = try job.run()
       Log.info("wrote \(outcome.manifest.outputs.joined(separator: ", ")) to \(outcome.outputDirectory.path)")
       if let failure = outcome.failure {

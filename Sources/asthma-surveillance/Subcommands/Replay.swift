@@ -26,6 +26,7 @@ extension AsthmaSurveillance {
     var out: String
 
     func validate() throws {
+      try inputs.requireExports()
       guard from <= to else { throw ValidationError("--from must not be after --to") }
     }
 

@@ -1,0 +1,129 @@
+import SurveillanceCore
+import SurveillanceStore
+
+/// What a community pharmacist sees about one child at the counter: the answer to "is there
+/// anything about this child I should know?" before handing over a reliever or making an
+/// emergency supply.
+///
+/// Built the same way from a store generation or from a pharmacy's own exports, so that the
+/// two look-ups can never disagree on what they show. Safeguarding appears only as whether a
+/// plan is active: the pharmacist needs to know there is one and whom to call, not its type.
+public struct PatientCheck: Sendable {
+  public var nhsNumber: NHSNumber
+  /// The evaluation date of the records.
+  public var asOf: CalendarDate
+  public var source: Source
+  /// `nil` when the records hold nothing about this child.
+  public var record: Record?
+
+  public enum Source: Sendable, Equatable {
+    /// A nightly generation: the run's start time.
+    case store(runStartedAt: String)
+    /// The pharmacy's own exports, read just now.
+    case exports
+  }
+
+  public struct Record: Sendable {
+    public var ageYears: Int
+    /// Most severe first, then in the rules' order.
+    public var signals: [Signal]
+    /// The last twelve calendar months, oldest first, ending with the evaluation date's month.
+    public var months: [MonthTally]
+    public var actionPlan: ActionPlanStatus
+    /// Whether a safeguarding plan that gives signals context is active on the evaluation date.
+    public var safeguardingPlanActive: Bool
+
+    public var trafficLight: TrafficLight { TrafficLight(highest: signals.map(\.severity).max()) }
+  }
+
+  public init(nhsNumber: NHSNumber, asOf: CalendarDate, source: Source, child: StoredChild?) {
+    self.nhsNumber = nhsNumber
+    self.asOf = asOf
+    self.source = source
+    record = child.map { child in
+      let order = Dictionary(child.summary.signals.enumerated().map { ($1.ruleID, $0) }, uniquingKeysWith: min)
+      return Record(
+        ageYears: child.summary.ageYears,
+        signals: child.summary.signals.sorted { ($1.severity, order[$0.ruleID]!) < ($0.severity, order[$1.ruleID]!) },
+        months: MonthTally.lastTwelveMonths(supplies: child.supplies, events: child.events, asOf: asOf),
+        actionPlan: child.summary.actionPlan,
+        safeguardingPlanActive: child.summary.safeguarding?.isActive == true)
+    }
+  }
+
+  /// What the audit trail records as the look-up's outcome.
+  public var auditOutcome: AuditOutcome { record == nil ? .noRecord : .found }
+}
+
+/// The one-word summary a pharmacist reads first, always printed with its words, never as
+/// colour alone.
+public enum TrafficLight: String, Sendable, CaseIterable {
+  /// An urgent signal: act now.
+  case red = "RED"
+  /// A priority or review signal.
+  case amber = "AMBER"
+  /// No current signal.
+  case green = "GREEN"
+
+  public init(highest: Severity?) {
+    switch highest {
+    case .urgent: self = .red
+    case .priority, .review: self = .amber
+    case nil: self = .green
+    }
+  }
+
+  /// What the level asks of the person at the counter, from the severity's meaning.
+  public static func advice(for severity: Severity?) -> String {
+    switch severity {
+    case .urgent: return "act now"
+    case .priority: return "contact the family or the practice soon"
+    case .review: return "look at this at the next routine opportunity"
+    case nil: return "nothing in these records needs action"
+    }
+  }
+}
+
+/// One calendar month of a child's supplies and attacks, for the month-by-month chart.
+public struct MonthTally: Sendable, Equatable {
+  /// The first day of the month.
+  public var month: CalendarDate
+  /// Reliever (SABA inhaler) devices.
+  public var relievers = 0
+  /// Preventer devices, ICS/formoterol (MART/AIR) included, as the figures count them.
+  public var preventers = 0
+  /// Nebule supplies of any kind.
+  public var nebules = 0
+  /// Emergency and NHS 111 urgent supplies.
+  public var emergencySupplies = 0
+  /// Days with an ED attendance, admission or out-of-hours treatment for asthma.
+  public var attacks = 0
+
+  public init(month: CalendarDate) { self.month = month }
+
+  /// Twelve calendar months ending with the month of `asOf`. Supplies count as the figures
+  /// count them: each once, GP issues not dispensed included.
+  public static func lastTwelveMonths(supplies: [StoredSupply], events: [CareEvent], asOf: CalendarDate) -> [MonthTally] {
+    let first = asOf.startOfMonth.adding(months: -11)
+    var months = (0..<12).map { MonthTally(month: first.adding(months: $0)) }
+    func index(_ date: CalendarDate) -> Int? {
+      guard date >= first, date <= asOf else { return nil }
+      return (date.year - first.year) * 12 + date.month - first.month
+    }
+    for supply in supplies {
+      guard let i = index(supply.date) else { continue }
+      switch supply.role {
+      case .reliever: months[i].relievers += supply.devices
+      case .preventer, .icsFormoterol: months[i].preventers += supply.devices
+      case .sabaNebule, .otherNebule: months[i].nebules += 1
+      default: break
+      }
+      if supply.status == .emergencySupply { months[i].emergencySupplies += 1 }
+    }
+    let attackTypes: Set<CareEventType> = [.edAttendance, .hospitalAdmission, .outOfHoursTreatment]
+    for date in Set(events.filter { attackTypes.contains($0.type) }.map(\.date)) {
+      if let i = index(date) { months[i].attacks += 1 }
+    }
+    return months
+  }
+}

@@ -1,0 +1,59 @@
+import SurveillanceCore
+
+/// The patient check for scripts (`--json`): the same facts as the text, one JSON object.
+public enum PatientCheckJSON {
+  public static func render(_ check: PatientCheck) -> String {
+    var json = JSONText()
+    json.beginObject()
+    json.string("nhs_number", check.nhsNumber.description)
+    json.string("as_of", check.asOf.description)
+    switch check.source {
+    case .store(let started):
+      json.string("source", "store")
+      json.string("run_started_at", started)
+    case .exports:
+      json.string("source", "exports")
+      json.raw("run_started_at", "null")
+    }
+    json.bool("record_found", check.record != nil)
+    if let record = check.record {
+      let highest = record.signals.map(\.severity).max()
+      json.int("age_years", record.ageYears)
+      json.string("traffic_light", record.trafficLight.rawValue)
+      json.string("highest_severity", highest?.rawValue)
+      json.string("advice", TrafficLight.advice(for: highest))
+      json.beginArray("signals")
+      for signal in record.signals {
+        json.beginObject()
+        json.string("signal", signal.ruleID)
+        json.string("title", signal.title)
+        json.string("severity", signal.severity.rawValue)
+        json.string("reason", signal.reason)
+        json.string("recommended_action", signal.recommendedAction)
+        json.endObject()
+      }
+      json.endArray()
+      json.beginArray("months")
+      for month in record.months {
+        json.beginObject()
+        json.string("month", String(month.month.description.prefix(7)))
+        json.int("relievers", month.relievers)
+        json.int("preventers", month.preventers)
+        json.int("nebules", month.nebules)
+        json.int("emergency_supplies", month.emergencySupplies)
+        json.int("attacks", month.attacks)
+        json.endObject()
+      }
+      json.endArray()
+      json.beginObject("action_plan")
+      json.string("state", record.actionPlan.state.rawValue)
+      json.string("last_plan", record.actionPlan.lastPlanDate?.description)
+      json.string("review_due", record.actionPlan.reviewDue?.description)
+      json.endObject()
+      json.bool("safeguarding_context", record.safeguardingPlanActive)
+      json.string("safeguarding_advice", record.safeguardingPlanActive ? "contact the practice safeguarding lead" : nil)
+    }
+    json.endObject()
+    return json.text + "\n"
+  }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import SurveillanceCore
+import SurveillanceStore
+
+/// The pharmacist's one-patient check: find the child, write the audit entry, hand back what
+/// to show. Nothing is shown unless its audit entry was written first.
+public struct PatientCheckJob: Sendable {
+  /// Where the child's record comes from.
+  public enum Records: Sendable {
+    /// The current generation of a nightly store; the audit goes into the same store.
+    case store(path: String)
+    /// A pharmacy's own exports, evaluated now; the audit goes into the store at `auditPath`.
+    case exports(RunInputs, asOf: CalendarDate, rules: RuleSet, auditPath: String)
+  }
+
+  public var records: Records
+  /// The NHS number as typed, spaces allowed.
+  public var nhsNumberText: String
+  public var user: String
+  public var reason: String
+  public var pseudonymiser: Pseudonymiser
+  /// Now, ISO 8601 in UTC: the clock belongs to the executable.
+  public var time: String
+
+  public init(records: Records, nhsNumberText: String, user: String, reason: String, pseudonymiser: Pseudonymiser, time: String) {
+    self.records = records
+    self.nhsNumberText = nhsNumberText
+    self.user = user
+    self.reason = reason
+    self.pseudonymiser = pseudonymiser
+    self.time = time
+  }
+
+  public func run() throws -> PatientCheck {
+    let audit: SurveillanceStore
+    switch records {
+    case .store(let path): audit = try SurveillanceStore.openExisting(at: path)
+    case .exports(_, _, _, let auditPath): audit = try SurveillanceStore.openOrCreate(at: auditPath)
+    }
+    let source = if case .store = records { "store" } else { "exports" }
+    func record(_ outcome: AuditOutcome, _ nhsNumber: NHSNumber?, light: TrafficLight? = nil, runID: Int64? = nil, asOf: CalendarDate? = nil) throws {
+      try audit.appendAudit(AuditEntry(
+        time: time, user: user, reason: reason, nhsPseudonym: nhsNumber.map(pseudonymiser.pseudonym), outcome: outcome,
+        trafficLight: light?.rawValue, source: source, runID: runID, asOf: asOf))
+    }
+
+    let nhsNumber: NHSNumber
+    switch NHSNumber.parse(nhsNumberText) {
+    case .success(let number): nhsNumber = number
+    case .failure(let problem):
+      try record(.invalidNHSNumber, nil)
+      throw PatientCheckError.invalidNHSNumber(problem)
+    }
+
+    let check: PatientCheck
+    var runID: Int64?
+    do {
+      switch records {
+      case .store:
+        let (generation, child) = try audit.lookUp(nhsNumber)
+        runID = generation.runID
+        check = PatientCheck(nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child)
+      case .exports(let inputs, let asOf, let rules, _):
+        check = try Self.checkFromExports(nhsNumber, inputs: inputs, asOf: asOf, rules: rules)
+      }
+    } catch {
+      try record(.failed, nhsNumber)
+      throw error
+    }
+    try record(check.auditOutcome, nhsNumber, light: check.record?.trafficLight, runID: runID, asOf: check.asOf)
+    return check
+  }
+
+  /// Reads the pharmacy's exports and evaluates the one child as the nightly run would.
+  static func checkFromExports(_ nhsNumber: NHSNumber, inputs: RunInputs, asOf: CalendarDate, rules: RuleSet) throws -> PatientCheck {
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
+    let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
+    var child: StoredChild?
+    if let record = area.records.first(where: { $0.nhsNumber == nhsNumber }),
+      case .success(let evaluated) = evaluation.evaluated(record, asOf: asOf)
+    {
+      child = StoredChild(evaluated)
+    }
+    return PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child)
+  }
+}
+
+/// Why a look-up could not be made. Never quotes the NHS number: a mistyped number is
+/// still very nearly an identifier.
+public enum PatientCheckError: Error, CustomStringConvertible {
+  case invalidNHSNumber(NHSNumber.Problem)
+  /// A look-up from exports with nowhere to write its audit entry.
+  case noAuditLocation
+
+  public var description: String {
+    switch self {
+    case .invalidNHSNumber(let problem):
+      return "not a valid NHS number: \(problem); check the number and type it again (spaces are fine)"
+    case .noAuditLocation:
+      return "every look-up is audited: give --audit DIR (a store directory for the audit trail, created if missing) when reading exports, or use --store"
+    }
+  }
+}

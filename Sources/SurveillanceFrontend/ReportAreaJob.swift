@@ -1,0 +1,97 @@
+import Foundation
+import SurveillanceCore
+import SurveillanceReports
+
+/// `report area`: every child evaluated on the report date and on each month before it, the
+/// area report written as HTML with its tables as CSV beside it.
+public struct ReportAreaJob: Sendable {
+  /// How children are named in the outputs.
+  public enum Identity: Sendable {
+    /// Keyed-hash pseudonyms (the default).
+    case pseudonymised(Pseudonymiser)
+    /// NHS numbers, asked for explicitly with `--identify`.
+    case identified
+  }
+
+  public var inputs: RunInputs
+  public var asOf: CalendarDate
+  /// Months of trend before the report date.
+  public var trendMonths: Int
+  public var identity: Identity
+  public var outputPath: String
+  public var rules: RuleSet
+  public var rulesFingerprint: String
+  public var toolVersion: String
+  public var log: @Sendable (String) -> Void
+
+  public init(
+    inputs: RunInputs, asOf: CalendarDate, trendMonths: Int, identity: Identity, outputPath: String, rules: RuleSet,
+    rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void
+  ) {
+    self.inputs = inputs
+    self.asOf = asOf
+    self.trendMonths = trendMonths
+    self.identity = identity
+    self.outputPath = outputPath
+    self.rules = rules
+    self.rulesFingerprint = rulesFingerprint
+    self.toolVersion = toolVersion
+    self.log = log
+  }
+
+  /// The report, without writing it.
+  public func makeReport() throws -> AreaReport {
+    let from = asOf.adding(months: -trendMonths)
+    log("reading \(inputs.files.count) export(s) as of \(asOf), trend from \(from)")
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: asOf)
+    return report(records: area.records, coverage: DataCoverage(files: area.reports))
+  }
+
+  /// The report from child records however they were read: from the exports here, or from
+  /// a store that keeps the records and its run's input reports.
+  public func report(records: [ChildRecord], coverage: DataCoverage) -> AreaReport {
+    let dates = ReplayStep.month.dates(from: asOf.adding(months: -trendMonths), to: asOf)
+    let evaluation = AreaEvaluation(rules: rules, inputs: coverage.kinds)
+    let (asOf, identity) = (self.asOf, self.identity)
+    let outcomes = NightlyJob.parallelMap(records) { record -> (AreaChild?, Exclusion?) in
+      let summary = evaluation.summary(for: record, asOf: asOf)
+      let firing = dates.map { date in evaluation.firingRules(for: record, asOf: date).map(\.ruleID) }
+      let included = try? summary.get()
+      let excluded: Exclusion? = if case .failure(let why) = summary { why } else { nil }
+      guard included != nil || firing.contains(where: { !$0.isEmpty }) else { return (nil, excluded) }
+      return (AreaChild(label: Self.label(record.nhsNumber, identity), summary: included, firingOnTrendDates: firing), excluded)
+    }
+    var excluded: [Exclusion: Int] = [:]
+    for case (_, let why?) in outcomes { excluded[why, default: 0] += 1 }
+    let children = outcomes.compactMap(\.0)
+    log("\(children.filter(\.evaluated).count) children evaluated on \(asOf), \(dates.count) trend date(s)")
+    var identified = false
+    if case .identified = identity { identified = true }
+    return AreaReport(
+      asOf: asOf, trendDates: dates, children: children, excluded: excluded, rules: rules.signals, identified: identified,
+      coverage: coverage,
+      provenance: ReportProvenance(toolVersion: toolVersion, rulesVersion: rules.version, rulesFingerprint: rulesFingerprint))
+  }
+
+  /// Writes the page and its CSV files; returns the directory and the file names.
+  public func run() throws -> (directory: String, files: [String]) {
+    let output = try OutputDirectory(path: outputPath)
+    let renderer = AreaReportRenderer(report: try makeReport())
+    var written: [String] = []
+    for (name, text) in renderer.csvFiles() {
+      try output.write(text, to: name)
+      written.append(name)
+    }
+    // The page last: its presence says the tables beside it are complete.
+    try output.write(renderer.html(), to: AreaReportRenderer.htmlFileName)
+    written.append(AreaReportRenderer.htmlFileName)
+    return (output.url.path, written)
+  }
+
+  static func label(_ nhsNumber: NHSNumber, _ identity: Identity) -> String {
+    switch identity {
+    case .identified: return nhsNumber.description
+    case .pseudonymised(let pseudonymiser): return AreaReport.displayPseudonym(pseudonymiser.pseudonym(for: nhsNumber))
+    }
+  }
+}

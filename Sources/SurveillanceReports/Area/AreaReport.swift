@@ -1,0 +1,120 @@
+import SurveillanceCore
+
+/// An area's picture for a medicines team or a thematic review: who has which signals on the
+/// report date, by severity and practice, with what safeguarding context, how preventer
+/// ratios are spread, and how signals have trended month by month.
+///
+/// Children appear by ``AreaChild/label`` only: a pseudonym unless the analyst asked to
+/// identify them. The model never holds an NHS number, so the renderer cannot leak one.
+public struct AreaReport: Sendable {
+  public var asOf: CalendarDate
+  /// The monthly dates the trend evaluated, oldest first, the report date last.
+  public var trendDates: [CalendarDate]
+  /// Every child in the population on the report date, and any other child who had a signal
+  /// on a trend date, in label order.
+  public var children: [AreaChild]
+  /// Patients with asthma records not in the population on the report date, and why.
+  public var excluded: [Exclusion: Int]
+  public var rules: [SignalRule]
+  /// Whether labels are NHS numbers (`--identify`) rather than pseudonyms.
+  public var identified: Bool
+  public var coverage: DataCoverage
+  public var provenance: ReportProvenance
+
+  public init(
+    asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],
+    identified: Bool, coverage: DataCoverage, provenance: ReportProvenance
+  ) {
+    self.asOf = asOf
+    self.trendDates = trendDates
+    self.children = children.sorted { $0.label < $1.label }
+    self.excluded = excluded
+    self.rules = rules
+    self.identified = identified
+    self.coverage = coverage
+    self.provenance = provenance
+  }
+
+  /// Children evaluated on the report date.
+  public var evaluated: [AreaChild] { children.filter(\.evaluated) }
+
+  public func title(of ruleID: String) -> String { rules.first { $0.id == ruleID }?.title ?? ruleID }
+}
+
+/// One child in an area report: what the report needs and no identifier beyond its label.
+public struct AreaChild: Sendable {
+  /// A pseudonym, or with `--identify` the NHS number.
+  public var label: String
+  public var practiceCode: String?
+  public var ageYears: Int?
+  /// In the population on the report date (otherwise only in the trend).
+  public var evaluated: Bool
+  /// Over the 12 months to the report date; `nil` with no inhalers.
+  public var preventerRatio12m: Double?
+  /// Signals on the report date.
+  public var signals: [AreaSignal]
+  /// The safeguarding plan giving context on the report date: `CIN`, `CPP (ended …)`.
+  public var safeguarding: String?
+  /// Rule ids firing on each of the report's trend dates, in the same order.
+  public var firingOnTrendDates: [[String]]
+
+  public init(
+    label: String, practiceCode: String?, ageYears: Int?, evaluated: Bool, preventerRatio12m: Double?, signals: [AreaSignal],
+    safeguarding: String?, firingOnTrendDates: [[String]]
+  ) {
+    self.label = label
+    self.practiceCode = practiceCode
+    self.ageYears = ageYears
+    self.evaluated = evaluated
+    self.preventerRatio12m = preventerRatio12m
+    self.signals = signals
+    self.safeguarding = safeguarding
+    self.firingOnTrendDates = firingOnTrendDates
+  }
+
+  /// A child from the report date's summary (or none, when the child was excluded then) and
+  /// the rules firing on each trend date.
+  public init(label: String, summary: ChildSummary?, firingOnTrendDates: [[String]]) {
+    let ratioIndex = ChildrenTable.columns.firstIndex { $0.metric == .preventerRatio && $0.window == Period(months: 12) }
+    self.init(
+      label: label, practiceCode: summary?.practiceCode, ageYears: summary?.ageYears, evaluated: summary != nil,
+      preventerRatio12m: ratioIndex.flatMap { summary?.figures[$0].value },
+      signals: summary?.signals.map { AreaSignal(ruleID: $0.ruleID, severity: $0.severity, ruleSeverity: $0.ruleSeverity) } ?? [],
+      safeguarding: summary?.safeguarding?.summary, firingOnTrendDates: firingOnTrendDates)
+  }
+
+  public var highestSeverity: Severity? { signals.map(\.severity).max() }
+}
+
+/// A signal in an area report: which rule, at which severity.
+public struct AreaSignal: Sendable, Equatable {
+  public var ruleID: String
+  /// After any safeguarding raise.
+  public var severity: Severity
+  public var ruleSeverity: Severity
+
+  public init(ruleID: String, severity: Severity, ruleSeverity: Severity) {
+    self.ruleID = ruleID
+    self.severity = severity
+    self.ruleSeverity = ruleSeverity
+  }
+}
+
+extension AreaReport {
+  /// A pseudonym as area reports print it: the 16 hexadecimal digits in groups of four
+  /// (`3f2a-91c0-7b1d-0e55`). Ungrouped, ten of them in a row can be digits, and a reader or
+  /// a data-loss scanner would take them for an NHS number; grouped, they never look like one.
+  public static func displayPseudonym(_ hex: String) -> String {
+    var groups: [String] = []
+    var current = ""
+    for character in hex {
+      current.append(character)
+      if current.count == 4 {
+        groups.append(current)
+        current = ""
+      }
+    }
+    if !current.isEmpty { groups.append(current) }
+    return groups.joined(separator: "-")
+  }
+}

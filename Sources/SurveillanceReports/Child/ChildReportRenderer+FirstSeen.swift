@@ -1,0 +1,82 @@
+import SurveillanceCore
+
+extension ChildReportRenderer {
+  /// "When could this have been seen?": each signal's first firing in the replay, what it
+  /// said then, and the guidance of the rule that raised it.
+  func firstSeen(_ html: inout HTMLText) {
+    html.element("section", ["aria-labelledby": "first-seen"]) { html in
+      html.newline()
+      html.element("h2", ["id": "first-seen"], "When could this have been seen?")
+      html.newline()
+      html.element("p", "Each signal below is listed with the first date on which it fired when the record was replayed \(Words.step(report.replayStep)) from \(report.replayFrom) to \(report.asOf), using on each date only the rows these exports held by then. A date here says when a pattern was in the data, not when anyone should have acted: the exports reached each system at their own pace, and nobody looked across them.")
+      html.newline()
+      let now = Dictionary(report.signals.map { ($0.ruleID, $0) }, uniquingKeysWith: { a, _ in a })
+      let table = ReportTable(
+        caption: "Signals in the order they first fired",
+        columns: [
+          .init("No.", csv: "number", numeric: true), .init("Signal", csv: "signal"), .init("First fired", csv: "first_fired", oneLine: true),
+          .init("Severity then", csv: "severity"), .init("Safeguarding context then", csv: "safeguarding_context"),
+          .init("Why it fired then", csv: "reason"), .init("Highest severity reached", csv: "highest_severity"),
+          .init("On the report date", csv: "on_report_date"),
+        ],
+        rows: report.firstFirings.enumerated().map { index, firing in
+          let first = firing.first
+          let raised = first.severity == first.ruleSeverity ? "" : " (rule level \(first.ruleSeverity.rawValue), raised for safeguarding)"
+          return [
+            String(index + 1), "\(first.title) (\(first.ruleID))", first.asOf.description, first.severity.rawValue + raised,
+            first.safeguarding?.summary ?? "none", first.reason,
+            firing.highest.severity == first.severity ? first.severity.rawValue : "\(firing.highest.severity.rawValue) from \(firing.highest.asOf)",
+            now[first.ruleID].map { "firing, \($0.severity.rawValue)" } ?? "not firing",
+          ]
+        },
+        emptyText: "no signal fired on any replay date.")
+      html.append(table.html)
+      for (index, firing) in report.firstFirings.enumerated() {
+        guard let rule = report.rule(firing.first.ruleID) else { continue }
+        guidance(&html, rule: rule, number: index + 1, firing: firing)
+      }
+    }
+    html.newline()
+  }
+
+  private func guidance(_ html: inout HTMLText, rule: SignalRule, number: Int, firing: FirstFiring) {
+    html.element("section", ["class": "rule", "aria-labelledby": "guidance-\(rule.id)"]) { html in
+      html.newline()
+      html.element("h3", ["id": "guidance-\(rule.id)"], "\(number). \(rule.title)")
+      html.newline()
+      html.element("p", ["class": "muted"], "Rule \(rule.id), version \(firing.first.ruleVersion); first fired \(firing.first.asOf) at \(firing.first.severity.rawValue). Checked by: \(rule.checkedBy).")
+      html.newline()
+      html.element("p") { html in
+        html.element("strong", "Why it matters. ")
+      }
+      html.element("ul") { html in
+        for sentence in rule.whyItMatters { html.element("li", sentence) }
+      }
+      html.newline()
+      html.element("p") { html in
+        html.element("strong", "What to do. ")
+        html.text(rule.recommendedAction)
+      }
+      html.newline()
+      ReferenceList.render(&html, rule.references)
+    }
+    html.newline()
+  }
+}
+
+/// A rule's references: the text, then the address as plain text (a printed page keeps it,
+/// and nothing is fetched; a reader copies it into a browser).
+enum ReferenceList {
+  static func render(_ html: inout HTMLText, _ references: [SignalRule.Reference]) {
+    html.element("p") { html in html.element("strong", "References.") }
+    html.element("ol", ["class": "references"]) { html in
+      for reference in references {
+        html.element("li") { html in
+          html.text(reference.text + " ")
+          html.element("span", ["class": "url"], reference.url)
+        }
+      }
+    }
+    html.newline()
+  }
+}

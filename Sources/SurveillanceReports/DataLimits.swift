@@ -1,0 +1,59 @@
+import SurveillanceCore
+
+/// The "limits of this data" section every report ends with: which exports were read and
+/// what they gave, which were missing and what that hides, and what no export can show.
+enum DataLimits {
+  /// What the tool cannot see whatever it is given. Plain statements about the data, said
+  /// in every report so that an absence of signals is never read as an absence of concern.
+  static let alwaysUnseen = [
+    "Supplies from practices or pharmacies whose exports were not given: another area, a hospital or walk-in centre pharmacy, a pharmacy the family used once.",
+    "Whether a medicine was used, or used properly: a supply is not a dose taken.",
+    "Hospital care and hospital prescriptions, except where they appear in the care events or the pharmacy exports.",
+    "Anything recorded only in free text, letters, or other agencies' records: concerns, conversations, home visits.",
+    "Child in need plans unless the local authority's own list is given: the national system (CP-IS) holds child protection and looked-after plans only.",
+  ]
+
+  static func render(_ html: inout HTMLText, coverage: DataCoverage, dateStatements: [String]) {
+    html.element("section", ["aria-labelledby": "limits"]) { html in
+      html.newline()
+      html.element("h2", ["id": "limits"], "Limits of this data")
+      html.newline()
+      let table = ReportTable(
+        caption: "Exports read (\(Words.count(coverage.files.count, "file")))",
+        columns: [
+          .init("File", csv: "file"), .init("Kind", csv: "kind"), .init("Layout", csv: "profile"),
+          .init("Rows read", csv: "rows_read", numeric: true), .init("Rows rejected", csv: "rows_rejected", numeric: true),
+          .init("Rows set aside", csv: "rows_set_aside", numeric: true),
+        ],
+        rows: coverage.files.map { file in
+          [
+            file.path, Words.input(file.kind), file.profile, String(file.rowsRead), String(file.rowsRejected),
+            String(file.outOfScope.values.reduce(0, +)),
+          ]
+        })
+      html.append(table.html)
+      html.element("ul") { html in
+        for statement in dateStatements { html.element("li", statement) }
+        html.element("li", "\(coverage.rowsRejected) of \(coverage.rowsRead) rows in these exports were rejected in this run (an invalid NHS number, date, quantity or product; a nightly run lists each in rejects.csv with its reason). A rejected row cannot be tied to a child with certainty, so some may belong to the children in this report.")
+        html.element("li", "Rows set aside were valid but outside the picture: medicines that are not for asthma, adults, and rows dated after the report date.")
+      }
+      html.newline()
+      let missing = coverage.missingKinds
+      if missing.isEmpty {
+        html.element("p", "All four kinds of export were present: GP prescribing, pharmacy dispensing, safeguarding plans and asthma care events.")
+      } else {
+        html.element("p") { html in html.element("strong", "Missing exports.") }
+        html.element("ul") { html in
+          for kind in missing { html.element("li", Words.missing(kind)) }
+        }
+      }
+      html.newline()
+      html.element("p") { html in html.element("strong", "What the tool cannot see, whatever it is given.") }
+      html.element("ul") { html in
+        for statement in alwaysUnseen { html.element("li", statement) }
+      }
+      html.newline()
+    }
+    html.newline()
+  }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import GRDB
+import SurveillanceCore
+
+/// What one nightly run puts in the store: its manifest, every evaluated child with the
+/// timeline behind the figures, and the rejected rows.
+public struct GenerationContents: Sendable {
+  public var manifest: RunManifest
+  public var children: [EvaluatedChild]
+  public var rejects: [RejectedRow]
+
+  public init(manifest: RunManifest, children: [EvaluatedChild], rejects: [RejectedRow]) {
+    self.manifest = manifest
+    self.children = children
+    self.rejects = rejects
+  }
+}
+
+/// What writing a generation did.
+public struct GenerationReport: Sendable {
+  public var runID: Int64
+  public var rows: Int
+  public var seconds: Double
+  /// Earlier generations removed once this one became current, and unfinished ones left by
+  /// a killed run.
+  public var prunedRuns: Int
+}
+
+extension SurveillanceStore {
+  /// Writes a run as a new generation and makes it the one readers see, in one atomic flip;
+  /// then removes older generations.
+  ///
+  /// Readers never see half a run: rows are written under the new run's id while `currentRun`
+  /// still names the previous run, and a short final transaction checks the rows arrived and
+  /// moves the pointer. A run that fails or is killed before that leaves the previous
+  /// generation current; its partial rows are removed now or by the next run.
+  ///
+  /// Rows go in batches of short transactions rather than one long one so that a
+  /// pharmacist's look-up, which appends to the audit trail, never waits for a whole nightly
+  /// load (minutes for an area) to get the write lock.
+  public func replaceGeneration(with contents: GenerationContents, writtenAt: String) throws(StoreError) -> GenerationReport {
+    try GenerationWriter(store: self).write(contents, writtenAt: writtenAt)
+  }
+}
+
+/// The batched writer behind ``SurveillanceStore/replaceGeneration(with:writtenAt:)``.
+struct GenerationWriter {
+  let store: SurveillanceStore
+  /// Rows per transaction: small enough that a waiting look-up waits milliseconds.
+  var batchRows = 5_000
+  /// For tests: fail once this many rows are written, as a full disk or a crash would.
+  var failAfterRows: Int?
+  /// For tests: `false` leaves the partial rows behind, as a killed process does.
+  var cleanUpAfterFailure = true
+
+  func write(_ contents: GenerationContents, writtenAt: String) throws(StoreError) -> GenerationReport {
+    let clock = ContinuousClock()
+    let started = clock.now
+    // Partial generations from killed runs first: they only take space.
+    var pruned = try prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state != 'current'") })
+
+    let runID = try store.write { db in try Self.insertRun(contents.manifest, db: db) }
+    var rows = 0
+    do {
+      rows = try writeRows(contents, runID: runID)
+      let seconds = Self.seconds(clock.now - started)
+      try store.write { db in
+        let children = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child WHERE runId = ?", arguments: [runID]) ?? -1
+        guard children == contents.children.count else {
+          throw StoreError.database(path: store.path, message: "generation \(runID) holds \(children) children, expected \(contents.children.count); not made current")
+        }
+        try db.execute(sql: "UPDATE run SET state = 'retired' WHERE state = 'current'")
+        try db.execute(
+          sql: "UPDATE run SET state = 'current', writtenAt = ?, storeWriteSeconds = ? WHERE id = ?",
+          arguments: [writtenAt, seconds, runID])
+        try db.execute(
+          sql: "INSERT INTO currentRun (id, runId) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET runId = excluded.runId",
+          arguments: [runID])
+      }
+    } catch {
+      if cleanUpAfterFailure { _ = try? prune([runID]) }
+      throw error
+    }
+    pruned += try prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state = 'retired'") })
+    return GenerationReport(runID: runID, rows: rows, seconds: Self.seconds(clock.now - started), prunedRuns: pruned)
+  }
+
+  private static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+  }
+
+  // MARK: Rows
+
+  private func writeRows(_ contents: GenerationContents, runID: Int64) throws(StoreError) -> Int {
+    let childSQL = Self.childInsertSQL
+    var written = 0
+    var next = 0
+    while next < contents.children.count {
+      written += try store.write { db in
+        var rows = 0
+        while next < contents.children.count, rows < batchRows {
+          rows += try Self.insert(contents.children[next], runID: runID, childSQL: childSQL, db: db)
+          next += 1
+          try checkInjectedFailure(written + rows)
+        }
+        return rows
+      }
+    }
+    var nextReject = 0
+    while nextReject < contents.rejects.count {
+      written += try store.write { db in
+        var rows = 0
+        let statement = try db.cachedStatement(
+          sql: "INSERT INTO reject (runId, position, sourceFile, sourceLine, reason, detail, originalFields) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        while nextReject < contents.rejects.count, rows < batchRows {
+          let reject = contents.rejects[nextReject]
+          try statement.execute(arguments: [
+            runID, nextReject, Int(reject.source.file), Int(reject.source.line), reject.reason.rawValue, reject.detail,
+            StoreJSON.array(of: reject.fields),
+          ])
+          nextReject += 1
+          rows += 1
+          try checkInjectedFailure(written + rows)
+        }
+        return rows
+      }
+    }
+    return written
+  }
+
+  private func checkInjectedFailure(_ rows: Int) throws {
+    if let failAfterRows, rows >= failAfterRows { throw StoreError.injectedFailure(afterRows: failAfterRows) }
+  }
+
+  private static let childInsertSQL: String = {
+    let columns = ["runId", "nhsNumber", "dateOfBirth", "ageYears", "practiceCode"]
+      + ChildrenTable.columns.map { StoreSchema.figureColumn($0.name) }
+      + [
+        "signalCount", "highestSeverity", "safeguardingPlanType", "safeguardingActive", "safeguardingStart", "safeguardingEnd",
+        "safeguardingSourceFile", "safeguardingSourceLine", "actionPlanState", "actionPlanLastPlan", "actionPlanReviewDue",
+        "actionPlanSourceFile", "actionPlanSourceLine",
+      ]
+    let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    return "INSERT INTO child (\(columns.joined(separator: ", "))) VALUES (\(marks))"
+  }()
+
+  /// One child's rows; returns how many.
+  private static func insert(_ child: EvaluatedChild, runID: Int64, childSQL: String, db: Database) throws -> Int {
+    let summary = child.summary
+    let timeline = child.timeline
+    let nhs = summary.nhsNumber.description
+    let context = summary.safeguarding
+    let plan = summary.actionPlan
+    var values: [(any DatabaseValueConvertible)?] = [runID, nhs, timeline.dateOfBirth?.description, summary.ageYears, summary.practiceCode]
+    values += summary.figures.map { $0.value }
+    values += [
+      summary.signals.count, summary.highestSeverity?.rawValue, context?.plan.type.rawValue, context?.isActive,
+      context?.plan.start.description, context?.plan.end?.description, context.map { Int($0.plan.source.file) },
+      context.map { Int($0.plan.source.line) }, plan.state.rawValue, plan.lastPlanDate?.description,
+      plan.reviewDue?.description, plan.source.map { Int($0.file) }, plan.source.map { Int($0.line) },
+    ]
+    try db.cachedStatement(sql: childSQL).execute(arguments: StatementArguments(values))
+    var rows = 1
+
+    let supplyStatement = try db.cachedStatement(sql: """
+      INSERT INTO supply (runId, nhsNumber, position, status, date, role, devices, classId, productKey, drugName, quantity,
+        quantityUnit, supplyType, prescriptionId, practiceCode, issueDate, issueSourceFile, issueSourceLine, pharmacyCode,
+        dispensingSourceFile, dispensingSourceLine)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    for (position, event) in timeline.supplies.enumerated() {
+      let supply = StoredSupply(event)
+      try supplyStatement.execute(arguments: [
+        runID, nhs, position, supply.status.rawValue, supply.date.description, supply.role.rawValue, supply.devices,
+        supply.classID, supply.productKey, supply.drugName, supply.quantity, supply.quantityUnit?.rawValue,
+        supply.supplyType?.rawValue, supply.prescriptionID, supply.practiceCode, supply.issueDate?.description,
+        supply.issueSource.map { Int($0.file) }, supply.issueSource.map { Int($0.line) }, supply.pharmacyCode,
+        supply.dispensingSource.map { Int($0.file) }, supply.dispensingSource.map { Int($0.line) },
+      ])
+      rows += 1
+    }
+
+    let planStatement = try db.cachedStatement(sql: """
+      INSERT INTO safeguardingPlan (runId, nhsNumber, position, planType, category, startDate, endDate, localAuthority, sourceFile, sourceLine)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    for (position, plan) in timeline.plans.enumerated() {
+      try planStatement.execute(arguments: [
+        runID, nhs, position, plan.type.rawValue, plan.category, plan.start.description, plan.end?.description,
+        plan.localAuthority, Int(plan.source.file), Int(plan.source.line),
+      ])
+      rows += 1
+    }
+
+    let eventStatement = try db.cachedStatement(sql: """
+      INSERT INTO careEvent (runId, nhsNumber, position, date, type, snomedCode, nextReviewDue, sourceFile, sourceLine)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    for (position, event) in timeline.events.enumerated() {
+      try eventStatement.execute(arguments: [
+        runID, nhs, position, event.date.description, event.type.rawValue, event.snomedCode, event.nextReviewDue?.description,
+        Int(event.source.file), Int(event.source.line),
+      ])
+      rows += 1
+    }
+
+    let signalStatement = try db.cachedStatement(sql: """
+      INSERT INTO signal (runId, nhsNumber, position, ruleId, ruleVersion, title, severity, ruleSeverity, asOf, windowStart,
+        windowEnd, metrics, evidence, safeguardingPlanType, safeguardingActive, safeguardingStart, safeguardingEnd, route,
+        actionPlanState, actionPlanLastPlan, actionPlanReviewDue, reason, recommendedAction)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    for (position, signal) in summary.signals.enumerated() {
+      let values: [(any DatabaseValueConvertible)?] = [
+        runID, nhs, position, signal.ruleID, signal.ruleVersion, signal.title, signal.severity.rawValue,
+        signal.ruleSeverity.rawValue, signal.asOf.description, signal.window.start.description, signal.window.end.description,
+        StoreJSON.metrics(signal.figures), StoreJSON.sourceRefs(signal.evidence), signal.safeguarding?.plan.type.rawValue,
+        signal.safeguarding?.isActive, signal.safeguarding?.plan.start.description, signal.safeguarding?.plan.end?.description,
+        signal.route, signal.actionPlan.state.rawValue, signal.actionPlan.lastPlanDate?.description,
+        signal.actionPlan.reviewDue?.description, signal.reason, signal.recommendedAction,
+      ]
+      try signalStatement.execute(arguments: StatementArguments(values))
+      rows += 1
+    }
+    return rows
+  }
+
+  // MARK: The run row
+
+  private static func insertRun(_ manifest: RunManifest, db: Database) throws -> Int64 {
+    try db.execute(
+      sql: """
+        INSERT INTO run (state, command, toolVersion, asOf, rulesVersion, rulesSha256, status, failure, maxRejectRate,
+          childrenCount, excluded, signalsByRule, outputs, timings, startedAt, extra)
+        VALUES ('writing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        manifest.command, manifest.toolVersion, manifest.asOf.description, manifest.rulesVersion, manifest.rulesSHA256,
+        manifest.status, manifest.failure, manifest.maxRejectRate, manifest.childrenCount,
+        StoreJSON.counts(Dictionary(uniqueKeysWithValues: manifest.excluded.map { ($0.key.rawValue, $0.value) })),
+        StoreJSON.signalsByRule(manifest.signalsByRule), StoreJSON.array(of: manifest.outputs),
+        StoreJSON.pairs(manifest.timings.map { ($0.0, JSONText.number($0.1)) }), manifest.startedAt,
+        StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) }),
+      ])
+    let runID = db.lastInsertedRowID
+    let statement = try db.makeStatement(sql: """
+      INSERT INTO runInput (runId, position, path, kind, profile, sha256, bytes, encoding, rowsRead, rowsRejected, used,
+        duplicates, outOfScope, rejectedByReason)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    for (position, input) in manifest.inputs.enumerated() {
+      try statement.execute(arguments: [
+        runID, position, input.path, input.kind.rawValue, input.profile, input.sha256, input.bytes, input.encoding,
+        input.rowsRead, input.rowsRejected, input.used, input.duplicates,
+        StoreJSON.counts(Dictionary(uniqueKeysWithValues: input.outOfScope.map { ($0.key.rawValue, $0.value) })),
+        StoreJSON.counts(Dictionary(uniqueKeysWithValues: input.rejectedByReason.map { ($0.key.rawValue, $0.value) })),
+      ])
+    }
+    return runID
+  }
+
+  // MARK: Pruning
+
+  /// Tables holding a generation's rows, children before parents, with the column that
+  /// orders their key after `runId`.
+  private static let generationTables: [(table: String, key: String)] = [
+    ("supply", "nhsNumber"), ("signal", "nhsNumber"), ("careEvent", "nhsNumber"), ("safeguardingPlan", "nhsNumber"),
+    ("child", "nhsNumber"), ("reject", "position"), ("runInput", "position"),
+  ]
+
+  /// Deletes whole generations in short transactions, so that look-ups keep getting the
+  /// write lock for their audit entries while an old generation of millions of rows goes.
+  /// Returns how many runs went.
+  private func prune(_ runIDs: [Int64]) throws(StoreError) -> Int {
+    for runID in runIDs {
+      try store.write { db in
+        try db.execute(sql: "UPDATE run SET state = 'retired' WHERE id = ? AND state != 'current'", arguments: [runID])
+      }
+      for (table, key) in Self.generationTables {
+        var done = false
+        while !done {
+          done = try store.write { db in
+            let boundary = try DatabaseValue.fetchOne(
+              db, sql: "SELECT \(key) FROM \(table) WHERE runId = ? ORDER BY \(key) LIMIT 1 OFFSET ?", arguments: [runID, batchRows])
+            if let boundary, !boundary.isNull {
+              try db.execute(sql: "DELETE FROM \(table) WHERE runId = ? AND \(key) <= ?", arguments: [runID, boundary])
+              return false
+            }
+            try db.execute(sql: "DELETE FROM \(table) WHERE runId = ?", arguments: [runID])
+            return true
+          }
+        }
+      }
+      try store.write { db in try db.execute(sql: "DELETE FROM run WHERE id = ? AND state != 'current'", arguments: [runID]) }
+    }
+    return runIDs.count
+  }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import SurveillanceCore
+import SurveillanceStore
+
+extension AsthmaSurveillance {
+  struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List who looked up which child (as a keyed hash), when, why and what they saw.")
+
+    @Option(help: ArgumentHelp("The store directory (nightly --store, or patient --audit).", valueName: "dir"))
+    var store: String
+
+    func run() throws {
+      let entries = try SurveillanceStore.openExisting(at: store).auditEntries()
+      print(AuditTable.render(entries), terminator: "")
+    }
+  }
+}
+
+/// The audit trail as an aligned table, free text last and cleaned of control characters so
+/// that a reason cannot rewrite the reader's terminal.
+enum AuditTable {
+  static let header = ["time", "user", "outcome", "light", "source", "as of", "child (keyed hash)", "reason"]
+
+  static func render(_ entries: [AuditEntry]) -> String {
+    let rows = [header] + entries.map { entry in
+      [
+        entry.time, entry.user, entry.outcome.rawValue, entry.trafficLight ?? "-", entry.source,
+        entry.asOf?.description ?? "-", entry.nhsPseudonym ?? "-", entry.reason,
+      ].map(cleaned)
+    }
+    var widths = Array(repeating: 0, count: header.count)
+    for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+    var text = ""
+    for row in rows {
+      var line = ""
+      for (index, cell) in row.enumerated() {
+        line += index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+      }
+      text += line + "\n"
+    }
+    text += "\(entries.count) look-up(s)\n"
+    return text
+  }
+
+  private static func cleaned(_ text: String) -> String {
+    String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
+  }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `report child|area|rules` run as an analyst runs them.
+struct ReportCommandTests {
+  static let caseInputs = [
+    "--gp", "data-samples/case-hakeem/gp.csv", "--pharmacy", "data-samples/case-hakeem/pharmacy.csv",
+    "--safeguarding", "data-samples/case-hakeem/safeguarding.csv", "--care-events", "data-samples/case-hakeem/care-events.csv",
+  ]
+
+  @Test func theChildReportIsOneOwnerOnlyFileAndTheLogNamesNoChild() throws {
+    let out = CommandRunner.temporaryDirectory("report-child")
+    // An analyst may well name the file after the child: the log must not repeat it.
+    let file = out.appendingPathComponent("999 999 9018.html")
+    let result = try CommandRunner.run(["report", "child", "999", "999", "9018"] + Self.caseInputs + ["--as-of", "2017-11-26", "--out", file.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let html = try String(contentsOf: file, encoding: .utf8)
+    #expect(html.contains("When could this have been seen?"))
+    #expect(html.contains("NHS number 999 999 9018"))
+    let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    #expect(nhsNumberShapedStrings(in: result.stderr + result.stdout) == [], "\(result.stderr)")
+  }
+
+  @Test func anInvalidOrUnknownNHSNumberIsAPlainErrorThatDoesNotRepeatIt() throws {
+    let out = CommandRunner.temporaryDirectory("report-bad").appendingPathComponent("r.html")
+    let invalid = try CommandRunner.run(["report", "child", "9999999019"] + Self.caseInputs + ["--out", out.path])
+    #expect(invalid.status != 0)
+    #expect(invalid.stderr.contains("not valid"))
+    #expect(!invalid.stderr.contains("9999999019"))
+    let unknown = try CommandRunner.run(["report", "child", "9434765919"] + Self.caseInputs + ["--as-of", "2017-11-26", "--out", out.path])
+    #expect(unknown.status != 0)
+    #expect(unknown.stderr.contains("no row in the given exports"))
+    #expect(nhsNumberShapedStrings(in: unknown.stderr) == [])
+  }
+
+  @Test func theAreaReportNeedsAKeyUnlessChildrenAreIdentified() throws {
+    let out = CommandRunner.temporaryDirectory("report-area")
+    let arguments = ["report", "area"] + Self.caseInputs + ["--as-of", "2017-11-26", "--months", "6", "--out", out.path]
+    let missing = try CommandRunner.run(arguments, environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
+    #expect(missing.status != 0)
+    #expect(missing.stderr.contains("ASTHMA_SURVEILLANCE_KEY_FILE"))
+
+    let keyed = try CommandRunner.run(arguments, environment: ["ASTHMA_SURVEILLANCE_KEY": String(repeating: "k", count: 40)])
+    #expect(keyed.status == 0, "\(keyed.stderr)")
+    let html = try String(contentsOf: out.appendingPathComponent("area-report.html"), encoding: .utf8)
+    #expect(nhsNumberShapedStrings(in: html) == [])
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("children-with-signals.csv").path))
+
+    let identified = try CommandRunner.run(arguments + ["--identify"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
+    #expect(identified.status == 0, "\(identified.stderr)")
+    let named = try String(contentsOf: out.appendingPathComponent("children-with-signals.csv"), encoding: .utf8)
+    #expect(named.contains("9999999018"))
+    #expect(nhsNumberShapedStrings(in: identified.stderr) == [])
+  }
+
+  @Test func theRuleCatalogueIsHTMLOrMarkdownByItsFileName() throws {
+    let out = CommandRunner.temporaryDirectory("report-rules")
+    for name in ["rules.html", "rules.md"] {
+      let result = try CommandRunner.run(["report", "rules", "--out", out.appendingPathComponent(name).path])
+      #expect(result.status == 0, "\(result.stderr)")
+      let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+      #expect(text.contains("Do not edit"))
+      #expect(text.contains(name.hasSuffix(".md") ? "## Reliever inhaler over-use" : "<h2 id=\"rule-reliever-overuse\">"))
+    }
+  }
+}
