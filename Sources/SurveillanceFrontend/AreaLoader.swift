@@ -42,11 +42,15 @@ public struct LoadedArea: Sendable {
 /// Reads every export, both exports at once where there are two cores, and settles the
 /// child records. Shared by `nightly` and `replay`.
 public enum AreaLoader {
-  public static func load(_ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> LoadedArea {
+  /// `keep` restricts the children held to one shard's; every row is still counted.
+  public static func load(
+    _ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
+    keep: @escaping @Sendable (NHSNumber) -> Bool = { _ in true }
+  ) throws -> LoadedArea {
     let files = inputs.files
     let results = Mutex<[Result<ExportContents, any Error>?]>(Array(repeating: nil, count: files.count))
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let result = Result { try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest) }
+      let result = Result { try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, keep: keep) }
       results.withLock { $0[index] = result }
     }
     var reports: [InputFileReport] = []

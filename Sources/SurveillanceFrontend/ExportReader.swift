@@ -35,7 +35,12 @@ public struct ExportContents: Sendable {
 /// Streams one export through libcsv and the row decoder. Memory holds only the rows that
 /// build children's asthma timelines and the rejected rows, never the file.
 public enum ExportReader {
-  public static func read(_ file: ExportFile, index: Int, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> ExportContents {
+  /// `keep` says which children this run holds (all but other shards' children); rows of
+  /// the others are still read, validated and counted.
+  public static func read(
+    _ file: ExportFile, index: Int, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
+    keep: @Sendable (NHSNumber) -> Bool = { _ in true }
+  ) throws -> ExportContents {
     var hasher = SHA256()
     var decoder: RowDecoder?
     var contents = ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? ""))
@@ -50,9 +55,9 @@ public enum ExportReader {
       let row = decoder.decode(record, line: record.lineNumber)
       contents.report.count(row)
       switch row {
-      case .supply(let supply): contents.records.add(supply)
-      case .plan(let plan): contents.records.add(plan)
-      case .event(let event): contents.records.add(event)
+      case .supply(let supply): if keep(supply.nhsNumber) { contents.records.add(supply) }
+      case .plan(let plan): if keep(plan.nhsNumber) { contents.records.add(plan) }
+      case .event(let event): if keep(event.nhsNumber) { contents.records.add(event) }
       case .rejected(let rejected): contents.rejects.append(rejected)
       case .outOfScope: break
       }

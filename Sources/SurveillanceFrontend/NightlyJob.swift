@@ -14,6 +14,8 @@ public struct NightlyJob: Sendable {
   public var log: @Sendable (String) -> Void
   /// A store directory to persist the run into as a new generation (`--store`), or `nil`.
   public var storePath: String?
+  /// Hold and evaluate only one shard's children (`--shard I/N`); `nil` for the whole area.
+  public var shard: ShardSelection?
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -38,7 +40,8 @@ public struct NightlyJob: Sendable {
     let output = try OutputDirectory(path: outputPath)
     let store = try openStore()  // before the long part: a bad store path fails at once
     log("reading \(inputs.files.count) export(s) as of \(asOf)")
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
+    let selection = shard
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf) { selection?.contains($0) ?? true }
     let readSeconds = clock.lap()
     for report in area.reports {
       log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted, \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
@@ -84,7 +87,7 @@ public struct NightlyJob: Sendable {
       status: failure == nil ? "ok" : "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports,
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
       timings: [("read_and_decode", readSeconds), ("evaluate", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
-      startedAt: clock.startedAt)
+      startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
     if let store {

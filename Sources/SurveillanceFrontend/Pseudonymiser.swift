@@ -63,6 +63,14 @@ public struct Pseudonymiser: Sendable {
     }.joined()
   }
 
+  /// Which of `count` buckets the child falls in (0-based), from the same keyed hash: an
+  /// even spread that nobody without the key can steer or reverse.
+  public func bucket(for nhsNumber: NHSNumber, of count: Int) -> Int {
+    let mac = HMAC<SHA256>.authenticationCode(for: Data(nhsNumber.description.utf8), using: SymmetricKey(data: keyBytes))
+    let value = mac.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    return Int(value % UInt64(count))
+  }
+
   /// Why no key could be used. The messages never print a key.
   public enum KeyError: Error, CustomStringConvertible, Equatable {
     case missing

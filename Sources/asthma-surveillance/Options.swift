@@ -68,3 +68,7 @@ enum Log {
     FileHandle.standardError.write(Data("asthma-surveillance: \(message)\n".utf8))
   }
 }
+
+extension Shard: ExpressibleByArgument {
+  public init?(argument: String) { self.init(argument) }
+}

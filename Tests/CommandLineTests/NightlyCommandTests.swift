@@ -189,6 +189,8 @@ struct ReplayAndRulesCommandTests {
                                 when, why and what they saw.
         replay                  Find the first date each child's signals would have
                                 fired ("when could this have been seen?").
+        merge                   Combine the outputs of nightly --shard I/N runs into
+                                what one run would have written.
         report                  Write a printable report: one child's chronology, an
                                 area's picture, or the rules for clinical review.
         check-rules             Check every file in rules/ and run each signal rule's

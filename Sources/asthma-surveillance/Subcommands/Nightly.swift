@@ -20,12 +20,18 @@ extension AsthmaSurveillance {
     @Option(name: .long, help: ArgumentHelp("Also persist the run into this SQLite store directory (created owner-only) as its new current generation, for `patient` look-ups.", valueName: "dir"))
     var store: String?
 
+    @Option(help: ArgumentHelp("Hold and evaluate only the children of shard I of N (keyed hash; needs the pseudonymisation key); combine the parts with `merge`.", valueName: "I/N"))
+    var shard: Shard?
+
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
     func validate() throws {
       try inputs.requireExports()
       guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1, such as 0.05") }
+      if store != nil && shard != nil {
+        throw ValidationError("--store takes a whole area's run: run the shards, merge them, and load the store from an unsharded run")
+      }
     }
 
     func run() throws {
@@ -34,6 +40,9 @@ extension AsthmaSurveillance {
         inputs: inputs.runInputs, asOf: asOf ?? Today.date, outputPath: out, maxRejectRate: maxRejectRate,
         rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
       job.storePath = store
+      if let shard {
+        job.shard = ShardSelection(shard: shard, pseudonymiser: try Pseudonymiser.fromEnvironment())
+      }
       let outcome = try job.run()
       Log.info("wrote \(outcome.manifest.outputs.joined(separator: ", ")) to \(outcome.outputDirectory.path)")
       if let failure = outcome.failure {

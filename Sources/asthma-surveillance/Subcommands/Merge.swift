@@ -1,0 +1,21 @@
+import ArgumentParser
+import SurveillanceCore
+import SurveillanceFrontend
+
+extension AsthmaSurveillance {
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Combine the outputs of nightly --shard I/N runs into what one run would have written.")
+
+    @Argument(help: ArgumentHelp("The shards' output directories, all N of them.", valueName: "shard-dir"))
+    var shards: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Output directory (created owner-only).", valueName: "dir"))
+    var out: String
+
+    func run() throws {
+      let manifest = try MergeJob(shardDirectories: shards, outputPath: out, toolVersion: AsthmaSurveillance.version).run()
+      Log.info("merged \(shards.count) shard(s): \(manifest.childrenCount) children, \(manifest.signalsByRule.values.reduce(0) { $0 + $1.values.reduce(0, +) }) signal(s), written to \(out)")
+    }
+  }
+}

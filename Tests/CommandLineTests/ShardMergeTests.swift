@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `nightly --shard I/N` on every shard, then `merge`, gives what one run gives.
+@Suite(.serialized)
+struct ShardMergeTests {
+  @Test func threeShardsMergedEqualTheSingleRunOnTheSamples() throws {
+    let work = CommandRunner.temporaryDirectory("shards")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let key = work.appendingPathComponent("key")
+    try Data((0..<32).map { UInt8($0 * 13 % 251) }).write(to: key)
+    let environment = ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path]
+
+    let single = work.appendingPathComponent("single")
+    #expect(try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: single)).status == 0)
+    var shardDirectories: [String] = []
+    var childrenPerShard: [Int] = []
+    for index in 1...3 {
+      let out = work.appendingPathComponent("shard-\(index)")
+      let result = try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "\(index)/3"], environment: environment)
+      #expect(result.status == 0, "\(result.stderr)")
+      shardDirectories.append(out.path)
+      childrenPerShard.append(try #require((try manifest(in: out)["children"] as? [String: Any])?["count"] as? Int))
+    }
+    #expect(childrenPerShard.allSatisfy { $0 > 0 }, "every shard should hold some children: \(childrenPerShard)")
+
+    let merged = work.appendingPathComponent("merged")
+    let result = try CommandRunner.run(["merge", "--out", merged.path] + shardDirectories.reversed())
+    #expect(result.status == 0, "\(result.stderr)")
+    for name in ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv"] {
+      let a = try Data(contentsOf: single.appendingPathComponent(name))
+      let b = try Data(contentsOf: merged.appendingPathComponent(name))
+      #expect(a == b, "\(name) differs between the single run and the merged shards")
+    }
+    // The manifests agree on every count.
+    let one = try manifest(in: single)
+    let many = try manifest(in: merged)
+    for section in ["inputs", "totals", "children", "signals"] {
+      let a = try JSONSerialization.data(withJSONObject: one[section]!, options: [.sortedKeys])
+      let b = try JSONSerialization.data(withJSONObject: many[section]!, options: [.sortedKeys])
+      #expect(a == b, "manifest section \(section) differs")
+    }
+  }
+
+  @Test func mergingAnIncompleteSetOfShardsIsRefused() throws {
+    let work = CommandRunner.temporaryDirectory("shards-missing")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let key = work.appendingPathComponent("key")
+    try Data(repeating: 9, count: 32).write(to: key)
+    let out = work.appendingPathComponent("shard-1")
+    #expect(try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "1/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path]).status == 0)
+    let result = try CommandRunner.run(["merge", "--out", work.appendingPathComponent("m").path, out.path])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("every shard"))
+  }
+
+  @Test func aShardWithoutAKeyIsAClearError() throws {
+    let out = CommandRunner.temporaryDirectory("shard-nokey")
+    let result = try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "1/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("pseudonymisation key"))
+  }
+}
