@@ -1,4 +1,5 @@
-// The pharmacist look-up benchmark: a store for a large synthetic area, then `patient`
+// Two benchmarks. `asthma-surveillance-bench nightly ...` is the area-scale run against the
+// DuckDB peer (NightlyBenchmark.swift). Without `nightly`, the pharmacist look-up benchmark: a store for a large synthetic area, then `patient`
 // look-ups timed as whole processes, as a pharmacist's terminal would run them.
 //
 //   swift build -c release && .build/release/asthma-surveillance-bench [--work DIR] [--patients N]
@@ -11,12 +12,21 @@
 import Foundation
 import SurveillanceCore
 
-let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
   .deletingLastPathComponent().appendingPathComponent("asthma-surveillance")
 guard FileManager.default.isExecutableFile(atPath: binary.path) else {
   BenchLog.fail("no asthma-surveillance binary beside this one (\(binary.path)): build both with `swift build -c release`")
 }
+// `asthma-surveillance-bench nightly ...`: the area-scale run against the DuckDB peer.
+if CommandLine.arguments.dropFirst().first == "nightly" {
+  do {
+    try NightlyBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
+  } catch {
+    BenchLog.fail("\(error)")
+  }
+  exit(0)
+}
+let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 
 do {
   let work = try BenchWorkDirectory(path: options.work)

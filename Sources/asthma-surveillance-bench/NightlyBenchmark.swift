@@ -1,0 +1,212 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The area-scale benchmark: `nightly` on generated exports of growing size, side by side
+/// with the peer a medicines team would otherwise write (DuckDB SQL, `peer_duckdb.py`), on
+/// the same files and the same machine, in the same run.
+///
+///   asthma-surveillance-bench nightly [--rows 1000000,5000000,10000000] [--patients N]
+///     [--runs R] [--threads T] [--work DIR] [--peer PATH]
+///
+/// For each size: generate the canonical GP and pharmacy exports (`generate --rows N`, reused
+/// while the size is unchanged), then R runs of ours and of the peer, alternating, each timed
+/// as a whole process (wall, CPU, peak RSS from wait4). Prints medians, MB/s, time per
+/// million rows and ours/peer, and compares the per-child 12-month figures both compute.
+struct NightlyBenchmark {
+  var sizes = [1_000_000, 5_000_000, 10_000_000]
+  /// The same area at every size (the padding is adults' other medicines), small enough that
+  /// its own rows stay under the smallest size.
+  var patients = 100_000
+  var runs = 3
+  var threads = 2
+  var work = FileManager.default.temporaryDirectory.appendingPathComponent("asthma-surveillance-bench-nightly").path
+  var peer = "../shared/bench/peer_duckdb.py"
+  let asOf = "2026-11-21"
+
+  static func parse(_ arguments: [String]) -> NightlyBenchmark {
+    var bench = NightlyBenchmark()
+    var rest = arguments[...]
+    while let flag = rest.popFirst() {
+      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+      switch flag {
+      case "--rows": bench.sizes = value.split(separator: ",").map { Int($0) ?? 0 }.filter { $0 > 0 }
+      case "--patients": bench.patients = Int(value) ?? bench.patients
+      case "--runs": bench.runs = max(1, Int(value) ?? bench.runs)
+      case "--threads": bench.threads = max(1, Int(value) ?? bench.threads)
+      case "--work": bench.work = value
+      case "--peer": bench.peer = value
+      default: BenchLog.fail("unknown option \(flag); options: --rows N,N --patients N --runs R --threads T --work DIR --peer PATH")
+      }
+    }
+    return bench
+  }
+
+  struct Measure {
+    var wall: Double
+    var cpu: Double
+    var peakMiB: Double
+  }
+
+  struct SizeResult {
+    var rows: Int
+    var bytes: Int
+    var ours: [Measure]
+    var peer: [Measure]
+    var agreement: FigureAgreement?
+  }
+
+  func run(binary: URL) throws {
+    let root = try BenchWorkDirectory(path: work)
+    guard FileManager.default.fileExists(atPath: peer) else {
+      BenchLog.fail("the peer script \(peer) is not there; give --peer PATH (needs `pip install duckdb`)")
+    }
+    var results: [SizeResult] = []
+    for rows in sizes {
+      let directory = root.url.appendingPathComponent("rows-\(rows)")
+      try generateIfNeeded(binary: binary, rows: rows, directory: directory)
+      let gp = directory.appendingPathComponent("gp.csv").path
+      let pharmacy = directory.appendingPathComponent("pharmacy.csv").path
+      let bytes = fileSize(gp) + fileSize(pharmacy)
+      var ours: [Measure] = []
+      var theirs: [Measure] = []
+      let oursOut = directory.appendingPathComponent("out").path
+      let peerOut = directory.appendingPathComponent("peer.csv").path
+      for round in 0...runs {  // round 0 warms the page cache and is not counted
+        let a = try Self.measure(binary.path, ["nightly", "--gp", gp, "--pharmacy", pharmacy, "--as-of", asOf, "--out", oursOut])
+        let b = try Self.measure("/usr/bin/env", ["python3", peer, gp, pharmacy, asOf, peerOut, String(threads)])
+        if round > 0 {
+          ours.append(a)
+          theirs.append(b)
+        }
+        BenchLog.info("\(rows) rows, round \(round): ours \(String(format: "%.2f", a.wall)) s, peer \(String(format: "%.2f", b.wall)) s")
+      }
+      let agreement = try? FigureAgreement.compare(ours: oursOut + "/children.csv", peer: peerOut)
+      results.append(SizeResult(rows: rows, bytes: bytes, ours: ours, peer: theirs, agreement: agreement))
+    }
+    print(render(results))
+  }
+
+  private func generateIfNeeded(binary: URL, rows: Int, directory: URL) throws {
+    let spec = directory.appendingPathComponent("spec.txt")
+    // No deliberately broken rows: the peer's SQL has no way to set them aside.
+    let wanted = "rows=\(rows) patients=\(patients) seed=1 as_of=\(asOf) broken_rows=no\n"
+    if (try? String(contentsOf: spec, encoding: .utf8)) == wanted { return }
+    try? FileManager.default.removeItem(at: directory)
+    BenchLog.info("generating \(rows) rows per export (\(patients) patients) into \(directory.path)")
+    let status = try Spawn.run(binary, ["generate", "--out", directory.path, "--patients", String(patients), "--rows", String(rows), "--seed", "1", "--as-of", asOf, "--no-broken-rows"], showErrors: true)
+    guard status == 0 else { throw BenchError("generate exited with status \(status)") }
+    try wanted.write(to: spec, atomically: true, encoding: .utf8)
+  }
+
+  private func fileSize(_ path: String) -> Int {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+  }
+
+  /// Runs a process to completion and reads the kernel's accounting of it.
+  static func measure(_ path: String, _ arguments: [String]) throws -> Measure {
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid = pid_t()
+    let start = Date()
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw BenchError("cannot start \(path): \(String(cString: strerror(spawned)))") }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 {
+      guard errno == EINTR else { throw BenchError("wait4: \(String(cString: strerror(errno)))") }
+    }
+    let wall = Date().timeIntervalSince(start)
+    guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else { throw BenchError("\(path) \(arguments.first ?? "") failed with status \(status)") }
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return Measure(wall: wall, cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime), peakMiB: Double(usage.ru_maxrss) / 1024)
+  }
+
+  private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+  }
+
+  func render(_ results: [SizeResult]) -> String {
+    func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+    var lines = [
+      "nightly vs the DuckDB peer (\(threads) thread(s)), medians of \(runs) run(s) each, alternating, one machine",
+      "",
+      "| rows per export | input MB | ours wall s | ours CPU s | ours MB/s | ours s per 1M rows | ours peak MiB | peer wall s | peer CPU s | peer peak MiB | ours/peer wall |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results {
+      let oursWall = median(result.ours.map(\.wall))
+      let peerWall = median(result.peer.map(\.wall))
+      let megabytes = Double(result.bytes) / 1_000_000
+      lines.append(
+        "| \(result.rows) | \(f(megabytes, 0)) | \(f(oursWall)) | \(f(median(result.ours.map(\.cpu)))) | \(f(megabytes / oursWall, 0)) | \(f(oursWall / (Double(result.rows * 2) / 1_000_000), 3)) | \(f(result.ours.map(\.peakMiB).max() ?? 0, 0)) | \(f(peerWall)) | \(f(median(result.peer.map(\.cpu)))) | \(f(result.peer.map(\.peakMiB).max() ?? 0, 0)) | \(f(oursWall / peerWall)) |")
+    }
+    lines.append("")
+    lines.append("Per-child 12-month figures, ours against the peer's (children both count):")
+    for result in results {
+      guard let agreement = result.agreement else {
+        lines.append("- \(result.rows) rows: could not compare (an output was missing)")
+        continue
+      }
+      lines.append("- \(result.rows) rows: \(agreement.summary)")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// How far our per-child figures agree with the peer's. The peer classifies by BNF prefix and
+/// takes any quantity above 9 as doses of a 200-dose inhaler, so it differs where the
+/// formulary knows better (ICS/formoterol, 120- and 60-dose inhalers, triples).
+struct FigureAgreement {
+  var childrenInBoth = 0
+  var onlyOurs = 0
+  var onlyPeer = 0
+  var equal: [String: Int] = [:]
+
+  static let figures = ["reliever_devices_12m", "preventer_devices_12m", "nebule_issues_12m"]
+
+  var summary: String {
+    let parts = Self.figures.map { figure -> String in
+      let share = childrenInBoth == 0 ? 0 : Double(equal[figure] ?? 0) / Double(childrenInBoth) * 100
+      return "\(figure) equal for \(String(format: "%.1f", share))%"
+    }
+    return "\(childrenInBoth) children in both (\(onlyOurs) only in ours, \(onlyPeer) only in the peer's); " + parts.joined(separator: ", ")
+  }
+
+  static func compare(ours: String, peer: String) throws -> FigureAgreement {
+    let mine = try table(ours)
+    let theirs = try table(peer)
+    var result = FigureAgreement()
+    for (child, figures) in mine {
+      guard let other = theirs[child] else { result.onlyOurs += 1; continue }
+      result.childrenInBoth += 1
+      for figure in figures.keys where figures[figure] == other[figure] { result.equal[figure, default: 0] += 1 }
+    }
+    result.onlyPeer = theirs.keys.filter { mine[$0] == nil }.count
+    return result
+  }
+
+  /// nhs_number to the compared figures as numbers (empty cells are 0, as the peer's nulls).
+  private static func table(_ path: String) throws -> [String: [String: Double]] {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    guard !lines.isEmpty else { return [:] }
+    let header = lines.removeFirst()
+    guard let key = header.firstIndex(of: "nhs_number") else { return [:] }
+    var table: [String: [String: Double]] = [:]
+    for cells in lines where cells.count == header.count {
+      var figures: [String: Double] = [:]
+      for figure in figures.keys + Self.figures { if let index = header.firstIndex(of: figure) { figures[figure] = Double(cells[index]) ?? 0 } }
+      table[cells[key]] = figures
+    }
+    return table
+  }
+}
