@@ -50,11 +50,24 @@ public struct ReportAreaJob: Sendable {
   /// The report from child records however they were read: from the exports here, or from
   /// a store that keeps the records and its run's input reports.
   public func report(records: [ChildRecord], coverage: DataCoverage) -> AreaReport {
+    let evaluation = AreaEvaluation(rules: rules, inputs: coverage.kinds)
+    let asOf = self.asOf
+    return report(records: records, coverage: coverage) { evaluation.summary(for: $0, asOf: asOf) }
+  }
+
+  /// The report from child records and each child's summary on the report date: evaluated
+  /// here, or as a nightly run evaluated and stored it. `excluded` replaces the count of
+  /// records not in the population on the report date, for a source that keeps only those
+  /// that are (a store keeps its run's counts).
+  func report(
+    records: [ChildRecord], coverage: DataCoverage, excluded storedExclusions: [Exclusion: Int]? = nil,
+    summary: @Sendable (ChildRecord) -> Result<ChildSummary, Exclusion>
+  ) -> AreaReport {
     let dates = ReplayStep.month.dates(from: asOf.adding(months: -trendMonths), to: asOf)
     let evaluation = AreaEvaluation(rules: rules, inputs: coverage.kinds)
-    let (asOf, identity) = (self.asOf, self.identity)
+    let identity = self.identity
     let outcomes = NightlyJob.parallelMap(records) { record -> (AreaChild?, Exclusion?) in
-      let summary = evaluation.summary(for: record, asOf: asOf)
+      let summary = summary(record)
       let firing = dates.map { date in evaluation.firingRules(for: record, asOf: date).map(\.ruleID) }
       let included = try? summary.get()
       let excluded: Exclusion? = if case .failure(let why) = summary { why } else { nil }
@@ -63,6 +76,7 @@ public struct ReportAreaJob: Sendable {
     }
     var excluded: [Exclusion: Int] = [:]
     for case (_, let why?) in outcomes { excluded[why, default: 0] += 1 }
+    if let storedExclusions { excluded = storedExclusions }
     let children = outcomes.compactMap(\.0)
     log("\(children.filter(\.evaluated).count) children evaluated on \(asOf), \(dates.count) trend date(s)")
     var identified = false
@@ -76,7 +90,12 @@ public struct ReportAreaJob: Sendable {
   /// Writes the page and its CSV files; returns the directory and the file names.
   public func run() throws -> (directory: String, files: [String]) {
     let output = try OutputDirectory(path: outputPath)
-    let renderer = AreaReportRenderer(report: try makeReport())
+    return try Self.write(try makeReport(), to: output)
+  }
+
+  /// Writes the CSV files, then the page; returns the directory and the file names.
+  static func write(_ report: AreaReport, to output: OutputDirectory) throws -> (directory: String, files: [String]) {
+    let renderer = AreaReportRenderer(report: report)
     var written: [String] = []
     for (name, text) in renderer.csvFiles() {
       try output.write(text, to: name)

@@ -26,6 +26,17 @@ public struct ReportFile: Sendable {
 public enum ReportError: Error, CustomStringConvertible, Equatable {
   case childNotFound
   case outputIsADirectory(String)
+  /// `report child --store`: the text given is not an NHS number (checked, and audited, after
+  /// the store was opened).
+  case invalidNHSNumber(NHSNumber.Problem)
+  /// `report child --store`: the current generation has no record of the child.
+  case childNotInStore(asOf: CalendarDate)
+  /// The store's generation was made with other rules than the ones given.
+  case rulesDifferFromStore(storeRulesVersion: String, givenRulesVersion: String)
+  /// `--as-of` after the date of the store's generation, which knows nothing later.
+  case asOfAfterStore(CalendarDate)
+  /// The generation was written before the store kept both sides of each supply.
+  case storeKeepsNoRecords(String)
 
   public var description: String {
     switch self {
@@ -33,6 +44,16 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
       return "no row in the given exports is for the NHS number given (checked after reading every file; a row with an invalid NHS number would be in rejects.csv of a nightly run)"
     case .outputIsADirectory(let path):
       return "\(path) is a directory: give a file name for the report, such as \(path)/report.html"
+    case .invalidNHSNumber(let problem):
+      return "the NHS number given is not valid: \(problem)"
+    case .childNotInStore(let asOf):
+      return "the store's current generation (the nightly run as of \(asOf)) has no record of the NHS number given: it holds the children in the population on that date (under 18, with an asthma supply or care event in the 12 months before); for another child, read the exports instead (--gp/--pharmacy FILE...)"
+    case .rulesDifferFromStore(let stored, let given):
+      return "the store's current generation was evaluated with other rules (version \(stored)) than these (version \(given); the rules folders' fingerprints differ): give --rules the folder the nightly run used, run nightly --store again with these rules, or read the exports instead (--gp/--pharmacy FILE...)"
+    case .asOfAfterStore(let asOf):
+      return "--as-of is after the store's current generation (the nightly run as of \(asOf)), which knows nothing later: leave --as-of out to report as of \(asOf), or give an earlier date"
+    case .storeKeepsNoRecords(let path):
+      return "\(path): the current generation was written by an earlier version of asthma-surveillance, before the store kept both sides of each supply that a report needs; run nightly --store again"
     }
   }
 }

@@ -33,10 +33,16 @@ public struct AuditEntry: Sendable, Equatable {
   /// The generation that answered, for store look-ups.
   public var runID: Int64?
   public var asOf: CalendarDate?
+  /// Which command looked: `patient` (a check at the counter: the signals and the last 12
+  /// months) or `report child` (the whole chronology, written to a file).
+  public var command: String
+
+  public static let patientCommand = "patient"
+  public static let reportChildCommand = "report child"
 
   public init(
     id: Int64? = nil, time: String, user: String, reason: String, nhsPseudonym: String?, outcome: AuditOutcome,
-    trafficLight: String?, source: String, runID: Int64?, asOf: CalendarDate?
+    trafficLight: String?, source: String, runID: Int64?, asOf: CalendarDate?, command: String = AuditEntry.patientCommand
   ) {
     self.id = id
     self.time = time
@@ -48,6 +54,7 @@ public struct AuditEntry: Sendable, Equatable {
     self.source = source
     self.runID = runID
     self.asOf = asOf
+    self.command = command
   }
 }
 
@@ -58,12 +65,12 @@ extension SurveillanceStore {
     try write { db in
       try db.execute(
         sql: """
-          INSERT INTO audit (time, user, reason, nhsPseudonym, outcome, trafficLight, source, runId, asOf)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO audit (time, user, reason, nhsPseudonym, outcome, trafficLight, source, runId, asOf, command)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           entry.time, entry.user, entry.reason, entry.nhsPseudonym, entry.outcome.rawValue, entry.trafficLight, entry.source,
-          entry.runID, entry.asOf?.description,
+          entry.runID, entry.asOf?.description, entry.command,
         ])
     }
   }
@@ -75,7 +82,7 @@ extension SurveillanceStore {
         AuditEntry(
           id: row["id"], time: row["time"], user: row["user"], reason: row["reason"], nhsPseudonym: row["nhsPseudonym"],
           outcome: AuditOutcome(rawValue: row["outcome"]) ?? .failed, trafficLight: row["trafficLight"], source: row["source"],
-          runID: row["runId"], asOf: (row["asOf"] as String?).flatMap { CalendarDate(iso: $0) })
+          runID: row["runId"], asOf: (row["asOf"] as String?).flatMap { CalendarDate(iso: $0) }, command: row["command"])
       }
     }
   }

@@ -165,18 +165,23 @@ struct GenerationWriter {
     let supplyStatement = try db.cachedStatement(sql: """
       INSERT INTO supply (runId, nhsNumber, position, status, date, role, devices, classId, productKey, drugName, quantity,
         quantityUnit, supplyType, prescriptionId, practiceCode, issueDate, issueSourceFile, issueSourceLine, pharmacyCode,
-        dispensingSourceFile, dispensingSourceLine)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        dispensingSourceFile, dispensingSourceLine, containsIcs, dosesPerDevice, unitsPerDevice, daysPerDevice, matchedBy,
+        prescriptionIdSide, issueProduct)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """)
     for (position, event) in timeline.supplies.enumerated() {
       let supply = StoredSupply(event)
-      try supplyStatement.execute(arguments: [
+      let product = event.primary.product
+      let values: [(any DatabaseValueConvertible)?] = [
         runID, nhs, position, supply.status.rawValue, supply.date.description, supply.role.rawValue, supply.devices,
         supply.classID, supply.productKey, supply.drugName, supply.quantity, supply.quantityUnit?.rawValue,
         supply.supplyType?.rawValue, supply.prescriptionID, supply.practiceCode, supply.issueDate?.description,
         supply.issueSource.map { Int($0.file) }, supply.issueSource.map { Int($0.line) }, supply.pharmacyCode,
         supply.dispensingSource.map { Int($0.file) }, supply.dispensingSource.map { Int($0.line) },
-      ])
+        product.containsICS, product.dosesPerDevice, product.unitsPerDevice, product.daysPerDevice, product.matchedBy.rawValue,
+        supply.prescriptionIDSide?.rawValue, supply.issueItem.map { StoreJSON.supplyItem($0, against: SupplyItem(event.primary)) },
+      ]
+      try supplyStatement.execute(arguments: StatementArguments(values))
       rows += 1
     }
 

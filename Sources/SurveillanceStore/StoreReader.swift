@@ -19,6 +19,19 @@ extension SurveillanceStore {
     }
   }
 
+  /// One child in the current generation with the run's manifest (which exports it read,
+  /// for a report's limits), in one transaction: for `report child --store`.
+  public func lookUpWithManifest(_ nhsNumber: NHSNumber) throws(StoreError) -> (generation: GenerationInfo, manifest: RunManifest, child: StoredChild?) {
+    let path = self.path
+    return try read { db in
+      guard let generation = try Self.currentGeneration(db) else { throw StoreError.noGeneration(path: path) }
+      let inputs = try Row.fetchAll(db, sql: "SELECT * FROM runInput WHERE runId = ? ORDER BY position", arguments: [generation.runID])
+      let manifest = try Self.manifest(db, runID: generation.runID, inputs: inputs)
+      let child = try Self.children(db, runID: generation.runID, only: nhsNumber.description).first
+      return (generation, manifest, child)
+    }
+  }
+
   /// The whole current generation, for checks and for reports that start from the store.
   public func loadCurrentGeneration() throws(StoreError) -> StoredGeneration {
     let path = self.path
@@ -98,13 +111,30 @@ extension SurveillanceStore {
   }
 
   private static func supply(_ row: Row) throws -> StoredSupply {
-    StoredSupply(
-      status: try decode(row, "status"), date: try date(row, "date"), role: try decode(row, "role"), devices: row["devices"],
-      classID: row["classId"], productKey: row["productKey"], drugName: row["drugName"], quantity: row["quantity"],
+    let role: MedicineRole = try decode(row, "role")
+    let classID: String = row["classId"]
+    // Written before the `v2 supply sides for child records` migration: no classification.
+    var product: ProductClassification?
+    if let containsICS = row["containsIcs"] as Bool? {
+      product = ProductClassification(
+        role: role, classID: classID, containsICS: containsICS, dosesPerDevice: row["dosesPerDevice"],
+        unitsPerDevice: row["unitsPerDevice"], daysPerDevice: row["daysPerDevice"], matchedBy: try decode(row, "matchedBy"))
+    }
+    let supply = StoredSupply(
+      status: try decode(row, "status"), date: try date(row, "date"), role: role, devices: row["devices"],
+      classID: classID, productKey: row["productKey"], drugName: row["drugName"], quantity: row["quantity"],
       quantityUnit: try optionalDecode(row, "quantityUnit"), supplyType: try optionalDecode(row, "supplyType"),
       prescriptionID: row["prescriptionId"], practiceCode: row["practiceCode"], issueDate: try optionalDate(row, "issueDate"),
       issueSource: sourceRef(row, "issueSourceFile", "issueSourceLine"), pharmacyCode: row["pharmacyCode"],
-      dispensingSource: sourceRef(row, "dispensingSourceFile", "dispensingSourceLine"))
+      dispensingSource: sourceRef(row, "dispensingSourceFile", "dispensingSourceLine"), product: product,
+      prescriptionIDSide: try optionalDecode(row, "prescriptionIdSide"))
+    guard let text = row["issueProduct"] as String? else { return supply }
+    guard let primary = supply.primaryItem, let issueItem = StoreJSON.readSupplyItem(text, against: primary) else {
+      throw unreadable("issueProduct")
+    }
+    var withIssue = supply
+    withIssue.issueItem = issueItem
+    return withIssue
   }
 
   private static func plan(_ row: Row) throws -> SafeguardingPlan {

@@ -19,6 +19,8 @@ public enum StoreSchema {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1 run generations", migrate: createGenerationTables)
     migrator.registerMigration("v1 audit trail", migrate: createAuditTable)
+    migrator.registerMigration("v2 supply sides for child records", migrate: addSupplySides)
+    migrator.registerMigration("v2 audit command", migrate: addAuditCommand)
     return migrator
   }
 
@@ -218,6 +220,43 @@ public enum StoreSchema {
       t.column("source", .text).notNull()
       t.column("runId", .integer)
       t.column("asOf", .text)
+    }
+  }
+
+  /// What rebuilding a child's record from a generation needs beyond v1's supply columns,
+  /// for reports that start from the store (`report child|area --store`): the primary row's
+  /// whole product classification (v1 kept its role and class), the GP issue's own product
+  /// and quantity where they differ from the dispensing that filled it (a GP issue coded by
+  /// BNF and dispensed by dm+d code, say), and which side alone carried the prescription id.
+  ///
+  /// Rows of generations written before this migration hold NULL in `containsIcs`; readers
+  /// treat such a generation as one that cannot rebuild records, never guess.
+  private static func addSupplySides(_ db: Database) throws {
+    try db.alter(table: "supply") { t in
+      // The primary row's classification, completing `role` and `classId`.
+      t.add(column: "containsIcs", .boolean)
+      t.add(column: "dosesPerDevice", .integer)
+      t.add(column: "unitsPerDevice", .integer)
+      t.add(column: "daysPerDevice", .integer)
+      t.add(column: "matchedBy", .text)
+      // A GP issue and a dispensing: NULL when `prescriptionId` is both sides' (or neither
+      // had one); `gp_issue` or `dispensing` when only that side carried it.
+      t.add(column: "prescriptionIdSide", .text)
+      // A GP issue and a dispensing whose product, quantity or classification differ: the
+      // fields in which the GP issue's own differ from the dispensing's (this row's), such as
+      // {"quantity":1,"quantityUnit":"device"}; keys productKey, drugName, quantity,
+      // quantityUnit, devices, role, classId, containsIcs, dosesPerDevice, unitsPerDevice,
+      // daysPerDevice, matchedBy; null for a value the issue lacks. NULL when the issue's are
+      // the dispensing's, or there is one side.
+      t.add(column: "issueProduct", .jsonText)
+    }
+  }
+
+  /// Which command looked the child up: `patient` at the counter, `report child` for a
+  /// chronology. Entries written before this migration were all `patient` look-ups.
+  private static func addAuditCommand(_ db: Database) throws {
+    try db.alter(table: "audit") { t in
+      t.add(column: "command", .text).notNull().defaults(to: "patient")
     }
   }
 }

@@ -39,6 +39,27 @@ public struct StoredChild: Sendable {
   }
 }
 
+extension StoredChild {
+  /// The child's record as the nightly run read it from the exports, rebuilt from the
+  /// generation's rows: every GP issue and dispensing behind the reconciled supplies (an issue
+  /// that several dispensings filled, once), the safeguarding plans and the care events. Replaying
+  /// it gives what replaying the record read from the same exports gives, on any date up to
+  /// the generation's.
+  ///
+  /// `nil` when the generation was written before the store kept both sides of each supply
+  /// (the `v2 supply sides for child records` migration): run `nightly --store` again.
+  public var record: ChildRecord? {
+    var rows: [Supply] = []
+    var seen: Set<SourceRef> = []
+    for supply in supplies {
+      guard let sides = supply.rows(nhsNumber: summary.nhsNumber, dateOfBirth: dateOfBirth) else { return nil }
+      for row in sides where seen.insert(row.source).inserted { rows.append(row) }
+    }
+    return ChildRecord(
+      nhsNumber: summary.nhsNumber, dateOfBirth: dateOfBirth, supplies: rows.sorted { $0.source < $1.source }, plans: plans, events: events)
+  }
+}
+
 /// A whole generation read back: enough to render the run's outputs again.
 public struct StoredGeneration: Sendable {
   public var info: GenerationInfo

@@ -77,7 +77,7 @@ enum SampleReports {
 
   static func absolute(_ path: String) -> String { repositoryRoot.appendingPathComponent(path).path }
 
-  private static func relative(_ file: InputFileReport) -> InputFileReport {
+  static func relative(_ file: InputFileReport) -> InputFileReport {
     var file = file
     let root = repositoryRoot.path + "/"
     if file.path.hasPrefix(root) { file.path = String(file.path.dropFirst(root.count)) }

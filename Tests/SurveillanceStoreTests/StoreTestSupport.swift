@@ -20,14 +20,29 @@ enum SampleRun {
 
   /// Evaluated once per date and kept: reading the samples takes a moment.
   nonisolated(unsafe) private static var cache: [CalendarDate: GenerationContents] = [:]
+  nonisolated(unsafe) private static var areas: [CalendarDate: LoadedArea] = [:]
   private static let lock = NSLock()
+
+  /// The samples read as `nightly` reads them on `asOf`: the records the run evaluates.
+  static func area(asOf: CalendarDate = CalendarDate(iso: "2026-11-21")!) throws -> LoadedArea {
+    lock.lock()
+    defer { lock.unlock() }
+    return try loadedArea(asOf: asOf)
+  }
+
+  private static func loadedArea(asOf: CalendarDate) throws -> LoadedArea {
+    if let cached = areas[asOf] { return cached }
+    let area = try AreaLoader.load(inputs, rules: try rules.get(), earliest: asOf, latest: asOf)
+    areas[asOf] = area
+    return area
+  }
 
   static func contents(asOf: CalendarDate = CalendarDate(iso: "2026-11-21")!) throws -> GenerationContents {
     lock.lock()
     defer { lock.unlock() }
     if let cached = cache[asOf] { return cached }
     let rules = try rules.get()
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
+    let area = try loadedArea(asOf: asOf)
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
     var children: [EvaluatedChild] = []
     var excluded: [Exclusion: Int] = [:]

@@ -20,6 +20,9 @@ public struct AreaReport: Sendable {
   public var identified: Bool
   public var coverage: DataCoverage
   public var provenance: ReportProvenance
+  /// What the report's source adds to the data's limits, such as a store that holds only the
+  /// children in the population on its nightly run's date.
+  public var sourceLimits: [String] = []
 
   public init(
     asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],

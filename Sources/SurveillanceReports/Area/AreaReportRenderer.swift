@@ -126,7 +126,7 @@ public struct AreaReportRenderer {
     let dates = [
       "Signals and figures are as known on \(report.asOf); rows dated after it were set aside. The trend evaluated \(Words.count(report.trendDates.count, "date")), monthly from \(report.trendDates.first?.description ?? "") to \(report.asOf); figures over 12 months early in the trend undercount when the exports start less than a year before it.",
       "A child counts in the population when under 18 with an asthma supply or care event in the 12 months before the date evaluated.",
-    ]
+    ] + report.sourceLimits
     DataLimits.render(&html, coverage: report.coverage, dateStatements: dates)
   }
 }

@@ -20,12 +20,12 @@ extension AsthmaSurveillance {
 /// The audit trail as an aligned table, free text last and cleaned of control characters so
 /// that a reason cannot rewrite the reader's terminal.
 enum AuditTable {
-  static let header = ["time", "user", "outcome", "light", "source", "as of", "child (keyed hash)", "reason"]
+  static let header = ["time", "user", "command", "outcome", "light", "source", "as of", "child (keyed hash)", "reason"]
 
   static func render(_ entries: [AuditEntry]) -> String {
     let rows = [header] + entries.map { entry in
       [
-        entry.time, entry.user, entry.outcome.rawValue, entry.trafficLight ?? "-", entry.source,
+        entry.time, entry.user, entry.command, entry.outcome.rawValue, entry.trafficLight ?? "-", entry.source,
         entry.asOf?.description ?? "-", entry.nhsPseudonym ?? "-", entry.reason,
       ].map(cleaned)
     }

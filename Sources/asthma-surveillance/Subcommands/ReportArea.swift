@@ -7,16 +7,22 @@ extension AsthmaSurveillance.Report {
     static let configuration = CommandConfiguration(
       abstract: "An area's picture for a medicines team or a thematic review, pseudonymised by default.",
       discussion: """
-        Writes area-report.html and its tables as CSV (owner-only): children with each signal by severity \
+        Reads the exports, or a nightly store's current generation (--store, as of its nightly run), and \
+        writes area-report.html and its tables as CSV (owner-only): children with each signal by severity \
         and practice, the monthly trend, preventer ratios, and children with safeguarding context and signals. \
         Children appear as keyed-hash pseudonyms (key from $ASTHMA_SURVEILLANCE_KEY_FILE or \
         $ASTHMA_SURVEILLANCE_KEY, never the command line); --identify shows NHS numbers instead.
         """)
 
-    @OptionGroup var inputs: InputOptions
+    @Option(help: ArgumentHelp("Read the store's current generation (nightly --store) instead of exports.", valueName: "dir"))
+    var store: String?
+
+    @OptionGroup(title: "Reading exports instead of a store")
+    var inputs: InputOptions
+
     @OptionGroup var rules: RulesOptions
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The report date (YYYY-MM-DD); later rows are not counted.", discussion: "Default: today.", valueName: "date"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("With exports: the report date (YYYY-MM-DD); later rows are not counted.", discussion: "Default: today. A store reports as of its nightly run.", valueName: "date"))
     var asOf: CalendarDate?
 
     @Option(help: ArgumentHelp("Months of monthly trend before the report date.", valueName: "n"))
@@ -29,7 +35,14 @@ extension AsthmaSurveillance.Report {
     var out: String
 
     func validate() throws {
-      try inputs.requireExports()
+      if store != nil {
+        if !inputs.gp.isEmpty || !inputs.pharmacy.isEmpty || !inputs.safeguarding.isEmpty || !inputs.careEvents.isEmpty {
+          throw ValidationError("give --store or exports (--gp/--pharmacy), not both")
+        }
+        if asOf != nil { throw ValidationError("--as-of is for reports from exports; a store reports as of its nightly run") }
+      } else {
+        try inputs.requireExports()
+      }
       guard (1...120).contains(months) else { throw ValidationError("--months must be between 1 and 120") }
     }
 
@@ -37,10 +50,18 @@ extension AsthmaSurveillance.Report {
       // The key first: a missing key should fail before minutes of reading.
       let identity: ReportAreaJob.Identity = identify ? .identified : .pseudonymised(try Pseudonymiser.fromEnvironment())
       let (ruleSet, fingerprint) = try rules.load()
-      let job = ReportAreaJob(
-        inputs: inputs.runInputs, asOf: asOf ?? Today.date, trendMonths: months, identity: identity, outputPath: out,
-        rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
-      let (directory, files) = try job.run()
+      let (directory, files): (String, [String])
+      if let store {
+        let job = StoreAreaReportJob(
+          storePath: store, trendMonths: months, identity: identity, outputPath: out, rules: ruleSet, rulesFingerprint: fingerprint,
+          toolVersion: AsthmaSurveillance.version, log: Log.info)
+        (directory, files) = try job.run()
+      } else {
+        let job = ReportAreaJob(
+          inputs: inputs.runInputs, asOf: asOf ?? Today.date, trendMonths: months, identity: identity, outputPath: out,
+          rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
+        (directory, files) = try job.run()
+      }
       Log.info("wrote \(files.joined(separator: ", ")) to \(ReportLog.safe(directory))")
     }
   }
