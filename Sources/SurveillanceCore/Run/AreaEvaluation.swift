@@ -111,7 +111,7 @@ public struct AreaEvaluation: Sendable {
     timeline(for: record, asOf: asOf).map { timeline in
       let summary = ChildSummary(
         nhsNumber: record.nhsNumber, ageYears: timeline.ageYears ?? 0, practiceCode: timeline.practiceCode,
-        figures: ChildrenTable.columns.map { timeline.figure($0.metric, over: $0.window, courseMergeDays: rules.formulary.courseMergeDays) },
+        figures: ChildrenTable.columns.map { Figure(value: timeline.value($0.metric, over: $0.window, courseMergeDays: rules.formulary.courseMergeDays)) },
         signals: evaluator.signals(for: timeline),
         safeguarding: timeline.safeguardingContext(policy: rules.care),
         actionPlan: timeline.actionPlanStatus(policy: rules.care))

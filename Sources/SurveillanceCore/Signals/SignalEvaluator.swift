@@ -30,17 +30,18 @@ public struct SignalEvaluator: Sendable {
   public func signals(for timeline: ChildTimeline) -> [Signal] {
     let actionPlan = timeline.actionPlanStatus(policy: rules.care)
     let context = timeline.safeguardingContext(policy: rules.care)
-    return rules.signals.compactMap { evaluate($0, on: timeline, actionPlan: actionPlan, safeguarding: context) }
+    let memo = FigureMemo()
+    return rules.signals.compactMap { evaluate($0, on: timeline, actionPlan: actionPlan, safeguarding: context, memo: memo) }
   }
 
   /// The signal `rule` raises for the child, or `nil`.
   public func evaluate(_ rule: SignalRule, on timeline: ChildTimeline) -> Signal? {
-    evaluate(rule, on: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), safeguarding: timeline.safeguardingContext(policy: rules.care))
+    evaluate(rule, on: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), safeguarding: timeline.safeguardingContext(policy: rules.care), memo: FigureMemo())
   }
 
-  private func evaluate(_ rule: SignalRule, on timeline: ChildTimeline, actionPlan: ActionPlanStatus, safeguarding: SafeguardingContext?) -> Signal? {
+  private func evaluate(_ rule: SignalRule, on timeline: ChildTimeline, actionPlan: ActionPlanStatus, safeguarding: SafeguardingContext?, memo: FigureMemo) -> Signal? {
     guard rule.requiresInputs.allSatisfy(timeline.inputs.contains) else { return nil }
-    var trace = Trace(timeline: timeline, actionPlan: actionPlan, evaluator: self)
+    var trace = Trace(timeline: timeline, actionPlan: actionPlan, evaluator: self, memo: memo)
     for level in rule.levels.sorted(by: { $0.severity > $1.severity }) {
       trace.reset()
       guard trace.holds(level.when, positive: true) else { continue }
@@ -54,6 +55,12 @@ public struct SignalEvaluator: Sendable {
         "safeguarding_context": safeguarding?.summary ?? "none",
       ]
       for figure in trace.figures { values[figure.name] = figure.text }
+      // The rows behind the figures that held, gathered only now that the rule fires.
+      var evidence: [SourceRef] = []
+      for (metric, period) in trace.held {
+        evidence.append(contentsOf: timeline.figure(metric, over: period, courseMergeDays: rules.formulary.courseMergeDays).evidence)
+      }
+      evidence.append(contentsOf: trace.eventEvidence)
       // Figures the template mentions but the criteria did not need are computed here.
       for name in SignalRule.placeholders(in: rule.reasonTemplate) where values[name] == nil {
         if let (metric, period) = Metric.parseFigureName(name) {
@@ -63,7 +70,7 @@ public struct SignalEvaluator: Sendable {
       return Signal(
         nhsNumber: timeline.nhsNumber, ruleID: rule.id, ruleVersion: rule.version, title: rule.title,
         severity: severity, ruleSeverity: level.severity, asOf: timeline.asOf, window: window,
-        figures: trace.figures, evidence: Array(Set(trace.evidence)).sorted(),
+        figures: trace.figures, evidence: Array(Set(evidence)).sorted(),
         safeguarding: safeguarding, actionPlan: actionPlan,
         route: safeguarding == nil ? rules.care.routeWithoutSafeguarding : rules.care.routeWithSafeguarding,
         reason: Self.fill(rule.reasonTemplate, with: values), recommendedAction: rule.recommendedAction)
@@ -96,11 +103,24 @@ public struct SignalEvaluator: Sendable {
     let actionPlan: ActionPlanStatus
     let evaluator: SignalEvaluator
     var figures: [Signal.NamedFigure] = []
-    var evidence: [SourceRef] = []
+    /// Figures whose condition held (not under `not`): their rows are the evidence.
+    var held: [(Metric, Period)] = []
+    var eventEvidence: [SourceRef] = []
+    /// Values already counted for this child, shared by every rule and level.
+    let memo: FigureMemo
 
     mutating func reset() {
       figures = []
-      evidence = []
+      held = []
+      eventEvidence = []
+    }
+
+    func value(_ metric: Metric, _ period: Period) -> Double? {
+      let key = FigureMemo.Key(metric: metric, period: period)
+      if let known = memo.values[key] { return known }
+      let value = timeline.value(metric, over: period, courseMergeDays: evaluator.rules.formulary.courseMergeDays)
+      memo.values[key] = value
+      return value
     }
 
     private mutating func note(_ name: String, _ value: Double?) {
@@ -122,10 +142,10 @@ public struct SignalEvaluator: Sendable {
       case .not(let inner):
         return !holds(inner, positive: !positive)
       case .metric(let condition):
-        let figure = timeline.figure(condition.metric, over: condition.window, courseMergeDays: evaluator.rules.formulary.courseMergeDays)
-        note(condition.figureName, figure.value)
-        let result = condition.holds(for: figure.value)
-        if result && positive { evidence.append(contentsOf: figure.evidence) }
+        let value = value(condition.metric, condition.window)
+        note(condition.figureName, value)
+        let result = condition.holds(for: value)
+        if result && positive { held.append((condition.metric, condition.window)) }
         return result
       case .eventWithoutFollowUp(let condition):
         let missed = eventsWithoutFollowUp(condition)
@@ -133,7 +153,7 @@ public struct SignalEvaluator: Sendable {
         if let last = missed.last, !figures.contains(where: { $0.name == FollowUpCondition.lastDateName }) {
           figures.append(.init(name: FollowUpCondition.lastDateName, value: nil, date: last.date))
         }
-        if !missed.isEmpty && positive { evidence.append(contentsOf: missed.map(\.source)) }
+        if !missed.isEmpty && positive { eventEvidence.append(contentsOf: missed.map(\.source)) }
         return !missed.isEmpty
       case .actionPlan(let states):
         return states.contains(actionPlan.state)
@@ -154,4 +174,14 @@ public struct SignalEvaluator: Sendable {
       }
     }
   }
+}
+
+/// One child's figure values on one date, counted once and shared by every rule.
+final class FigureMemo {
+  struct Key: Hashable {
+    var metric: Metric
+    var period: Period
+  }
+
+  var values: [Key: Double?] = [:]
 }

@@ -103,63 +103,106 @@ public struct Figure: Sendable, Equatable {
 }
 
 extension ChildTimeline {
-  /// `metric` over the window of length `period` ending on the evaluation date.
+  /// What a metric counts, as one pass over the timeline can count it.
+  private enum Tally {
+    /// Supplies in the window that pass the test.
+    case supplies((SupplyEvent) -> Bool)
+    /// Devices of those supplies.
+    case devices((SupplyEvent) -> Bool)
+    /// Distinct pharmacies that made those supplies.
+    case pharmacies((SupplyEvent) -> Bool)
+    /// Care events of these types in the window (or the days they fell on).
+    case careEvents(Set<CareEventType>, distinctDays: Bool)
+    /// Figures with their own arithmetic.
+    case special
+  }
+
+  private static func isPreventer(_ supply: SupplyEvent) -> Bool { supply.role == .preventer || supply.role == .icsFormoterol }
+  private static func isNebule(_ supply: SupplyEvent) -> Bool { supply.role == .sabaNebule || supply.role == .otherNebule }
+
+  private func tally(_ metric: Metric) -> Tally {
+    switch metric {
+    case .relieverDevices: return .devices { $0.role == .reliever }
+    case .relieverSupplies: return .supplies { $0.role == .reliever }
+    case .preventerDevices: return .devices(Self.isPreventer)
+    case .icsDevices: return .devices { Self.isPreventer($0) && $0.product.containsICS }
+    case .icsFormoterolDevices: return .devices { $0.role == .icsFormoterol }
+    case .nebuleIssues: return .supplies(Self.isNebule)
+    case .gpNebuleIssues: return .supplies { Self.isNebule($0) && $0.issue != nil }
+    case .emergencySupplies: return .supplies { $0.status == .emergencySupply }
+    case .relieverEmergencySupplies: return .supplies { $0.role == .reliever && $0.status == .emergencySupply }
+    case .suppliesWithoutPrescription: return .supplies { $0.status.isWithoutPrescription }
+    case .suppliesBeforePrescription: return .supplies { $0.status == .suppliedBeforePrescription }
+    case .issuedNotDispensed: return .supplies { $0.status == .issuedNotDispensed }
+    case .preventerIssuedNotDispensed: return .supplies { Self.isPreventer($0) && $0.status == .issuedNotDispensed }
+    case .labaAloneSupplies: return .supplies { $0.role == .labaAlone }
+    case .pharmacies: return .pharmacies { _ in true }
+    case .relieverPharmacies: return .pharmacies { $0.role == .reliever }
+    case .hospitalAttendances: return .careEvents([.edAttendance, .hospitalAdmission], distinctDays: true)
+    case .attacks: return .careEvents([.edAttendance, .hospitalAdmission, .outOfHoursTreatment], distinctDays: true)
+    case .asthmaReviews: return .careEvents([.asthmaReview], distinctDays: false)
+    case .wasNotBrought: return .careEvents([.wasNotBrought], distinctDays: false)
+    case .preventerRatio, .preventerDaysCovered, .preventerHistoryMonths, .oralSteroidCourses: return .special
+    }
+  }
+
+  /// The value of `metric` over the window of length `period` ending on the evaluation date,
+  /// counted in one pass without gathering the rows behind it (what rules decide on).
+  public func value(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Double? {
+    if let needed = metric.requiredInput, !inputs.contains(needed) { return nil }
+    let window = DateWindow(period, endingOn: asOf)
+    switch tally(metric) {
+    case .supplies(let keep):
+      var count = 0
+      for supply in supplies where window.contains(supply.date) && keep(supply) { count += 1 }
+      return Double(count)
+    case .devices(let keep):
+      var count = 0
+      for supply in supplies where window.contains(supply.date) && keep(supply) { count += supply.devices }
+      return Double(count)
+    case .pharmacies, .careEvents, .special:
+      return figure(metric, over: period, courseMergeDays: courseMergeDays).value
+    }
+  }
+
+  /// `metric` over the window of length `period` ending on the evaluation date, with the rows
+  /// behind it.
   public func figure(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Figure {
     if let needed = metric.requiredInput, !inputs.contains(needed) { return Figure(value: nil) }
     let window = DateWindow(period, endingOn: asOf)
     let inWindow = supplies(in: window)
-
-    func count(_ events: [SupplyEvent]) -> Figure {
-      Figure(value: Double(events.count), evidence: events.flatMap(\.sources))
-    }
-    func devices(_ events: [SupplyEvent]) -> Figure {
-      Figure(value: Double(events.reduce(0) { $0 + $1.devices }), evidence: events.flatMap(\.sources))
-    }
-    func distinctPharmacies(_ events: [SupplyEvent]) -> Figure {
-      let withPharmacy = events.filter { $0.pharmacyCode?.isEmpty == false }
+    switch tally(metric) {
+    case .supplies(let keep):
+      let matching = inWindow.filter(keep)
+      return Figure(value: Double(matching.count), evidence: matching.flatMap(\.sources))
+    case .devices(let keep):
+      let matching = inWindow.filter(keep)
+      return Figure(value: Double(matching.reduce(0) { $0 + $1.devices }), evidence: matching.flatMap(\.sources))
+    case .pharmacies(let keep):
+      let withPharmacy = inWindow.filter { keep($0) && $0.pharmacyCode?.isEmpty == false }
       return Figure(value: Double(Set(withPharmacy.compactMap(\.pharmacyCode)).count), evidence: withPharmacy.flatMap(\.sources))
-    }
-    func careEvents(_ types: Set<CareEventType>, distinctDays: Bool) -> Figure {
+    case .careEvents(let types, let distinctDays):
       let matching = events.filter { types.contains($0.type) && window.contains($0.date) }
       let value = distinctDays ? Set(matching.map(\.date)).count : matching.count
       return Figure(value: Double(value), evidence: matching.map(\.source))
-    }
-    let relievers = inWindow.filter { $0.role == .reliever }
-    let preventers = inWindow.filter { $0.role == .preventer || $0.role == .icsFormoterol }
-
-    switch metric {
-    case .relieverDevices: return devices(relievers)
-    case .relieverSupplies: return count(relievers)
-    case .preventerDevices: return devices(preventers)
-    case .icsDevices: return devices(preventers.filter { $0.product.containsICS })
-    case .icsFormoterolDevices: return devices(inWindow.filter { $0.role == .icsFormoterol })
-    case .preventerRatio:
-      let preventer = preventers.reduce(0) { $0 + $1.devices }
-      let reliever = relievers.reduce(0) { $0 + $1.devices }
-      guard preventer + reliever > 0 else { return Figure(value: nil) }
-      return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: (preventers + relievers).flatMap(\.sources).sorted())
-    case .preventerDaysCovered:
-      return preventerCoverage(in: window)
-    case .preventerHistoryMonths:
-      guard let first = supplies.first(where: { $0.role == .preventer || $0.role == .icsFormoterol }) else { return Figure(value: nil) }
-      let months = (asOf.year - first.date.year) * 12 + (asOf.month - first.date.month) - (asOf.day < first.date.day ? 1 : 0)
-      return Figure(value: Double(months), evidence: first.sources)
-    case .nebuleIssues: return count(inWindow.filter { $0.role == .sabaNebule || $0.role == .otherNebule })
-    case .gpNebuleIssues: return count(inWindow.filter { ($0.role == .sabaNebule || $0.role == .otherNebule) && $0.issue != nil })
-    case .emergencySupplies: return count(inWindow.filter { $0.status == .emergencySupply })
-    case .relieverEmergencySupplies: return count(relievers.filter { $0.status == .emergencySupply })
-    case .suppliesWithoutPrescription: return count(inWindow.filter { $0.status.isWithoutPrescription })
-    case .suppliesBeforePrescription: return count(inWindow.filter { $0.status == .suppliedBeforePrescription })
-    case .issuedNotDispensed: return count(inWindow.filter { $0.status == .issuedNotDispensed })
-    case .preventerIssuedNotDispensed: return count(preventers.filter { $0.status == .issuedNotDispensed })
-    case .oralSteroidCourses: return oralSteroidCourses(inWindow, mergeDays: courseMergeDays)
-    case .labaAloneSupplies: return count(inWindow.filter { $0.role == .labaAlone })
-    case .pharmacies: return distinctPharmacies(inWindow)
-    case .relieverPharmacies: return distinctPharmacies(relievers)
-    case .hospitalAttendances: return careEvents([.edAttendance, .hospitalAdmission], distinctDays: true)
-    case .attacks: return careEvents([.edAttendance, .hospitalAdmission, .outOfHoursTreatment], distinctDays: true)
-    case .asthmaReviews: return careEvents([.asthmaReview], distinctDays: false)
-    case .wasNotBrought: return careEvents([.wasNotBrought], distinctDays: false)
+    case .special:
+      switch metric {
+      case .preventerRatio:
+        let preventers = inWindow.filter(Self.isPreventer)
+        let relievers = inWindow.filter { $0.role == .reliever }
+        let preventer = preventers.reduce(0) { $0 + $1.devices }
+        let reliever = relievers.reduce(0) { $0 + $1.devices }
+        guard preventer + reliever > 0 else { return Figure(value: nil) }
+        return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: (preventers + relievers).flatMap(\.sources).sorted())
+      case .preventerDaysCovered:
+        return preventerCoverage(in: window)
+      case .preventerHistoryMonths:
+        guard let first = supplies.first(where: Self.isPreventer) else { return Figure(value: nil) }
+        let months = (asOf.year - first.date.year) * 12 + (asOf.month - first.date.month) - (asOf.day < first.date.day ? 1 : 0)
+        return Figure(value: Double(months), evidence: first.sources)
+      default:
+        return oralSteroidCourses(inWindow, mergeDays: courseMergeDays)
+      }
     }
   }
 
