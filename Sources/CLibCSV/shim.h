@@ -11,3 +11,10 @@
 static inline int clibcsv_inside_open_quote(const struct csv_parser *p) {
     return p->pstate == 2 && p->quoted;
 }
+
+/* Whether the parser is between records, holding no part of one: only then may the reader
+   split a line itself. A record ended by a lone carriage return mid-chunk may be followed by
+   the start of another that libcsv holds. ROW_NOT_BEGUN is 0 in libcsv.c (3.0.x). */
+static inline int clibcsv_between_records(const struct csv_parser *p) {
+    return p->pstate == 0;
+}

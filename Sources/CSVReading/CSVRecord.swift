@@ -6,19 +6,25 @@
   import Darwin
 #endif
 
-/// One CSV record as libcsv delivered it: the raw bytes of its fields and the physical line
-/// on which it starts.
+/// One CSV record as read: the raw bytes of its fields and the physical line on which it starts.
 ///
 /// The reader reuses one record for the whole file, so a record is only valid inside the
 /// callback that receives it; copy what you keep (``fields`` does). Fields stay as bytes
 /// until asked for, so rows that are filtered out early cost no `String` allocation.
+///
+/// The bytes live in one of two places. A record libcsv parsed is copied field by field into
+/// the record's own storage. A record on a plain line (see `CSVReader`) is not copied at all:
+/// its fields are ranges of the line in the reader's buffer, which is most rows of an export.
 public final class CSVRecord {
-  /// The bytes of every field, back to back.
-  // Exclusivity is checked statically for these two; the dynamic check costs a tenth of the
-  // reading time, and the record is only ever touched from the parser's callbacks.
+  /// The bytes of every field, back to back, for a record libcsv parsed.
+  // Exclusivity is checked statically for these; the dynamic check costs a tenth of the
+  // reading time, and the record is only ever touched from the reader.
   @exclusivity(unchecked) @usableFromInline var storage: [UInt8] = []
-  /// `ends[i]` is the end offset of field `i` in ``storage``.
+  /// `starts[i]..<ends[i]` are the bytes of field `i`, in ``storage`` or from ``inPlace``.
+  @exclusivity(unchecked) @usableFromInline var starts: [Int] = []
   @exclusivity(unchecked) @usableFromInline var ends: [Int] = []
+  /// The line the fields are ranges of, while the record is read in place; `nil` otherwise.
+  @usableFromInline var inPlace: UnsafeBufferPointer<UInt8>?
 
   /// The 1-based physical line on which this record starts.
   public internal(set) var lineNumber = 0
@@ -27,27 +33,55 @@ public final class CSVRecord {
 
   init() {
     storage.reserveCapacity(4096)
+    starts.reserveCapacity(64)
     ends.reserveCapacity(64)
   }
 
   /// How many fields the record has.
   public var count: Int { ends.count }
 
-  @inlinable func range(_ index: Int) -> Range<Int> {
-    (index == 0 ? 0 : ends[index - 1])..<ends[index]
-  }
-
   /// Calls `body` with the raw bytes of field `index`, without copying them.
   @inlinable
   public func withBytes<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-    let r = range(index)
+    let start = starts[index]
+    let end = ends[index]
+    if let line = inPlace {
+      return try body(UnsafeBufferPointer(rebasing: line[start..<end]))
+    }
     return try storage.withUnsafeBufferPointer { buffer in
-      try body(UnsafeBufferPointer(rebasing: buffer[r]))
+      try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+    }
+  }
+
+  /// Calls `body` with every byte of the record: the fields back to back, or the whole line.
+  func withAllBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    if let line = inPlace { return try body(line) }
+    return try storage.withUnsafeBufferPointer(body)
+  }
+
+  /// Calls `body` with all the record's bytes and, for each field, where it starts and ends
+  /// in them: every field at once, without a call per field.
+  @inlinable
+  public func withFieldRanges<R>(
+    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) throws -> R
+  ) rethrows -> R {
+    try starts.withUnsafeBufferPointer { starts in
+      try ends.withUnsafeBufferPointer { ends in
+        if let line = inPlace { return try body(line, starts, ends) }
+        return try storage.withUnsafeBufferPointer { try body($0, starts, ends) }
+      }
     }
   }
 
   /// The length in bytes of field `index`.
-  public func byteCount(at index: Int) -> Int { range(index).count }
+  public func byteCount(at index: Int) -> Int { ends[index] - starts[index] }
+
+  /// The length in bytes of the longest field.
+  public var longestFieldBytes: Int {
+    var longest = 0
+    for index in 0..<count { longest = max(longest, ends[index] - starts[index]) }
+    return longest
+  }
 
   /// Field `index` as text: UTF-8 when the bytes are valid UTF-8, otherwise Windows-1252, the
   /// encoding Excel on Windows writes, in which `£` is the single byte `0xA3`.
@@ -62,7 +96,7 @@ public final class CSVRecord {
 
   /// Whether any field holds a NUL byte, which no text export should contain.
   public var containsNUL: Bool {
-    storage.withUnsafeBufferPointer { buffer in
+    withAllBytes { buffer in
       guard let base = buffer.baseAddress, !buffer.isEmpty else { return false }
       return memchr(base, 0, buffer.count) != nil
     }
@@ -70,7 +104,8 @@ public final class CSVRecord {
 
   /// Whether any byte has its high bit set (anything but ASCII), eight bytes at a time.
   var hasNonASCII: Bool {
-    storage.withUnsafeBytes { raw in
+    withAllBytes { buffer in
+      let raw = UnsafeRawBufferPointer(buffer)
       var index = 0
       let count = raw.count
       while index + 8 <= count {
@@ -90,11 +125,26 @@ public final class CSVRecord {
 
   func reset() {
     storage.removeAll(keepingCapacity: true)
+    starts.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
+    inPlace = nil
   }
 
+  /// Appends a field libcsv parsed, copying its bytes.
   func appendField(_ bytes: UnsafeRawBufferPointer) {
+    starts.append(storage.count)
     if !bytes.isEmpty { storage.append(contentsOf: bytes.bindMemory(to: UInt8.self)) }
     ends.append(storage.count)
+  }
+
+  /// Starts a record read in place from `line`; fields are then added as ranges of it.
+  func beginInPlace(_ line: UnsafeBufferPointer<UInt8>) {
+    inPlace = line
+  }
+
+  /// Adds the field at `start..<end` of the line given to ``beginInPlace(_:)``.
+  func appendFieldInPlace(from start: Int, to end: Int) {
+    starts.append(start)
+    ends.append(end)
   }
 }

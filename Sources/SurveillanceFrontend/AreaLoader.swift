@@ -62,9 +62,12 @@ public enum AreaLoader {
       records.merge(contents.records)
       rejects.append(contentsOf: contents.rejects)
     }
-    let (finished, duplicates) = records.finished()
-    for (file, count) in duplicates { reports[file].duplicates += count }
-    return LoadedArea(reports: reports, records: finished, rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
+    let area = records
+    let finished = NightlyJob.parallelMap(area.patients) { area.finishedRecord(for: $0) }
+    for (_, duplicates) in finished {
+      for (file, count) in duplicates { reports[file].duplicates += count }
+    }
+    return LoadedArea(reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
   }
 }
 

@@ -9,7 +9,9 @@ extension CSVRecord: RecordFields {
   public func withFieldBytes<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
     try withBytes(at: index, body)
   }
-  public var longestFieldBytes: Int { (0..<count).map(byteCount(at:)).max() ?? 0 }
+  public func withSlices<R>(_ body: (FieldSlices) throws -> R) rethrows -> R {
+    try withFieldRanges { try body(FieldSlices(bytes: $0, starts: $1, ends: $2)) }
+  }
 }
 
 /// One export to read: its path, what it is, and optionally the profile to read it with.

@@ -77,10 +77,16 @@ public struct NightlyJob: Sendable {
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
     // All five files replace the previous run's together, or not at all.
     let generation = try output.beginGeneration()
-    try generation.write(renderer.childrenCSV(children), to: "children.csv")
-    try generation.write(renderer.signalsCSV(signals), to: "signals.csv")
-    try generation.write(renderer.signalsJSONLines(signals), to: "signals.jsonl")
-    try generation.write(renderer.rejectsCSV(area.rejects), to: "rejects.csv")
+    // Rendered side by side, one file per core; written in order.
+    let rejects = area.rejects
+    let (evaluatedChildren, firedSignals) = (children, signals)
+    let renderings: [@Sendable () -> String] = [
+      { renderer.childrenCSV(evaluatedChildren) }, { renderer.signalsCSV(firedSignals) },
+      { renderer.signalsJSONLines(firedSignals) }, { renderer.rejectsCSV(rejects) },
+    ]
+    for (text, name) in zip(Self.parallelMap(renderings) { $0() }, outputs) {
+      try generation.write(text, to: name)
+    }
     let writeSeconds = clock.lap()
     let manifest = RunManifest(
       command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,

@@ -1,4 +1,4 @@
-// Two benchmarks. `asthma-surveillance-bench nightly ...` is the area-scale run against the
+// Two benchmarks (and `read`, the reading path alone, for profiling). `asthma-surveillance-bench nightly ...` is the area-scale run against the
 // DuckDB peer (NightlyBenchmark.swift). Without `nightly`, the pharmacist look-up benchmark: a store for a large synthetic area, then `patient`
 // look-ups timed as whole processes, as a pharmacist's terminal would run them.
 //
@@ -21,6 +21,15 @@ guard FileManager.default.isExecutableFile(atPath: binary.path) else {
 if CommandLine.arguments.dropFirst().first == "nightly" {
   do {
     try NightlyBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
+  } catch {
+    BenchLog.fail("\(error)")
+  }
+  exit(0)
+}
+// `asthma-surveillance-bench read FILE KIND`: the reading path alone, layer by layer.
+if CommandLine.arguments.dropFirst().first == "read" {
+  do {
+    try ReadingBenchmark.run(Array(CommandLine.arguments.dropFirst(2)))
   } catch {
     BenchLog.fail("\(error)")
   }

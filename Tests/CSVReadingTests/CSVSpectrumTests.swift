@@ -48,3 +48,16 @@ struct CSVSpectrumTests {
     }
   }
 }
+
+extension CSVSpectrumTests {
+  @Test(arguments: cases)
+  func plainLinesReadAsLibcsvAloneReadsThem(name: String) throws {
+    let path = Self.fixtures.appendingPathComponent("csvs/\(name).csv").path
+    func records(plainLinesInPlace: Bool) throws -> [[String]] {
+      var rows: [[String]] = []
+      try CSVReader.read(fileAt: path, plainLinesInPlace: plainLinesInPlace) { rows.append($0.fields + ["line \($0.lineNumber)"]) }
+      return rows
+    }
+    #expect(try records(plainLinesInPlace: true) == records(plainLinesInPlace: false))
+  }
+}

@@ -1,4 +1,4 @@
-import SurveillanceCore
+@testable import SurveillanceCore
 import Testing
 
 /// Row-by-row validation: every reject reason, and what is set aside rather than rejected.
@@ -92,6 +92,36 @@ struct RowDecoderTests {
     guard case .outOfScope(.notAsthmaRelated) = decoder.decode(paracetamol, line: 3) else { Issue.record("paracetamol"); return }
     guard case .outOfScope(.adult) = decoder.decode(row(["date_of_birth": "1980-01-01"]), line: 4) else { Issue.record("adult"); return }
     guard case .outOfScope(.notYetKnown) = decoder.decode(row(["issue_date": "2018-01-01"]), line: 5) else { Issue.record("future"); return }
+  }
+
+  /// Once a product is known to be outside the formulary its rows take a quicker path; the
+  /// shape checks must still reject a broken row of it, as they did before it was known.
+  @Test func aKnownOtherMedicineIsStillCheckedForShape() throws {
+    let decoder = try decoder()
+    let paracetamol = row(["dmd_code": "", "bnf_code": "0407010H0AAAMAM", "drug_name": "Paracetamol 500mg tablets"])
+    guard case .outOfScope(.notAsthmaRelated) = decoder.decode(paracetamol, line: 2) else { Issue.record("first paracetamol"); return }
+    guard case .outOfScope(.notAsthmaRelated) = decoder.decode(paracetamol, line: 3) else { Issue.record("paracetamol again"); return }
+    func reason(_ fields: [String]) -> RejectReason? {
+      if case .rejected(let rejected) = decoder.decode(fields, line: 4) { return rejected.reason }
+      return nil
+    }
+    #expect(reason(Array(paracetamol.dropLast())) == .wrongFieldCount)
+    #expect(reason(paracetamol + ["extra"]) == .wrongFieldCount)
+    var withNUL = paracetamol
+    withNUL[2] = "P\u{0}1"
+    #expect(reason(withNUL) == .containsNUL)
+    var tooLong = paracetamol
+    tooLong[10] = String(repeating: "G", count: 100_000)
+    #expect(reason(tooLong) == .fieldTooLong)
+    #expect(reason(Self.gpHeader) == .repeatedHeader)
+    // A trailing empty field is not a reason to reject; it takes the full path.
+    guard case .outOfScope(.notAsthmaRelated) = decoder.decode(paracetamol + [""], line: 5) else { Issue.record("trailing comma"); return }
+  }
+
+  @Test func fieldOrdinalsFollowTheirCases() {
+    #expect(CanonicalField.allCases.map(\.ordinal) == Array(CanonicalField.allCases.indices))
+    #expect(OutOfScope.allCases.map(\.ordinal) == Array(OutOfScope.allCases.indices))
+    #expect(Metric.allCases.map(\.ordinal) == Array(Metric.allCases.indices))
   }
 
   @Test func dosesAreTurnedIntoDevices() throws {

@@ -13,9 +13,7 @@ public struct ColumnLayout: Sendable {
     return position < 0 ? nil : position
   }
 
-  private static let ordinals: [CanonicalField: Int] = Dictionary(
-    uniqueKeysWithValues: CanonicalField.allCases.enumerated().map { ($1, $0) })
-  private static func ordinal(_ field: CanonicalField) -> Int { ordinals[field]! }
+  private static func ordinal(_ field: CanonicalField) -> Int { field.ordinal }
 
   init(profile: InputProfile, header: [String], matches: [CanonicalField: Int]) {
     self.profile = profile

@@ -55,6 +55,37 @@ public enum CanonicalField: String, Codable, Sendable, CaseIterable, CodingKeyRe
   case eventType = "event_type"
   case snomedCode = "snomed_code"
   case nextReviewDue = "next_review_due"
+
+  /// The position in `allCases`: column look-ups run several times per row, and hashing a
+  /// string-backed enum hashes its string.
+  var ordinal: Int {
+    switch self {
+    case .nhsNumber: 0
+    case .dateOfBirth: 1
+    case .practiceCode: 2
+    case .issueDate: 3
+    case .dmdCode: 4
+    case .bnfCode: 5
+    case .drugName: 6
+    case .quantity: 7
+    case .quantityUnit: 8
+    case .issueType: 9
+    case .prescriberCode: 10
+    case .prescriptionID: 11
+    case .pharmacyCode: 12
+    case .dispensedDate: 13
+    case .supplyType: 14
+    case .planType: 15
+    case .category: 16
+    case .startDate: 17
+    case .endDate: 18
+    case .localAuthority: 19
+    case .eventDate: 20
+    case .eventType: 21
+    case .snomedCode: 22
+    case .nextReviewDue: 23
+    }
+  }
 }
 
 /// How one source system lays out one export: a file in `rules/inputs/`.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A row's fields, however the reader holds them. The CSV reader's record conforms in the
 /// frontend; tests use plain arrays.
 public protocol RecordFields {
@@ -9,6 +17,48 @@ public protocol RecordFields {
   var containsNUL: Bool { get }
   /// The length in bytes of the longest field.
   var longestFieldBytes: Int { get }
+  /// Calls `body` with every field as a byte range of one buffer: the form the checks every
+  /// row gets run on, with no call per field.
+  func withSlices<R>(_ body: (FieldSlices) throws -> R) rethrows -> R
+}
+
+extension RecordFields {
+  /// Copies the fields into one buffer; readers that hold them so already do better.
+  public func withSlices<R>(_ body: (FieldSlices) throws -> R) rethrows -> R {
+    var bytes: [UInt8] = []
+    var starts: [Int] = []
+    var ends: [Int] = []
+    for index in 0..<fieldCount {
+      starts.append(bytes.count)
+      withFieldBytes(index) { bytes.append(contentsOf: $0) }
+      ends.append(bytes.count)
+    }
+    return try bytes.withUnsafeBufferPointer { bytes in
+      try starts.withUnsafeBufferPointer { starts in
+        try ends.withUnsafeBufferPointer { ends in try body(FieldSlices(bytes: bytes, starts: starts, ends: ends)) }
+      }
+    }
+  }
+}
+
+/// A row's fields as byte ranges of one buffer: field `i` is `bytes[starts[i]..<ends[i]]`.
+/// Valid only inside the call that hands it over.
+public struct FieldSlices {
+  public let bytes: UnsafeBufferPointer<UInt8>
+  public let starts: UnsafeBufferPointer<Int>
+  public let ends: UnsafeBufferPointer<Int>
+
+  public init(bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>) {
+    self.bytes = bytes
+    self.starts = starts
+    self.ends = ends
+  }
+
+  var count: Int { ends.count }
+
+  func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(rebasing: bytes[starts[index]..<ends[index]])
+  }
 }
 
 extension Array: RecordFields where Element == String {
@@ -29,6 +79,15 @@ public enum OutOfScope: String, Sendable, CaseIterable, Codable {
   case adult
   /// Dated after the evaluation date: not yet known on that day.
   case notYetKnown = "not_yet_known"
+
+  /// The position in `allCases`, for counting without hashing.
+  var ordinal: Int {
+    switch self {
+    case .notAsthmaRelated: 0
+    case .adult: 1
+    case .notYetKnown: 2
+    }
+  }
 }
 
 /// What one row became.
@@ -61,12 +120,15 @@ public struct DecodeContext: Sendable {
 
 /// Turns rows of one file into validated facts or rejected rows.
 ///
+/// A class: it holds the formulary and a cache, and a value copy per row (as an optional
+/// `var` in a reading closure makes) would retain every one of their parts each time.
+///
 /// Checks run cheapest-first and stop at the first failure, so that an unfiltered export's
 /// rows for non-asthma products are set aside after one dictionary look-up of their code.
 /// Such rows are counted (as `not_asthma_related`) but their other fields are not validated:
 /// the tool does not use them, and a bad NHS number on a paracetamol issue is not a reason
 /// to fail an asthma run.
-public struct RowDecoder {
+public final class RowDecoder {
   public let layout: ColumnLayout
   public let formulary: Formulary
   public let context: DecodeContext
@@ -74,9 +136,11 @@ public struct RowDecoder {
   private let headerFirstField: [UInt8]
   private let valueMaps: [CanonicalField: [String: String]]
   private let productColumns: [Int?]
+  private let isSupplyExport: Bool
   /// Classifications by the raw bytes of a row's product columns: an export names the same
   /// few thousand products millions of times, and classifying by name is the costly part.
   private let products = ProductCache()
+  @exclusivity(unchecked) private var productKeyBuffer: [UInt8] = []
 
   public init(layout: ColumnLayout, formulary: Formulary, context: DecodeContext) {
     self.layout = layout
@@ -85,6 +149,7 @@ public struct RowDecoder {
     normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
     headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
     productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName)]
+    isSupplyExport = layout.profile.kind == .gpPrescriptions || layout.profile.kind == .pharmacyDispensing
     valueMaps = layout.profile.valueMaps.mapValues { map in
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
@@ -96,6 +161,7 @@ public struct RowDecoder {
   }
 
   public func decode(_ row: some RecordFields, line: Int) -> DecodedRow {
+    if row.withSlices(isOtherMedicine) { return .outOfScope(.notAsthmaRelated) }
     let source = SourceRef(file: context.fileIndex, line: line)
     do {
       try checkShape(row)
@@ -117,6 +183,28 @@ public struct RowDecoder {
     }
   }
 
+  /// Whether the row is, beyond doubt, a well-formed supply of a product already classified as
+  /// outside the asthma formulary: the verdict on most rows of an unfiltered export, reached
+  /// without a call per field. It passes the same checks, in the same order, as the full
+  /// path below; any row it is not sure of (`false`) takes that path.
+  private func isOtherMedicine(_ row: FieldSlices) -> Bool {
+    guard isSupplyExport, row.count == layout.header.count else { return false }
+    if let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
+    for index in 0..<row.count where row.ends[index] - row.starts[index] > context.policy.maxFieldBytes { return false }
+    if Self.sameBytes(row.field(0), headerFirstField) { return false }
+    var key = productKeyBuffer
+    productKeyBuffer = []
+    defer { productKeyBuffer = key }
+    key.removeAll(keepingCapacity: true)
+    for column in productColumns {
+      if let column { key.append(contentsOf: row.field(column)) }
+      key.append(0)
+    }
+    let cached = key.withUnsafeBufferPointer { products.classification(for: $0) }
+    if case .some(.some(let known)) = cached { return !known.role.isRespiratory }
+    return false
+  }
+
   private func checkShape(_ row: some RecordFields) throws {
     let expected = layout.header.count
     if row.fieldCount != expected {
@@ -133,10 +221,17 @@ public struct RowDecoder {
     }
     // A header pasted again mid-file (concatenated exports) repeats the header's first cell
     // byte for byte; only then is the whole row compared.
-    if row.fieldCount >= expected, row.withFieldBytes(0, { $0.elementsEqual(headerFirstField) }),
+    if row.fieldCount >= expected, row.withFieldBytes(0, { Self.sameBytes($0, headerFirstField) }),
       (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {
       throw Reject(reason: .repeatedHeader, detail: "the header row appears again inside the file")
     }
+  }
+
+  /// Byte equality by `memcmp`; the generic `elementsEqual` walks byte by byte, on every row.
+  private static func sameBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
+    guard bytes.count == other.count else { return false }
+    guard let base = bytes.baseAddress else { return true }
+    return other.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
   }
 
   // MARK: Fields
@@ -210,15 +305,18 @@ public struct RowDecoder {
     return value
   }
 
-  /// The product columns' bytes, separated by a byte no text field holds.
-  private func productKey(_ row: some RecordFields) -> ProductKey {
-    var key: [UInt8] = []
-    key.reserveCapacity(96)
+  /// The product columns' bytes, separated by a byte no text field holds, in a buffer reused
+  /// from row to row.
+  private func withProductKey<R>(_ row: some RecordFields, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    var key = productKeyBuffer
+    productKeyBuffer = []
+    defer { productKeyBuffer = key }
+    key.removeAll(keepingCapacity: true)
     for column in productColumns {
       if let column, column < row.fieldCount { row.withFieldBytes(column) { key.append(contentsOf: $0) } }
       key.append(0)
     }
-    return ProductKey(bytes: key)
+    return key.withUnsafeBufferPointer(body)
   }
 
   // MARK: Kinds
@@ -226,8 +324,7 @@ public struct RowDecoder {
   private func decodeSupply(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
     // Most rows of an unfiltered export are other medicines: settle those from the cache
     // before making any string.
-    let key = productKey(row)
-    let cached = products.classification(for: key)
+    let cached = withProductKey(row) { products.classification(for: $0) }
     if case .some(.some(let known)) = cached, !known.role.isRespiratory { return .outOfScope(.notAsthmaRelated) }
     let dmd = text(row, .dmdCode)
     let bnf = text(row, .bnfCode)
@@ -240,7 +337,7 @@ public struct RowDecoder {
       classified = cached
     } else {
       classified = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name)
-      products.remember(classified, for: key)
+      withProductKey(row) { products.remember(classified, for: $0) }
     }
     guard let product = classified else {
       let shown = [dmd.map { "dm+d '\($0)'" }, bnf.map { "BNF '\($0)'" }, name.map { "name '\($0)'" }].compactMap { $0 }
@@ -308,25 +405,5 @@ public struct RowDecoder {
     let due = try self.date(row, .nextReviewDue, required: false)
     if date > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
     return .event(CareEvent(nhsNumber: nhs, date: date, type: type, snomedCode: text(row, .snomedCode), nextReviewDue: due, source: source))
-  }
-}
-
-/// The raw bytes of a row's product columns, hashed in one pass rather than byte by byte.
-struct ProductKey: Hashable {
-  let bytes: [UInt8]
-  func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-}
-
-/// Remembered product classifications for one file's decoder (one thread).
-final class ProductCache {
-  private var entries: [ProductKey: ProductClassification?] = [:]
-  /// Enough for every distinct product of a national export; beyond it, new keys are not kept.
-  private let capacity = 200_000
-
-  /// `nil` when not yet classified; `.some(nil)` when the product could not be identified.
-  func classification(for key: ProductKey) -> ProductClassification?? { entries[key] }
-
-  func remember(_ classification: ProductClassification?, for key: ProductKey) {
-    if entries.count < capacity { entries[key] = classification }
   }
 }

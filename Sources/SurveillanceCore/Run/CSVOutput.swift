@@ -35,7 +35,15 @@ public struct CSVOutput: Sendable {
   /// RFC 4180 quoting where needed.
   public static func escaped(_ cell: String) -> String {
     guard cell.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return cell }
-    return "\"" + cell.replacingAll("\"", with: "\"\"") + "\""
+    var quoted: [UInt8] = [0x22]
+    quoted.reserveCapacity(cell.utf8.count + 8)
+    // By bytes: a quote is one byte in UTF-8 and never part of another character.
+    for byte in cell.utf8 {
+      quoted.append(byte)
+      if byte == 0x22 { quoted.append(0x22) }
+    }
+    quoted.append(0x22)
+    return String(decoding: quoted, as: UTF8.self)
   }
 }
 
@@ -107,14 +115,4 @@ public struct JSONText: Sendable {
   public mutating func number(_ key: String?, _ value: Double?) { raw(key, Self.number(value)) }
   public mutating func int(_ key: String?, _ value: Int) { raw(key, String(value)) }
   public mutating func bool(_ key: String?, _ value: Bool) { raw(key, value ? "true" : "false") }
-}
-
-extension String {
-  func replacingAll(_ target: Character, with replacement: String) -> String {
-    var result = ""
-    for character in self {
-      if character == target { result += replacement } else { result.append(character) }
-    }
-    return result
-  }
 }

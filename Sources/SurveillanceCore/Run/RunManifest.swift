@@ -12,7 +12,13 @@ public struct InputFileReport: Sendable {
   /// Accepted rows that built the timelines.
   public var used = 0
   /// Accepted rows set aside, by why.
-  public var outOfScope: [OutOfScope: Int] = [:]
+  public var outOfScope: [OutOfScope: Int] {
+    get { Dictionary(uniqueKeysWithValues: zip(OutOfScope.allCases, outOfScopeCounts).filter { $0.1 > 0 }) }
+    set { outOfScopeCounts = OutOfScope.allCases.map { newValue[$0] ?? 0 } }
+  }
+  /// The same counts in `OutOfScope.allCases` order: counting most rows of an export into a
+  /// dictionary keyed by a string-backed enum would hash a string per row.
+  private var outOfScopeCounts = [Int](repeating: 0, count: OutOfScope.allCases.count)
   /// Accepted rows that repeated a row of another file (overlapping exports).
   public var duplicates = 0
   public var rejectedByReason: [RejectReason: Int] = [:]
@@ -35,7 +41,7 @@ public struct InputFileReport: Sendable {
     rowsRead += 1
     switch row {
     case .supply, .plan, .event: used += 1
-    case .outOfScope(let why): outOfScope[why, default: 0] += 1
+    case .outOfScope(let why): outOfScopeCounts[why.ordinal] += 1
     case .rejected(let rejected):
       rowsRejected += 1
       rejectedByReason[rejected.reason, default: 0] += 1

@@ -181,6 +181,12 @@ final class FigureMemo {
   struct Key: Hashable {
     var metric: Metric
     var period: Period
+
+    // A string-backed enum hashes its string; a figure is looked up many times per child.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(metric.ordinal)
+      hasher.combine(period)
+    }
   }
 
   var values: [Key: Double?] = [:]

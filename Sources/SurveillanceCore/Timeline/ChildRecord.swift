@@ -54,23 +54,34 @@ public struct AreaRecords: Sendable {
   public func finished() -> (records: [ChildRecord], duplicatesByFile: [Int: Int]) {
     var duplicatesByFile: [Int: Int] = [:]
     var records: [ChildRecord] = []
-    // A safeguarding plan alone does not put a child in the asthma population: the local
-    // authority's file lists every child with a plan.
-    let patients = Set(children.keys).union(events.keys)
-    for nhs in patients.sorted() {
-      var record = children[nhs] ?? ChildRecord(nhsNumber: nhs)
-      record.supplies = Self.deduplicated(record.supplies, counting: &duplicatesByFile)
-      record.plans = Self.deduplicated(plans[nhs] ?? [], identity: { [$0.type.rawValue, $0.start.description, $0.end?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
-      record.events = Self.deduplicated(events[nhs] ?? [], identity: { [$0.type.rawValue, $0.date.description, $0.snomedCode ?? "", $0.nextReviewDue?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
-      var births: [CalendarDate: Int] = [:]
-      for supply in record.supplies { if let dob = supply.dateOfBirth { births[dob, default: 0] += 1 } }
-      // The most frequent date of birth wins; ties go to the earliest, deterministically.
-      let ranked = births.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-      record.dateOfBirth = ranked.first?.key
-      record.conflictingDatesOfBirth = ranked.dropFirst().map(\.key).sorted()
+    for nhs in patients {
+      let (record, duplicates) = finishedRecord(for: nhs)
       records.append(record)
+      duplicatesByFile.merge(duplicates, uniquingKeysWith: +)
     }
     return (records, duplicatesByFile)
+  }
+
+  /// Everyone who will have a record, in NHS number order. A safeguarding plan alone does not
+  /// put a child in the asthma population: the local authority's file lists every child with
+  /// a plan.
+  public var patients: [NHSNumber] { Set(children.keys).union(events.keys).sorted() }
+
+  /// One patient's finished record, and the duplicate rows each file contributed to it. Each
+  /// patient's is independent of the others', so a caller may finish them on several cores.
+  public func finishedRecord(for nhs: NHSNumber) -> (record: ChildRecord, duplicatesByFile: [Int: Int]) {
+    var duplicatesByFile: [Int: Int] = [:]
+    var record = children[nhs] ?? ChildRecord(nhsNumber: nhs)
+    record.supplies = Self.deduplicated(record.supplies, counting: &duplicatesByFile)
+    record.plans = Self.deduplicated(plans[nhs] ?? [], identity: { [$0.type.rawValue, $0.start.description, $0.end?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
+    record.events = Self.deduplicated(events[nhs] ?? [], identity: { [$0.type.rawValue, $0.date.description, $0.snomedCode ?? "", $0.nextReviewDue?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
+    var births: [CalendarDate: Int] = [:]
+    for supply in record.supplies { if let dob = supply.dateOfBirth { births[dob, default: 0] += 1 } }
+    // The most frequent date of birth wins; ties go to the earliest, deterministically.
+    let ranked = births.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+    record.dateOfBirth = ranked.first?.key
+    record.conflictingDatesOfBirth = ranked.dropFirst().map(\.key).sorted()
+    return (record, duplicatesByFile)
   }
 
   private static func deduplicated(_ supplies: [Supply], counting duplicates: inout [Int: Int]) -> [Supply] {

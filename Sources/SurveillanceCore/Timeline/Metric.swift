@@ -55,6 +55,36 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
   /// Appointments the child was not brought to.
   case wasNotBrought = "was_not_brought"
 
+  /// The position in `allCases`, for hashing without hashing the name.
+  var ordinal: Int {
+    switch self {
+    case .relieverDevices: 0
+    case .relieverSupplies: 1
+    case .preventerDevices: 2
+    case .icsDevices: 3
+    case .icsFormoterolDevices: 4
+    case .preventerRatio: 5
+    case .preventerDaysCovered: 6
+    case .preventerHistoryMonths: 7
+    case .nebuleIssues: 8
+    case .gpNebuleIssues: 9
+    case .emergencySupplies: 10
+    case .relieverEmergencySupplies: 11
+    case .suppliesWithoutPrescription: 12
+    case .suppliesBeforePrescription: 13
+    case .issuedNotDispensed: 14
+    case .preventerIssuedNotDispensed: 15
+    case .oralSteroidCourses: 16
+    case .labaAloneSupplies: 17
+    case .pharmacies: 18
+    case .relieverPharmacies: 19
+    case .hospitalAttendances: 20
+    case .attacks: 21
+    case .asthmaReviews: 22
+    case .wasNotBrought: 23
+    }
+  }
+
   /// Whether the figure counts within a window; a history length does not.
   public var isWindowed: Bool { self != .preventerHistoryMonths }
 
@@ -149,86 +179,101 @@ extension ChildTimeline {
   /// The value of `metric` over the window of length `period` ending on the evaluation date,
   /// counted in one pass without gathering the rows behind it (what rules decide on).
   public func value(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Double? {
-    if let needed = metric.requiredInput, !inputs.contains(needed) { return nil }
-    let window = DateWindow(period, endingOn: asOf)
-    switch tally(metric) {
-    case .supplies(let keep):
-      var count = 0
-      for supply in supplies where window.contains(supply.date) && keep(supply) { count += 1 }
-      return Double(count)
-    case .devices(let keep):
-      var count = 0
-      for supply in supplies where window.contains(supply.date) && keep(supply) { count += supply.devices }
-      return Double(count)
-    case .pharmacies, .careEvents, .special:
-      return figure(metric, over: period, courseMergeDays: courseMergeDays).value
-    }
+    count(metric, over: period, courseMergeDays: courseMergeDays, gatheringEvidence: false).value
   }
 
   /// `metric` over the window of length `period` ending on the evaluation date, with the rows
   /// behind it.
   public func figure(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Figure {
+    count(metric, over: period, courseMergeDays: courseMergeDays, gatheringEvidence: true)
+  }
+
+  /// One pass over the supplies, by index: a supply is a large value, and copying each one
+  /// out (as filtering into a new array does) costs more than the counting. The evidence
+  /// lists are built only when asked for; they are the same rows, in the same order, either way.
+  private func count(_ metric: Metric, over period: Period, courseMergeDays: Int, gatheringEvidence: Bool) -> Figure {
     if let needed = metric.requiredInput, !inputs.contains(needed) { return Figure(value: nil) }
     let window = DateWindow(period, endingOn: asOf)
-    let inWindow = supplies(in: window)
+    var evidence: [SourceRef] = []
+    func note(_ supply: SupplyEvent) {
+      guard gatheringEvidence else { return }
+      if let issue = supply.issue { evidence.append(issue.source) }
+      if let dispensing = supply.dispensing { evidence.append(dispensing.source) }
+    }
     switch tally(metric) {
     case .supplies(let keep):
-      let matching = inWindow.filter(keep)
-      return Figure(value: Double(matching.count), evidence: matching.flatMap(\.sources))
+      var count = 0
+      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies[index]) {
+        count += 1
+        note(supplies[index])
+      }
+      return Figure(value: Double(count), evidence: evidence)
     case .devices(let keep):
-      let matching = inWindow.filter(keep)
-      return Figure(value: Double(matching.reduce(0) { $0 + $1.devices }), evidence: matching.flatMap(\.sources))
+      var count = 0
+      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies[index]) {
+        count += supplies[index].devices
+        note(supplies[index])
+      }
+      return Figure(value: Double(count), evidence: evidence)
     case .pharmacies(let keep):
-      let withPharmacy = inWindow.filter { keep($0) && $0.pharmacyCode?.isEmpty == false }
-      return Figure(value: Double(Set(withPharmacy.compactMap(\.pharmacyCode)).count), evidence: withPharmacy.flatMap(\.sources))
+      var codes = Set<String>()
+      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies[index]) {
+        guard let code = supplies[index].pharmacyCode, !code.isEmpty else { continue }
+        codes.insert(code)
+        note(supplies[index])
+      }
+      return Figure(value: Double(codes.count), evidence: evidence)
     case .careEvents(let types, let distinctDays):
       let matching = events.filter { types.contains($0.type) && window.contains($0.date) }
       let value = distinctDays ? Set(matching.map(\.date)).count : matching.count
-      return Figure(value: Double(value), evidence: matching.map(\.source))
+      return Figure(value: Double(value), evidence: gatheringEvidence ? matching.map(\.source) : [])
     case .special:
       switch metric {
       case .preventerRatio:
-        let preventers = inWindow.filter(Self.isPreventer)
-        let relievers = inWindow.filter { $0.role == .reliever }
-        let preventer = preventers.reduce(0) { $0 + $1.devices }
-        let reliever = relievers.reduce(0) { $0 + $1.devices }
+        var preventer = 0
+        var reliever = 0
+        for index in supplies.indices where window.contains(supplies[index].date) {
+          if Self.isPreventer(supplies[index]) {
+            preventer += supplies[index].devices
+          } else if supplies[index].role == .reliever {
+            reliever += supplies[index].devices
+          } else {
+            continue
+          }
+          note(supplies[index])
+        }
         guard preventer + reliever > 0 else { return Figure(value: nil) }
-        return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: (preventers + relievers).flatMap(\.sources).sorted())
+        return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: evidence.sorted())
       case .preventerDaysCovered:
-        return preventerCoverage(in: window)
+        return preventerCoverage(in: window, gatheringEvidence: gatheringEvidence)
       case .preventerHistoryMonths:
-        guard let first = supplies.first(where: Self.isPreventer) else { return Figure(value: nil) }
+        guard let first = supplies.firstIndex(where: Self.isPreventer).map({ supplies[$0] }) else { return Figure(value: nil) }
         let months = (asOf.year - first.date.year) * 12 + (asOf.month - first.date.month) - (asOf.day < first.date.day ? 1 : 0)
-        return Figure(value: Double(months), evidence: first.sources)
+        return Figure(value: Double(months), evidence: gatheringEvidence ? first.sources : [])
       default:
-        return oralSteroidCourses(inWindow, mergeDays: courseMergeDays)
+        var courses = 0
+        var last: CalendarDate?
+        for index in supplies.indices where window.contains(supplies[index].date) && supplies[index].role == .oralSteroid {
+          let date = supplies[index].date
+          if let last, last.days(to: date) <= courseMergeDays {} else { courses += 1 }
+          last = date
+          note(supplies[index])
+        }
+        return Figure(value: Double(courses), evidence: evidence)
       }
     }
   }
 
-  /// Issues of oral steroid within `mergeDays` of the previous one are one course.
-  private func oralSteroidCourses(_ events: [SupplyEvent], mergeDays: Int) -> Figure {
-    let steroids = events.filter { $0.role == .oralSteroid }
-    var courses = 0
-    var last: CalendarDate?
-    for event in steroids {
-      if let last, last.days(to: event.date) <= mergeDays {} else { courses += 1 }
-      last = event.date
-    }
-    return Figure(value: Double(courses), evidence: steroids.flatMap(\.sources))
-  }
-
   /// Proportion of days in `window` covered by preventer the family received, each device
   /// lasting its class's days; a supply collected early extends cover rather than doubling it.
-  private func preventerCoverage(in window: DateWindow) -> Figure {
-    let received = supplies.filter {
-      ($0.role == .preventer || $0.role == .icsFormoterol)
-        && $0.status != .issuedNotDispensed && $0.status != .awaitingCollection
-    }
+  private func preventerCoverage(in window: DateWindow, gatheringEvidence: Bool) -> Figure {
     var coveredUntil: CalendarDate?  // exclusive
     var covered = 0
     var evidence: [SourceRef] = []
-    for event in received {
+    for index in supplies.indices {
+      let status = supplies[index].status
+      guard Self.isPreventer(supplies[index]), status != .issuedNotDispensed, status != .awaitingCollection else { continue }
+      let event = supplies[index]
       let days = (event.product.daysPerDevice ?? 0) * event.devices
       guard days > 0 else { continue }
       let start = max(event.date, coveredUntil ?? event.date)
@@ -238,7 +283,7 @@ extension ChildTimeline {
       let overlapEnd = min(end, window.end.adding(days: 1))
       if overlapStart < overlapEnd {
         covered += overlapStart.days(to: overlapEnd)
-        evidence.append(contentsOf: event.sources)
+        if gatheringEvidence { evidence.append(contentsOf: event.sources) }
       }
     }
     return Figure(value: Double(covered) / Double(window.dayCount), evidence: evidence)

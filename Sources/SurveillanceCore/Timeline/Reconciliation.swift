@@ -36,9 +36,10 @@ public struct SupplyEvent: Sendable, Hashable {
 
   /// The row that describes what was handed over: the dispensing if there was one.
   public var primary: Supply { dispensing ?? issue! }
-  public var role: MedicineRole { primary.role }
-  public var product: ProductClassification { primary.product }
-  public var devices: Int { primary.devices }
+  // Read through the optionals rather than `primary`, which would copy a whole supply.
+  public var role: MedicineRole { dispensing?.role ?? issue!.role }
+  public var product: ProductClassification { dispensing?.product ?? issue!.product }
+  public var devices: Int { dispensing?.devices ?? issue!.devices }
   public var pharmacyCode: String? { dispensing?.siteCode }
   /// The rows behind this supply, GP issue first.
   public var sources: [SourceRef] { [issue?.source, dispensing?.source].compactMap { $0 } }
