@@ -114,15 +114,16 @@ private final class ParseSession {
   let source: String
   let plainLinesInPlace: Bool
   let onRecord: (CSVRecord) throws -> Void
-  var parser = csv_parser()
+  // Touched only from this session's own calls; checked statically, not on every line.
+  @exclusivity(unchecked) var parser = csv_parser()
   let record = CSVRecord()
   @exclusivity(unchecked) var summary = CSVReadSummary()
   /// 1-based line of the bytes being fed; every piece fed holds at most one newline, at its end.
   @exclusivity(unchecked) var currentLine = 1
   /// The line on which the record being parsed began; `nil` between records.
   @exclusivity(unchecked) var recordStartLine: Int?
-  var lastByte: UInt8?
-  var sawAnyByte = false
+  @exclusivity(unchecked) var lastByte: UInt8?
+  @exclusivity(unchecked) var sawAnyByte = false
   @exclusivity(unchecked) var pendingError: (any Error)?
 
   init(source: String, plainLinesInPlace: Bool, onRecord: @escaping (CSVRecord) throws -> Void) {
@@ -200,21 +201,36 @@ private final class ParseSession {
   /// plain (see `CSVReader`); returns `false`, having delivered nothing, when it is not.
   private func readPlainLine(_ piece: UnsafeRawBufferPointer) throws -> Bool {
     let bytes = piece.bindMemory(to: UInt8.self)
-    let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), carriageReturn = UInt8(ascii: "\r")
+    let carriageReturn = UInt8(ascii: "\r")
     var count = bytes.count - 1  // the newline
     if count > 0, bytes[count - 1] == carriageReturn { count -= 1 }
     // A blank line is no record; libcsv skips it without a callback.
     guard count > 0, let base = bytes.baseAddress else { return false }
     record.beginInPlace(UnsafeBufferPointer(start: base, count: count))
+    if !splitBareFields(base, count) {
+      // A quote or carriage return somewhere: split again, field by field.
+      record.reset()
+      record.beginInPlace(UnsafeBufferPointer(start: base, count: count))
+      guard splitQuotedFields(base, count) else { return abandonPlainLine() }
+    }
+    recordStartLine = currentLine
+    endRecord()
+    if let error = pendingError { throw error }
+    return true
+  }
+
+  /// Splits a line whose quoted fields hold no quote: returns `false` on anything else.
+  private func splitQuotedFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), carriageReturn = UInt8(ascii: "\r")
     var index = 0
     while true {
       if index < count, base[index] == quote {
         // A quoted field: its content runs to the next quote, which must end the field.
         let contentStart = index + 1
-        guard let close = memchr(base + contentStart, Int32(quote), count - contentStart) else { return abandonPlainLine() }
+        guard let close = memchr(base + contentStart, Int32(quote), count - contentStart) else { return false }
         let contentEnd = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
         let after = contentEnd + 1
-        guard after == count || base[after] == comma else { return abandonPlainLine() }
+        guard after == count || base[after] == comma else { return false }
         record.appendFieldInPlace(from: contentStart, to: contentEnd)
         if after == count { break }
         index = after + 1
@@ -224,17 +240,59 @@ private final class ParseSession {
       while index < count {
         let byte = base[index]
         if byte == comma { break }
-        if byte == quote || byte == carriageReturn { return abandonPlainLine() }
+        if byte == quote || byte == carriageReturn { return false }
         index += 1
       }
       record.appendFieldInPlace(from: start, to: index)
       if index == count { break }
       index += 1
     }
-    recordStartLine = currentLine
-    endRecord()
-    if let error = pendingError { throw error }
     return true
+  }
+
+  /// Splits a line that holds no quote and no carriage return at its commas, eight bytes at a
+  /// time, noting whether it is all ASCII; returns `false` at the first quote or carriage return.
+  private func splitBareFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let raw = UnsafeRawPointer(base)
+    let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), carriageReturn = UInt8(ascii: "\r")
+    var fieldStart = 0
+    var offset = 0
+    var highBits: UInt64 = 0
+    while offset + 8 <= count {
+      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      highBits |= word
+      if Self.bytes(equalTo: quote, in: word) | Self.bytes(equalTo: carriageReturn, in: word) != 0 { return false }
+      var commas = Self.bytes(equalTo: comma, in: word)
+      while commas != 0 {
+        let position = offset + commas.trailingZeroBitCount / 8
+        record.appendFieldInPlace(from: fieldStart, to: position)
+        fieldStart = position + 1
+        commas &= commas - 1
+      }
+      offset += 8
+    }
+    while offset < count {
+      let byte = base[offset]
+      highBits |= UInt64(byte)
+      if byte == quote || byte == carriageReturn { return false }
+      if byte == comma {
+        record.appendFieldInPlace(from: fieldStart, to: offset)
+        fieldStart = offset + 1
+      }
+      offset += 1
+    }
+    record.appendFieldInPlace(from: fieldStart, to: count)
+    record.knownASCII = highBits & 0x8080_8080_8080_8080 == 0
+    return true
+  }
+
+  /// The high bit of each byte of `word` that equals `byte`, and no other bit. Exact for every
+  /// byte: no borrow crosses from one byte into the next, unlike the shorter well-known trick.
+  @inline(__always)
+  private static func bytes(equalTo byte: UInt8, in word: UInt64) -> UInt64 {
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let difference = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+    return ~(((difference & low7) &+ low7) | difference | low7)
   }
 
   private func abandonPlainLine() -> Bool {

@@ -21,28 +21,39 @@ public final class CSVRecord {
   // reading time, and the record is only ever touched from the reader.
   @exclusivity(unchecked) @usableFromInline var storage: [UInt8] = []
   /// `starts[i]..<ends[i]` are the bytes of field `i`, in ``storage`` or from ``inPlace``.
-  @exclusivity(unchecked) @usableFromInline var starts: [Int] = []
-  @exclusivity(unchecked) @usableFromInline var ends: [Int] = []
+  /// Plain buffers, grown by hand: an array's append checks uniqueness on every field.
+  @exclusivity(unchecked) @usableFromInline var starts: UnsafeMutablePointer<Int>
+  @exclusivity(unchecked) @usableFromInline var ends: UnsafeMutablePointer<Int>
+  @exclusivity(unchecked) @usableFromInline var fieldCapacity = 64
+  @exclusivity(unchecked) @usableFromInline var fieldCount = 0
   /// The line the fields are ranges of, while the record is read in place; `nil` otherwise.
-  @usableFromInline var inPlace: UnsafeBufferPointer<UInt8>?
+  @exclusivity(unchecked) @usableFromInline var inPlace: UnsafeBufferPointer<UInt8>?
+  /// Set by a reader that has already seen every byte of the record is ASCII.
+  @exclusivity(unchecked) var knownASCII = false
 
   /// The 1-based physical line on which this record starts.
-  public internal(set) var lineNumber = 0
+  @exclusivity(unchecked) public internal(set) var lineNumber = 0
   /// The 1-based count of records delivered so far, the header included.
-  public internal(set) var recordNumber = 0
+  @exclusivity(unchecked) public internal(set) var recordNumber = 0
 
   init() {
     storage.reserveCapacity(4096)
-    starts.reserveCapacity(64)
-    ends.reserveCapacity(64)
+    starts = .allocate(capacity: fieldCapacity)
+    ends = .allocate(capacity: fieldCapacity)
+  }
+
+  deinit {
+    starts.deallocate()
+    ends.deallocate()
   }
 
   /// How many fields the record has.
-  public var count: Int { ends.count }
+  public var count: Int { fieldCount }
 
   /// Calls `body` with the raw bytes of field `index`, without copying them.
   @inlinable
   public func withBytes<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    precondition(index >= 0 && index < fieldCount, "field \(index) of a record of \(fieldCount)")
     let start = starts[index]
     let end = ends[index]
     if let line = inPlace {
@@ -65,16 +76,17 @@ public final class CSVRecord {
   public func withFieldRanges<R>(
     _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) throws -> R
   ) rethrows -> R {
-    try starts.withUnsafeBufferPointer { starts in
-      try ends.withUnsafeBufferPointer { ends in
-        if let line = inPlace { return try body(line, starts, ends) }
-        return try storage.withUnsafeBufferPointer { try body($0, starts, ends) }
-      }
-    }
+    let starts = UnsafeBufferPointer(start: starts, count: fieldCount)
+    let ends = UnsafeBufferPointer(start: ends, count: fieldCount)
+    if let line = inPlace { return try body(line, starts, ends) }
+    return try storage.withUnsafeBufferPointer { try body($0, starts, ends) }
   }
 
   /// The length in bytes of field `index`.
-  public func byteCount(at index: Int) -> Int { ends[index] - starts[index] }
+  public func byteCount(at index: Int) -> Int {
+    precondition(index >= 0 && index < fieldCount, "field \(index) of a record of \(fieldCount)")
+    return ends[index] - starts[index]
+  }
 
   /// The length in bytes of the longest field.
   public var longestFieldBytes: Int {
@@ -104,7 +116,8 @@ public final class CSVRecord {
 
   /// Whether any byte has its high bit set (anything but ASCII), eight bytes at a time.
   var hasNonASCII: Bool {
-    withAllBytes { buffer in
+    if knownASCII { return false }
+    return withAllBytes { buffer in
       let raw = UnsafeRawBufferPointer(buffer)
       var index = 0
       let count = raw.count
@@ -125,16 +138,16 @@ public final class CSVRecord {
 
   func reset() {
     storage.removeAll(keepingCapacity: true)
-    starts.removeAll(keepingCapacity: true)
-    ends.removeAll(keepingCapacity: true)
+    fieldCount = 0
     inPlace = nil
+    knownASCII = false
   }
 
   /// Appends a field libcsv parsed, copying its bytes.
   func appendField(_ bytes: UnsafeRawBufferPointer) {
-    starts.append(storage.count)
+    let start = storage.count
     if !bytes.isEmpty { storage.append(contentsOf: bytes.bindMemory(to: UInt8.self)) }
-    ends.append(storage.count)
+    appendBounds(start, storage.count)
   }
 
   /// Starts a record read in place from `line`; fields are then added as ranges of it.
@@ -143,8 +156,29 @@ public final class CSVRecord {
   }
 
   /// Adds the field at `start..<end` of the line given to ``beginInPlace(_:)``.
+  @inline(__always)
   func appendFieldInPlace(from start: Int, to end: Int) {
-    starts.append(start)
-    ends.append(end)
+    appendBounds(start, end)
+  }
+
+  @inline(__always)
+  private func appendBounds(_ start: Int, _ end: Int) {
+    if fieldCount == fieldCapacity { growBounds() }
+    starts[fieldCount] = start
+    ends[fieldCount] = end
+    fieldCount += 1
+  }
+
+  private func growBounds() {
+    let capacity = fieldCapacity * 2
+    let newStarts = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+    newStarts.update(from: starts, count: fieldCount)
+    newEnds.update(from: ends, count: fieldCount)
+    starts.deallocate()
+    ends.deallocate()
+    starts = newStarts
+    ends = newEnds
+    fieldCapacity = capacity
   }
 }

@@ -14,14 +14,32 @@ public enum TextDecoding {
 
   /// Whether `bytes` are well-formed UTF-8.
   public static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+    if isASCII(bytes) { return true }
     return String(validating: bytes, as: UTF8.self) != nil
   }
 
   /// `bytes` as UTF-8 when valid, else as Windows-1252.
   public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    // Nearly every field is ASCII, which needs no validating: the validating initialiser
+    // is generic and costs more than the rest of making the string.
+    if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
     return decodeWindows1252(bytes)
+  }
+
+  /// Whether every byte is below 0x80, eight at a time.
+  public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let raw = UnsafeRawBufferPointer(bytes)
+    var offset = 0
+    while offset + 8 <= raw.count {
+      if raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+      offset += 8
+    }
+    while offset < raw.count {
+      if raw[offset] >= 0x80 { return false }
+      offset += 1
+    }
+    return true
   }
 
   /// `bytes` as Windows-1252; the five undefined bytes become U+FFFD.

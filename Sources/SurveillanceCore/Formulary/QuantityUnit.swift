@@ -7,6 +7,7 @@ public enum QuantityUnit: String, Sendable, Hashable, CaseIterable {
   /// Reads a unit case-insensitively, singular or plural, with a few spellings exports use
   /// (`inhaler` is a device; `doses`, `tablets`, `unit doses`, `packs`). `nil` when unknown.
   public static func parse(_ text: String) -> QuantityUnit? {
+    if let exact = QuantityUnit(rawValue: text) { return exact }  // the usual case, before any copying
     let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "_" || $0 == "-" || $0 == "\t" })
     var key = words.joined(separator: " ")
     if let exact = QuantityUnit(rawValue: key) { return exact }

@@ -9,6 +9,17 @@ public enum InputKind: String, Codable, Sendable, CaseIterable, CodingKeyReprese
   /// Asthma care events: reviews, action plans, attendances, missed appointments.
   case careEvents = "care_events"
 
+  /// By case, not by name (a string-backed enum hashes its string by default): a run's set
+  /// of input kinds is asked about many times for every child.
+  public func hash(into hasher: inout Hasher) {
+    switch self {
+    case .gpPrescriptions: hasher.combine(0)
+    case .pharmacyDispensing: hasher.combine(1)
+    case .safeguarding: hasher.combine(2)
+    case .careEvents: hasher.combine(3)
+    }
+  }
+
   /// The canonical fields the decoder cannot work without (DOMAIN.md section 2, in bold).
   /// A profile that cannot supply them is a broken rules file, not a broken export.
   public var neededFields: [CanonicalField] {

@@ -28,6 +28,9 @@ final class ProductCache {
   @exclusivity(unchecked) private var mask: Int
   @exclusivity(unchecked) private var arena: [UInt8] = []
   @exclusivity(unchecked) private var classifications: [ProductClassification?] = []
+  /// Per entry, whether it is a product identified as outside the asthma picture: the answer
+  /// most rows need, without copying the classification out.
+  @exclusivity(unchecked) private var otherMedicine: [Bool] = []
   /// Enough for every distinct product of a national export; beyond it, new keys are not kept.
   private let capacity: Int
 
@@ -40,14 +43,23 @@ final class ProductCache {
   /// The classification remembered for `key`: `nil` when not yet classified, `.some(nil)`
   /// when the product could not be identified.
   func classification(for key: UnsafeBufferPointer<UInt8>) -> ProductClassification?? {
+    guard let entry = entry(for: key) else { return nil }
+    return .some(classifications[entry])
+  }
+
+  /// Whether `key` is remembered as a product identified as outside the asthma picture.
+  func isOtherMedicine(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let entry = entry(for: key) else { return false }
+    return otherMedicine[entry]
+  }
+
+  private func entry(for key: UnsafeBufferPointer<UInt8>) -> Int? {
     let hash = Self.hash(key)
     var index = Int(truncatingIfNeeded: hash) & mask
     while true {
       let slot = slots[index]
       if slot.entry == 0 { return nil }
-      if slot.hash == hash, slot.length == key.count, equal(slot, key) {
-        return .some(classifications[slot.entry - 1])
-      }
+      if slot.hash == hash, slot.length == key.count, equal(slot, key) { return slot.entry - 1 }
       index = (index + 1) & mask
     }
   }
@@ -56,6 +68,7 @@ final class ProductCache {
     guard classifications.count < capacity, case .none = self.classification(for: key) else { return }
     if (classifications.count + 1) * 2 > slots.count { grow() }
     classifications.append(classification)
+    otherMedicine.append(classification.map { !$0.role.isRespiratory } ?? false)
     let start = arena.count
     arena.append(contentsOf: key)
     insert(Slot(hash: Self.hash(key), start: start, length: key.count, entry: classifications.count))

@@ -141,6 +141,9 @@ public final class RowDecoder {
   /// few thousand products millions of times, and classifying by name is the costly part.
   private let products = ProductCache()
   @exclusivity(unchecked) private var productKeyBuffer: [UInt8] = []
+  /// `isOtherMedicine`'s key buffer.
+  private let rowKey: UnsafeMutablePointer<UInt8>
+  private let rowKeyCapacity = 4096
 
   public init(layout: ColumnLayout, formulary: Formulary, context: DecodeContext) {
     self.layout = layout
@@ -149,11 +152,14 @@ public final class RowDecoder {
     normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
     headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
     productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName)]
+    rowKey = .allocate(capacity: rowKeyCapacity)
     isSupplyExport = layout.profile.kind == .gpPrescriptions || layout.profile.kind == .pharmacyDispensing
     valueMaps = layout.profile.valueMaps.mapValues { map in
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
   }
+
+  deinit { rowKey.deallocate() }
 
   private struct Reject: Error {
     var reason: RejectReason
@@ -192,17 +198,19 @@ public final class RowDecoder {
     if let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
     for index in 0..<row.count where row.ends[index] - row.starts[index] > context.policy.maxFieldBytes { return false }
     if Self.sameBytes(row.field(0), headerFirstField) { return false }
-    var key = productKeyBuffer
-    productKeyBuffer = []
-    defer { productKeyBuffer = key }
-    key.removeAll(keepingCapacity: true)
+    // The key is built in a buffer kept from row to row, by plain copies.
+    var length = 0
     for column in productColumns {
-      if let column { key.append(contentsOf: row.field(column)) }
-      key.append(0)
+      if let column {
+        let field = row.field(column)
+        if length + field.count + 1 > rowKeyCapacity { return false }  // longer than any product's: take the full path
+        if let source = field.baseAddress { (rowKey + length).update(from: source, count: field.count) }
+        length += field.count
+      }
+      rowKey[length] = 0
+      length += 1
     }
-    let cached = key.withUnsafeBufferPointer { products.classification(for: $0) }
-    if case .some(.some(let known)) = cached { return !known.role.isRespiratory }
-    return false
+    return products.isOtherMedicine(UnsafeBufferPointer(start: rowKey, count: length))
   }
 
   private func checkShape(_ row: some RecordFields) throws {

@@ -56,7 +56,7 @@ public struct JSONText: Sendable {
 
   public static func quoted(_ string: String) -> String {
     // Most values need no escaping: copy them whole.
-    if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + string + "\"" }
+    if !needsEscaping(string) { return "\"" + string + "\"" }
     var result = "\""
     for scalar in string.unicodeScalars {
       switch scalar {
@@ -72,6 +72,28 @@ public struct JSONText: Sendable {
       }
     }
     return result + "\""
+  }
+
+  private static func needsEscaping(_ string: String) -> Bool {
+    string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+  }
+
+  /// `string` quoted, appended straight to the text: most values need no escaping, and
+  /// building each one as a string of its own first doubles the copying of a large output.
+  private mutating func appendQuoted(_ string: String) {
+    if Self.needsEscaping(string) {
+      text += Self.quoted(string)
+    } else {
+      text += "\""
+      text += string
+      text += "\""
+    }
+  }
+
+  /// Ends a line of JSON Lines: only between top-level values.
+  public mutating func endLine() {
+    precondition(needsComma.isEmpty, "a line ends only between top-level values")
+    text += "\n"
   }
 
   public static func number(_ value: Double?) -> String {
@@ -94,7 +116,10 @@ public struct JSONText: Sendable {
 
   private mutating func open(_ bracket: String, _ key: String?) {
     separate()
-    if let key { text += Self.quoted(key) + ":" }
+    if let key {
+      appendQuoted(key)
+      text += ":"
+    }
     text += bracket
     needsComma.append(false)
   }
@@ -107,11 +132,21 @@ public struct JSONText: Sendable {
   /// A raw JSON value, under `key` inside an object.
   public mutating func raw(_ key: String?, _ json: String) {
     separate()
-    if let key { text += Self.quoted(key) + ":" }
+    if let key {
+      appendQuoted(key)
+      text += ":"
+    }
     text += json
   }
 
-  public mutating func string(_ key: String?, _ value: String?) { raw(key, value.map(Self.quoted) ?? "null") }
+  public mutating func string(_ key: String?, _ value: String?) {
+    separate()
+    if let key {
+      appendQuoted(key)
+      text += ":"
+    }
+    if let value { appendQuoted(value) } else { text += "null" }
+  }
   public mutating func number(_ key: String?, _ value: Double?) { raw(key, Self.number(value)) }
   public mutating func int(_ key: String?, _ value: Int) { raw(key, String(value)) }
   public mutating func bool(_ key: String?, _ value: Bool) { raw(key, value ? "true" : "false") }

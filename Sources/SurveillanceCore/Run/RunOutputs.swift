@@ -55,9 +55,9 @@ public struct RunOutputs: Sendable {
   /// `signals.jsonl`: the same signals, one JSON object per line, figures as numbers and
   /// evidence as file and line.
   public func signalsJSONLines(_ signals: [Signal]) -> String {
-    var text = ""
+    // One writer for every line: a line's text is not built apart and then copied.
+    var json = JSONText()
     for signal in signals {
-      var json = JSONText()
       json.beginObject()
       json.string("nhs_number", signal.nhsNumber.description)
       json.string("signal", signal.ruleID)
@@ -100,9 +100,9 @@ public struct RunOutputs: Sendable {
       json.string("recommended_action", signal.recommendedAction)
       json.int("rule_version", signal.ruleVersion)
       json.endObject()
-      text += json.text + "\n"
+      json.endLine()
     }
-    return text
+    return json.text
   }
 
   /// `rejects.csv`: every rejected row with its file, line, reason and original values.

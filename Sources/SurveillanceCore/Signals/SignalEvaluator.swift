@@ -80,21 +80,23 @@ public struct SignalEvaluator: Sendable {
 
   /// `template` with every `{name}` replaced by its value.
   static func fill(_ template: String, with values: [String: String]) -> String {
-    var result = ""
-    var name: String?
-    for character in template {
-      if character == "{" {
-        name = ""
-      } else if character == "}", let current = name {
-        result += values[current] ?? "{\(current)}"
+    // By scalar, not by character: braces are ASCII, and grapheme breaking is the slow part.
+    var result = String.UnicodeScalarView()
+    var name: String.UnicodeScalarView?
+    for scalar in template.unicodeScalars {
+      if scalar == "{" {
+        name = String.UnicodeScalarView()
+      } else if scalar == "}", let current = name {
+        let key = String(current)
+        result.append(contentsOf: (values[key] ?? "{\(key)}").unicodeScalars)
         name = nil
       } else if name != nil {
-        name!.append(character)
+        name!.append(scalar)
       } else {
-        result.append(character)
+        result.append(scalar)
       }
     }
-    return result
+    return String(result)
   }
 
   /// Records the figures and evidence met while deciding one level.

@@ -152,16 +152,17 @@ public struct SignalRule: Decodable, Sendable {
 
   /// The `{name}` placeholders in a template.
   public static func placeholders(in template: String) -> [String] {
+    // By scalar, not by character: braces are ASCII, and grapheme breaking is the slow part.
     var names: [String] = []
-    var current: String?
-    for character in template {
-      if character == "{" {
-        current = ""
-      } else if character == "}", let name = current {
-        names.append(name)
+    var current: String.UnicodeScalarView?
+    for scalar in template.unicodeScalars {
+      if scalar == "{" {
+        current = String.UnicodeScalarView()
+      } else if scalar == "}", let name = current {
+        names.append(String(name))
         current = nil
       } else if current != nil {
-        current!.append(character)
+        current!.append(scalar)
       }
     }
     return names

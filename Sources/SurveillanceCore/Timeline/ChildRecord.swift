@@ -85,7 +85,16 @@ public struct AreaRecords: Sendable {
   }
 
   private static func deduplicated(_ supplies: [Supply], counting duplicates: inout [Int: Int]) -> [Supply] {
-    deduplicated(supplies, identity: \.identity, source: \.source, counting: &duplicates)
+    // Two rows can only be one supply if they share a side and a date. Most children have no
+    // such pair, and then there is nothing to compare: the rows in source order are the answer
+    // the general path would give, without hashing every row's text.
+    var sideAndDay = Set<Int>()
+    sideAndDay.reserveCapacity(supplies.count)
+    let mayRepeat = supplies.contains { supply in
+      !sideAndDay.insert(Int(supply.date.dayNumber) * 2 + (supply.side == .gpIssue ? 0 : 1)).inserted
+    }
+    guard mayRepeat else { return supplies.sorted { $0.source < $1.source } }
+    return deduplicated(supplies, identity: \.identity, source: \.source, counting: &duplicates)
   }
 
   private static func deduplicated<T, Key: Hashable>(
