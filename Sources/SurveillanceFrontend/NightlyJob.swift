@@ -77,15 +77,24 @@ public struct NightlyJob: Sendable {
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
     // All five files replace the previous run's together, or not at all.
     let generation = try output.beginGeneration()
-    // Rendered side by side, one file per core; written in order.
+    // Rendered on every core: the signal files in runs of signals, joined in order.
     let rejects = area.rejects
     let (evaluatedChildren, firedSignals) = (children, signals)
-    let renderings: [@Sendable () -> String] = [
-      { renderer.childrenCSV(evaluatedChildren) }, { renderer.signalsCSV(firedSignals) },
-      { renderer.signalsJSONLines(firedSignals) }, { renderer.rejectsCSV(rejects) },
+    let runs = Self.runs(of: firedSignals.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)
+    var renderings: [@Sendable () -> String] = [{ renderer.childrenCSV(evaluatedChildren) }, { renderer.rejectsCSV(rejects) }]
+    renderings += runs.map { run in { renderer.signalsCSVRows(Array(firedSignals[run])) } }
+    renderings += runs.map { run in { renderer.signalsJSONLines(Array(firedSignals[run])) } }
+    let texts = Self.parallelMap(renderings) { $0() }
+    let signalRows = texts[2..<(2 + runs.count)]
+    let signalLines = texts[(2 + runs.count)...]
+    let files: [(name: String, text: String)] = [
+      ("children.csv", texts[0]), ("signals.csv", CSVOutput(header: RunOutputs.signalColumns).text + signalRows.joined()),
+      ("signals.jsonl", signalLines.joined()), ("rejects.csv", texts[1]),
     ]
-    for (text, name) in zip(Self.parallelMap(renderings) { $0() }, outputs) {
-      try generation.write(text, to: name)
+    // Written side by side too: each file is flushed to disk before the generation is
+    // published, and the flushes overlap.
+    for result in Self.parallelMap(files, { file in Result { try generation.write(file.text, to: file.name) } }) {
+      try result.get()
     }
     let writeSeconds = clock.lap()
     let manifest = RunManifest(
@@ -120,6 +129,14 @@ public struct NightlyJob: Sendable {
       results.withLock { $0[chunk] = mapped }
     }
     return results.withLock { $0 }.flatMap { $0 }
+  }
+}
+
+extension NightlyJob {
+  /// `0..<total` cut into at most `count` consecutive, nearly equal ranges.
+  static func runs(of total: Int, count: Int) -> [Range<Int>] {
+    let size = max(1, (total + count - 1) / max(count, 1))
+    return stride(from: 0, to: total, by: size).map { $0..<min(total, $0 + size) }
   }
 }
 

@@ -37,28 +37,167 @@ public enum SupplyType: String, Sendable, Codable, CaseIterable {
 }
 
 /// One GP issue or one pharmacy dispensing of a product, decoded and validated.
+///
+/// A value with its fields in one shared, copy-on-write box: a supply is copied many times on
+/// its way from a row to a signal (into a child's record, a reconciled pair, sorted lists),
+/// and copying the box is one reference count where copying the fields was two hundred bytes
+/// and a count for every string.
 public struct Supply: Sendable, Hashable {
-  public var side: SupplySide
-  public var nhsNumber: NHSNumber
-  public var dateOfBirth: CalendarDate?
-  public var date: CalendarDate
+  /// The fields. Never changed once shared: every setter below copies it first unless this
+  /// value holds the only reference.
+  private final class Fields: @unchecked Sendable {
+    var side: SupplySide
+    var nhsNumber: NHSNumber
+    var dateOfBirth: CalendarDate?
+    var date: CalendarDate
+    var siteCode: String
+    var productKey: String
+    var drugName: String
+    var product: ProductClassification
+    var quantity: Double
+    var quantityUnit: QuantityUnit?
+    var devices: Int
+    var prescriptionID: String?
+    var supplyType: SupplyType?
+    var issueType: String?
+    var source: SourceRef
+
+    init(side: SupplySide, nhsNumber: NHSNumber, dateOfBirth: CalendarDate?, date: CalendarDate, siteCode: String, productKey: String, drugName: String, product: ProductClassification, quantity: Double, quantityUnit: QuantityUnit?, devices: Int, prescriptionID: String?, supplyType: SupplyType?, issueType: String?, source: SourceRef) {
+      self.side = side
+      self.nhsNumber = nhsNumber
+      self.dateOfBirth = dateOfBirth
+      self.date = date
+      self.siteCode = siteCode
+      self.productKey = productKey
+      self.drugName = drugName
+      self.product = product
+      self.quantity = quantity
+      self.quantityUnit = quantityUnit
+      self.devices = devices
+      self.prescriptionID = prescriptionID
+      self.supplyType = supplyType
+      self.issueType = issueType
+      self.source = source
+    }
+
+    func copy() -> Fields {
+      Fields(side: side, nhsNumber: nhsNumber, dateOfBirth: dateOfBirth, date: date, siteCode: siteCode, productKey: productKey, drugName: drugName, product: product, quantity: quantity, quantityUnit: quantityUnit, devices: devices, prescriptionID: prescriptionID, supplyType: supplyType, issueType: issueType, source: source)
+    }
+  }
+
+  private var fields: Fields
+
+  public var side: SupplySide {
+    get { fields.side }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.side = newValue
+    }
+  }
+  public var nhsNumber: NHSNumber {
+    get { fields.nhsNumber }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.nhsNumber = newValue
+    }
+  }
+  public var dateOfBirth: CalendarDate? {
+    get { fields.dateOfBirth }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.dateOfBirth = newValue
+    }
+  }
+  public var date: CalendarDate {
+    get { fields.date }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.date = newValue
+    }
+  }
   /// Practice code for a GP issue, pharmacy (ODS) code for a dispensing.
-  public var siteCode: String
+  public var siteCode: String {
+    get { fields.siteCode }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.siteCode = newValue
+    }
+  }
   /// The code the product was identified by (dm+d, else BNF), or its name when it had none.
-  public var productKey: String
-  public var drugName: String
-  public var product: ProductClassification
-  public var quantity: Double
-  public var quantityUnit: QuantityUnit?
+  public var productKey: String {
+    get { fields.productKey }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.productKey = newValue
+    }
+  }
+  public var drugName: String {
+    get { fields.drugName }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.drugName = newValue
+    }
+  }
+  public var product: ProductClassification {
+    get { fields.product }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.product = newValue
+    }
+  }
+  public var quantity: Double {
+    get { fields.quantity }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.quantity = newValue
+    }
+  }
+  public var quantityUnit: QuantityUnit? {
+    get { fields.quantityUnit }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.quantityUnit = newValue
+    }
+  }
   /// Devices (inhalers, tablet packs) for inhaled and oral preventers and relievers; 1 for
   /// nebules and oral steroids, which are counted as issues and courses.
-  public var devices: Int
-  public var prescriptionID: String?
+  public var devices: Int {
+    get { fields.devices }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.devices = newValue
+    }
+  }
+  public var prescriptionID: String? {
+    get { fields.prescriptionID }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.prescriptionID = newValue
+    }
+  }
   /// For dispensings; `nil` on GP issues.
-  public var supplyType: SupplyType?
+  public var supplyType: SupplyType? {
+    get { fields.supplyType }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.supplyType = newValue
+    }
+  }
   /// `acute` or `repeat` on GP issues, as the export wrote it.
-  public var issueType: String?
-  public var source: SourceRef
+  public var issueType: String? {
+    get { fields.issueType }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.issueType = newValue
+    }
+  }
+  public var source: SourceRef {
+    get { fields.source }
+    set {
+      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+      fields.source = newValue
+    }
+  }
 
   public init(
     side: SupplySide, nhsNumber: NHSNumber, dateOfBirth: CalendarDate?, date: CalendarDate, siteCode: String,
@@ -66,21 +205,44 @@ public struct Supply: Sendable, Hashable {
     quantityUnit: QuantityUnit?, devices: Int, prescriptionID: String?, supplyType: SupplyType?,
     issueType: String?, source: SourceRef
   ) {
-    self.side = side
-    self.nhsNumber = nhsNumber
-    self.dateOfBirth = dateOfBirth
-    self.date = date
-    self.siteCode = siteCode
-    self.productKey = productKey
-    self.drugName = drugName
-    self.product = product
-    self.quantity = quantity
-    self.quantityUnit = quantityUnit
-    self.devices = devices
-    self.prescriptionID = prescriptionID
-    self.supplyType = supplyType
-    self.issueType = issueType
-    self.source = source
+    fields = Fields(side: side, nhsNumber: nhsNumber, dateOfBirth: dateOfBirth, date: date, siteCode: siteCode, productKey: productKey, drugName: drugName, product: product, quantity: quantity, quantityUnit: quantityUnit, devices: devices, prescriptionID: prescriptionID, supplyType: supplyType, issueType: issueType, source: source)
+  }
+
+  public static func == (lhs: Supply, rhs: Supply) -> Bool {
+    if lhs.fields === rhs.fields { return true }
+    return lhs.side == rhs.side
+      && lhs.nhsNumber == rhs.nhsNumber
+      && lhs.dateOfBirth == rhs.dateOfBirth
+      && lhs.date == rhs.date
+      && lhs.siteCode == rhs.siteCode
+      && lhs.productKey == rhs.productKey
+      && lhs.drugName == rhs.drugName
+      && lhs.product == rhs.product
+      && lhs.quantity == rhs.quantity
+      && lhs.quantityUnit == rhs.quantityUnit
+      && lhs.devices == rhs.devices
+      && lhs.prescriptionID == rhs.prescriptionID
+      && lhs.supplyType == rhs.supplyType
+      && lhs.issueType == rhs.issueType
+      && lhs.source == rhs.source
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(side)
+    hasher.combine(nhsNumber)
+    hasher.combine(dateOfBirth)
+    hasher.combine(date)
+    hasher.combine(siteCode)
+    hasher.combine(productKey)
+    hasher.combine(drugName)
+    hasher.combine(product)
+    hasher.combine(quantity)
+    hasher.combine(quantityUnit)
+    hasher.combine(devices)
+    hasher.combine(prescriptionID)
+    hasher.combine(supplyType)
+    hasher.combine(issueType)
+    hasher.combine(source)
   }
 
   public var role: MedicineRole { product.role }

@@ -8,6 +8,9 @@ public struct CSVOutput: Sendable {
 
   public init(header: [String]) { append(header) }
 
+  /// Rows only, to be joined after a header rendered elsewhere.
+  public init() {}
+
   public mutating func append(_ cells: [String]) {
     // A row of one empty cell would be a blank line, which readers skip: quote it.
     if cells.count == 1, cells[0].isEmpty {

@@ -38,7 +38,13 @@ public struct RunOutputs: Sendable {
 
   /// `signals.csv`: one signal per line, by child then rule.
   public func signalsCSV(_ signals: [Signal]) -> String {
-    var csv = CSVOutput(header: Self.signalColumns)
+    CSVOutput(header: Self.signalColumns).text + signalsCSVRows(signals)
+  }
+
+  /// The rows of `signals.csv` for `signals`, without the header: consecutive runs of signals
+  /// may be rendered apart (on several cores) and their texts joined.
+  public func signalsCSVRows(_ signals: [Signal]) -> String {
+    var csv = CSVOutput()
     for signal in signals {
       csv.append([
         signal.nhsNumber.description, signal.ruleID, signal.severity.rawValue, signal.ruleSeverity.rawValue,
