@@ -93,6 +93,12 @@ public struct JSONText: Sendable {
     }
   }
 
+  /// An element of the array being written, given as JSON already.
+  public mutating func rawElement(_ json: String) {
+    separate()
+    text += json
+  }
+
   /// Ends a line of JSON Lines: only between top-level values.
   public mutating func endLine() {
     precondition(needsComma.isEmpty, "a line ends only between top-level values")

@@ -3,9 +3,21 @@ public struct RunOutputs: Sendable {
   /// Display names of the run's input files, by ``SourceRef/file`` index.
   public let fileNames: [String]
 
-  public init(fileNames: [String]) { self.fileNames = fileNames }
+  /// `{"file":"NAME","line":` for each file, as the JSON writer would write it.
+  private let evidencePrefixes: [String]
 
-  private func describe(_ ref: SourceRef) -> String { "\(fileNames[Int(ref.file)]):\(ref.line)" }
+  public init(fileNames: [String]) {
+    self.fileNames = fileNames
+    evidencePrefixes = fileNames.map { name in
+      var json = JSONText()
+      json.beginObject()
+      json.string("file", name)
+      json.raw("line", "")
+      return json.text
+    }
+  }
+
+  private func describe(_ ref: SourceRef) -> String { fileNames[Int(ref.file)] + ":" + String(ref.line) }
 
   /// `children.csv`: one row per child in NHS number order.
   public func childrenCSV(_ children: [ChildSummary]) -> String {
@@ -80,10 +92,8 @@ public struct RunOutputs: Sendable {
       json.endObject()
       json.beginArray("evidence")
       for ref in signal.evidence {
-        json.beginObject()
-        json.string("file", fileNames[Int(ref.file)])
-        json.int("line", Int(ref.line))
-        json.endObject()
+        // {"file":...,"line":N}, the file's part made once per run rather than per row.
+        json.rawElement(evidencePrefixes[Int(ref.file)] + String(ref.line) + "}")
       }
       json.endArray()
       if let context = signal.safeguarding {

@@ -80,23 +80,27 @@ public struct SignalEvaluator: Sendable {
 
   /// `template` with every `{name}` replaced by its value.
   static func fill(_ template: String, with values: [String: String]) -> String {
-    // By scalar, not by character: braces are ASCII, and grapheme breaking is the slow part.
-    var result = String.UnicodeScalarView()
-    var name: String.UnicodeScalarView?
-    for scalar in template.unicodeScalars {
-      if scalar == "{" {
-        name = String.UnicodeScalarView()
-      } else if scalar == "}", let current = name {
-        let key = String(current)
-        result.append(contentsOf: (values[key] ?? "{\(key)}").unicodeScalars)
-        name = nil
-      } else if name != nil {
-        name!.append(scalar)
-      } else {
-        result.append(scalar)
+    // By UTF-8 byte: braces are ASCII, so a name's bounds are always character boundaries,
+    // and walking characters (grapheme breaking) was most of the cost of a signal.
+    let utf8 = template.utf8
+    var result: [UInt8] = []
+    result.reserveCapacity(utf8.count + 64)
+    var nameStart: String.Index?
+    var index = utf8.startIndex
+    while index < utf8.endIndex {
+      let byte = utf8[index]
+      if byte == UInt8(ascii: "{") {
+        nameStart = utf8.index(after: index)
+      } else if byte == UInt8(ascii: "}"), let start = nameStart {
+        let name = String(template[start..<index])
+        result.append(contentsOf: (values[name] ?? "{\(name)}").utf8)
+        nameStart = nil
+      } else if nameStart == nil {
+        result.append(byte)
       }
+      index = utf8.index(after: index)
     }
-    return String(result)
+    return String(decoding: result, as: UTF8.self)
   }
 
   /// Records the figures and evidence met while deciding one level.
