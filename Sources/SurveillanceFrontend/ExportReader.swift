@@ -54,6 +54,11 @@ public enum ExportReader {
         contents.report.profile = layout.profile.id
         return
       }
+      // Most rows of an unfiltered export: a known other medicine, settled from the slices.
+      if record.withSlices(decoder.isOtherMedicine) {
+        contents.report.countOutOfScope(.notAsthmaRelated)
+        return
+      }
       let row = decoder.decode(record, line: record.lineNumber)
       contents.report.count(row)
       switch row {

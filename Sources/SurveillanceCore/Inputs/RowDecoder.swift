@@ -193,7 +193,10 @@ public final class RowDecoder {
   /// outside the asthma formulary: the verdict on most rows of an unfiltered export, reached
   /// without a call per field. It passes the same checks, in the same order, as the full
   /// path below; any row it is not sure of (`false`) takes that path.
-  private func isOtherMedicine(_ row: FieldSlices) -> Bool {
+  ///
+  /// Public so that a reader holding rows as slices can ask first and count the row as
+  /// `not_asthma_related` itself (what `decode` would return), without building a result.
+  public func isOtherMedicine(_ row: FieldSlices) -> Bool {
     guard isSupplyExport, row.count == layout.header.count else { return false }
     if let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
     for index in 0..<row.count where row.ends[index] - row.starts[index] > context.policy.maxFieldBytes { return false }

@@ -36,6 +36,13 @@ public struct InputFileReport: Sendable {
 
   public var rejectRate: Double { rowsRead == 0 ? 0 : Double(rowsRejected) / Double(rowsRead) }
 
+  /// Counts one row set aside as `why`: what `count(.outOfScope(why))` does, for a reader that
+  /// settled the row without decoding it.
+  public mutating func countOutOfScope(_ why: OutOfScope) {
+    rowsRead += 1
+    outOfScopeCounts[why.ordinal] += 1
+  }
+
   /// Counts one decoded row.
   public mutating func count(_ row: DecodedRow) {
     rowsRead += 1
