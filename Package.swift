@@ -49,6 +49,7 @@ let package = Package(
     // MARK: Benchmark: builds a large store, times `patient` look-ups as whole processes
     .executableTarget(name: "asthma-surveillance-bench", dependencies: [
       "CSVReading", "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore", "SyntheticArea",
+      .product(name: "Crypto", package: "swift-crypto"),
     ]),
 
     // MARK: libFuzzer target for the reading paths (see README, "Fuzzing")

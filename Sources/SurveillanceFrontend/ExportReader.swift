@@ -55,7 +55,7 @@ public enum ExportReader {
         return
       }
       // Most rows of an unfiltered export: a known other medicine, settled from the slices.
-      if record.withSlices(decoder.isOtherMedicine) {
+      if record.withSlices({ decoder.isOtherMedicine($0) }) {
         contents.report.countOutOfScope(.notAsthmaRelated)
         return
       }

@@ -137,6 +137,8 @@ public final class RowDecoder {
   private let valueMaps: [CanonicalField: [String: String]]
   private let productColumns: [Int?]
   private let isSupplyExport: Bool
+  private let expectedFieldCount: Int
+  private let maxFieldBytes: Int
   /// Classifications by the raw bytes of a row's product columns: an export names the same
   /// few thousand products millions of times, and classifying by name is the costly part.
   private let products = ProductCache()
@@ -153,6 +155,8 @@ public final class RowDecoder {
     headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
     productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName)]
     rowKey = .allocate(capacity: rowKeyCapacity)
+    expectedFieldCount = layout.header.count
+    maxFieldBytes = context.policy.maxFieldBytes
     isSupplyExport = layout.profile.kind == .gpPrescriptions || layout.profile.kind == .pharmacyDispensing
     valueMaps = layout.profile.valueMaps.mapValues { map in
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -167,7 +171,7 @@ public final class RowDecoder {
   }
 
   public func decode(_ row: some RecordFields, line: Int) -> DecodedRow {
-    if row.withSlices(isOtherMedicine) { return .outOfScope(.notAsthmaRelated) }
+    if row.withSlices({ isOtherMedicine($0) }) { return .outOfScope(.notAsthmaRelated) }
     let source = SourceRef(file: context.fileIndex, line: line)
     do {
       try checkShape(row)
@@ -197,9 +201,9 @@ public final class RowDecoder {
   /// Public so that a reader holding rows as slices can ask first and count the row as
   /// `not_asthma_related` itself (what `decode` would return), without building a result.
   public func isOtherMedicine(_ row: FieldSlices) -> Bool {
-    guard isSupplyExport, row.count == layout.header.count else { return false }
+    guard isSupplyExport, row.count == expectedFieldCount else { return false }
     if let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
-    for index in 0..<row.count where row.ends[index] - row.starts[index] > context.policy.maxFieldBytes { return false }
+    for index in 0..<row.count where row.ends[index] - row.starts[index] > maxFieldBytes { return false }
     if Self.sameBytes(row.field(0), headerFirstField) { return false }
     // The key is built in a buffer kept from row to row, by plain copies.
     var length = 0
