@@ -5,7 +5,8 @@ import SurveillanceFrontend
 
 /// libFuzzer entry point for the reading paths: libcsv through `CSVReader`, header
 /// detection, and the row decoder with the shipped rules. Whatever the bytes, the reader must
-/// return rows or a clean error, and every row read must be accepted or rejected.
+/// return rows or a clean error, every row read must be accepted or rejected, and reading
+/// plain lines in place must give exactly what libcsv alone gives.
 ///
 /// Build and run (see README, "Fuzzing"):
 ///   swift build -c release --product asthma-surveillance-fuzz --scratch-path .build-fuzz \
@@ -25,8 +26,27 @@ enum FuzzHarness {
     fileIndex: 0, latestEvaluationDate: CalendarDate(year: 2026, month: 11, day: 21)!,
     earliestEvaluationDate: CalendarDate(year: 2026, month: 11, day: 21)!, policy: rules.timeline)
 
+  /// The records, line numbers, summary and error of one read, to compare two reads by.
+  static func transcript(_ bytes: [UInt8], plainLinesInPlace: Bool) -> String {
+    var text = ""
+    do {
+      let summary = try CSVReader.read(bytes: bytes, source: "fuzz", chunkSize: 97, plainLinesInPlace: plainLinesInPlace) { record in
+        text += "\(record.lineNumber):"
+        for index in 0..<record.count { text += record.withBytes(at: index) { " \(Array($0))" } }
+        text += "\n"
+      }
+      text += "\(summary)"
+    } catch {
+      text += "error: \(error)"
+    }
+    return text
+  }
+
   /// Reads `bytes` as each kind of export in turn.
   static func run(_ bytes: [UInt8]) {
+    precondition(
+      transcript(bytes, plainLinesInPlace: true) == transcript(bytes, plainLinesInPlace: false),
+      "reading plain lines in place differs from libcsv alone")
     for kind in InputKind.allCases {
       var decoder: RowDecoder?
       var read = 0
