@@ -87,116 +87,77 @@ public struct Supply: Sendable, Hashable {
 
   private var fields: Fields
 
+  /// Sets one field, first copying the box if another value shares it.
+  private mutating func update<Value>(_ field: ReferenceWritableKeyPath<Fields, Value>, to value: Value) {
+    if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+    fields[keyPath: field] = value
+  }
+
   public var side: SupplySide {
     get { fields.side }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.side = newValue
-    }
+    set { update(\.side, to: newValue) }
   }
   public var nhsNumber: NHSNumber {
     get { fields.nhsNumber }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.nhsNumber = newValue
-    }
+    set { update(\.nhsNumber, to: newValue) }
   }
   public var dateOfBirth: CalendarDate? {
     get { fields.dateOfBirth }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.dateOfBirth = newValue
-    }
+    set { update(\.dateOfBirth, to: newValue) }
   }
   public var date: CalendarDate {
     get { fields.date }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.date = newValue
-    }
+    set { update(\.date, to: newValue) }
   }
   /// Practice code for a GP issue, pharmacy (ODS) code for a dispensing.
   public var siteCode: String {
     get { fields.siteCode }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.siteCode = newValue
-    }
+    set { update(\.siteCode, to: newValue) }
   }
   /// The code the product was identified by (dm+d, else BNF), or its name when it had none.
   public var productKey: String {
     get { fields.productKey }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.productKey = newValue
-    }
+    set { update(\.productKey, to: newValue) }
   }
   public var drugName: String {
     get { fields.drugName }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.drugName = newValue
-    }
+    set { update(\.drugName, to: newValue) }
   }
   public var product: ProductClassification {
     get { fields.product }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.product = newValue
-    }
+    set { update(\.product, to: newValue) }
   }
   public var quantity: Double {
     get { fields.quantity }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.quantity = newValue
-    }
+    set { update(\.quantity, to: newValue) }
   }
   public var quantityUnit: QuantityUnit? {
     get { fields.quantityUnit }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.quantityUnit = newValue
-    }
+    set { update(\.quantityUnit, to: newValue) }
   }
   /// Devices (inhalers, tablet packs) for inhaled and oral preventers and relievers; 1 for
   /// nebules and oral steroids, which are counted as issues and courses.
   public var devices: Int {
     get { fields.devices }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.devices = newValue
-    }
+    set { update(\.devices, to: newValue) }
   }
   public var prescriptionID: String? {
     get { fields.prescriptionID }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.prescriptionID = newValue
-    }
+    set { update(\.prescriptionID, to: newValue) }
   }
   /// For dispensings; `nil` on GP issues.
   public var supplyType: SupplyType? {
     get { fields.supplyType }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.supplyType = newValue
-    }
+    set { update(\.supplyType, to: newValue) }
   }
   /// `acute` or `repeat` on GP issues, as the export wrote it.
   public var issueType: String? {
     get { fields.issueType }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.issueType = newValue
-    }
+    set { update(\.issueType, to: newValue) }
   }
   public var source: SourceRef {
     get { fields.source }
-    set {
-      if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
-      fields.source = newValue
-    }
+    set { update(\.source, to: newValue) }
   }
 
   public init(
