@@ -5,8 +5,9 @@ import SurveillanceFrontend
 
 /// libFuzzer entry point for the reading paths: libcsv through `CSVReader`, header
 /// detection, and the row decoder with the shipped rules. Whatever the bytes, the reader must
-/// return rows or a clean error, every row read must be accepted or rejected, and reading
-/// plain lines in place must give exactly what libcsv alone gives.
+/// return rows or a clean error, every row read must be accepted or rejected, reading plain
+/// lines in place must give exactly what libcsv alone gives, and a row the decoder's quick
+/// check settles must decode to the same answer.
 ///
 /// Build and run (see README, "Fuzzing"):
 ///   swift build -c release --product asthma-surveillance-fuzz --scratch-path .build-fuzz \
@@ -60,7 +61,13 @@ enum FuzzHarness {
             return
           }
           read += 1
-          switch decoder.decode(record, line: record.lineNumber) {
+          // The quick check the export reader makes first must agree with the full path.
+          let settledQuickly = record.withSlices { decoder.isOtherMedicine($0) }
+          let decoded = decoder.decode(record, line: record.lineNumber)
+          if settledQuickly, case .outOfScope(.notAsthmaRelated) = decoded {} else if settledQuickly {
+            preconditionFailure("a row settled quickly as another medicine decodes otherwise")
+          }
+          switch decoded {
           case .rejected(let row):
             precondition(row.source.line >= 1, "a rejected row without a line")
             rejected += 1

@@ -171,7 +171,6 @@ public final class RowDecoder {
   }
 
   public func decode(_ row: some RecordFields, line: Int) -> DecodedRow {
-    if row.withSlices({ isOtherMedicine($0) }) { return .outOfScope(.notAsthmaRelated) }
     let source = SourceRef(file: context.fileIndex, line: line)
     do {
       try checkShape(row)
