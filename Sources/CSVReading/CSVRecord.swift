@@ -117,21 +117,9 @@ public final class CSVRecord {
   /// Whether any byte has its high bit set (anything but ASCII), eight bytes at a time.
   var hasNonASCII: Bool {
     if knownASCII { return false }
-    return withAllBytes { buffer in
-      let raw = UnsafeRawBufferPointer(buffer)
-      var index = 0
-      let count = raw.count
-      while index + 8 <= count {
-        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
-        index += 8
-      }
-      while index < count {
-        if raw[index] >= 0x80 { return true }
-        index += 1
-      }
-      return false
-    }
+    return withAllBytes { !TextDecoding.isASCII($0) }
   }
+
 
   /// Every field as text.
   public var fields: [String] { (0..<count).map(string(at:)) }

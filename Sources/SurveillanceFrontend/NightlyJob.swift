@@ -88,7 +88,7 @@ public struct NightlyJob: Sendable {
     let signalRows = texts[2..<(2 + runs.count)]
     let signalLines = texts[(2 + runs.count)...]
     let files: [(name: String, text: String)] = [
-      ("children.csv", texts[0]), ("signals.csv", CSVOutput(header: RunOutputs.signalColumns).text + signalRows.joined()),
+      ("children.csv", texts[0]), ("signals.csv", RunOutputs.signalsCSVHeader + signalRows.joined()),
       ("signals.jsonl", signalLines.joined()), ("rejects.csv", texts[1]),
     ]
     // Written side by side too: each file is flushed to disk before the generation is
@@ -118,14 +118,10 @@ public struct NightlyJob: Sendable {
 
   /// `transform` over `items` on every core, results in input order.
   public static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
-    let chunks = max(1, min(items.count, ProcessInfo.processInfo.activeProcessorCount * 4))
-    let size = (items.count + chunks - 1) / max(chunks, 1)
-    let results = Mutex<[[R]]>(Array(repeating: [], count: chunks))
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      let start = chunk * size
-      let end = min(items.count, start + size)
-      guard start < end else { return }
-      let mapped = items[start..<end].map(transform)
+    let chunks = runs(of: items.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)
+    let results = Mutex<[[R]]>(Array(repeating: [], count: chunks.count))
+    DispatchQueue.concurrentPerform(iterations: chunks.count) { chunk in
+      let mapped = items[chunks[chunk]].map(transform)
       results.withLock { $0[chunk] = mapped }
     }
     return results.withLock { $0 }.flatMap { $0 }

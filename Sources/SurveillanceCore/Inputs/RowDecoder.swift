@@ -142,10 +142,10 @@ public final class RowDecoder {
   /// Classifications by the raw bytes of a row's product columns: an export names the same
   /// few thousand products millions of times, and classifying by name is the costly part.
   private let products = ProductCache()
-  @exclusivity(unchecked) private var productKeyBuffer: [UInt8] = []
-  /// `isOtherMedicine`'s key buffer.
-  private let rowKey: UnsafeMutablePointer<UInt8>
-  private let rowKeyCapacity = 4096
+  /// The buffer a row's product key is built in, kept from row to row: room for three fields
+  /// of the longest length the shape checks let through, each with its separator.
+  private let productKeyBuffer: UnsafeMutablePointer<UInt8>
+  private let productKeyCapacity: Int
 
   public init(layout: ColumnLayout, formulary: Formulary, context: DecodeContext) {
     self.layout = layout
@@ -154,16 +154,17 @@ public final class RowDecoder {
     normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
     headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
     productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName)]
-    rowKey = .allocate(capacity: rowKeyCapacity)
     expectedFieldCount = layout.header.count
     maxFieldBytes = context.policy.maxFieldBytes
+    productKeyCapacity = 3 * (maxFieldBytes + 1)
+    productKeyBuffer = .allocate(capacity: productKeyCapacity)
     isSupplyExport = layout.profile.kind == .gpPrescriptions || layout.profile.kind == .pharmacyDispensing
     valueMaps = layout.profile.valueMaps.mapValues { map in
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
   }
 
-  deinit { rowKey.deallocate() }
+  deinit { productKeyBuffer.deallocate() }
 
   private struct Reject: Error {
     var reason: RejectReason
@@ -204,19 +205,7 @@ public final class RowDecoder {
     if let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
     for index in 0..<row.count where row.ends[index] - row.starts[index] > maxFieldBytes { return false }
     if Self.sameBytes(row.field(0), headerFirstField) { return false }
-    // The key is built in a buffer kept from row to row, by plain copies.
-    var length = 0
-    for column in productColumns {
-      if let column {
-        let field = row.field(column)
-        if length + field.count + 1 > rowKeyCapacity { return false }  // longer than any product's: take the full path
-        if let source = field.baseAddress { (rowKey + length).update(from: source, count: field.count) }
-        length += field.count
-      }
-      rowKey[length] = 0
-      length += 1
-    }
-    return products.isOtherMedicine(UnsafeBufferPointer(start: rowKey, count: length))
+    return products.isOtherMedicine(productKey(row))
   }
 
   private func checkShape(_ row: some RecordFields) throws {
@@ -319,18 +308,22 @@ public final class RowDecoder {
     return value
   }
 
-  /// The product columns' bytes, separated by a byte no text field holds, in a buffer reused
-  /// from row to row.
-  private func withProductKey<R>(_ row: some RecordFields, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    var key = productKeyBuffer
-    productKeyBuffer = []
-    defer { productKeyBuffer = key }
-    key.removeAll(keepingCapacity: true)
+  /// The product columns' bytes, each followed by a byte no text field holds, by plain copies
+  /// into the buffer kept from row to row; valid until the next row's key. Only for a row that
+  /// passed the shape checks, whose fields all fit.
+  private func productKey(_ row: FieldSlices) -> UnsafeBufferPointer<UInt8> {
+    var length = 0
     for column in productColumns {
-      if let column, column < row.fieldCount { row.withFieldBytes(column) { key.append(contentsOf: $0) } }
-      key.append(0)
+      if let column, column < row.count {
+        let field = row.field(column)
+        precondition(length + field.count < productKeyCapacity, "a product field longer than the shape checks allow")
+        if let source = field.baseAddress { (productKeyBuffer + length).update(from: source, count: field.count) }
+        length += field.count
+      }
+      productKeyBuffer[length] = 0
+      length += 1
     }
-    return key.withUnsafeBufferPointer(body)
+    return UnsafeBufferPointer(start: productKeyBuffer, count: length)
   }
 
   // MARK: Kinds
@@ -338,7 +331,7 @@ public final class RowDecoder {
   private func decodeSupply(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
     // Most rows of an unfiltered export are other medicines: settle those from the cache
     // before making any string.
-    let cached = withProductKey(row) { products.classification(for: $0) }
+    let cached = row.withSlices { products.classification(for: productKey($0)) }
     if case .some(.some(let known)) = cached, !known.role.isRespiratory { return .outOfScope(.notAsthmaRelated) }
     let dmd = text(row, .dmdCode)
     let bnf = text(row, .bnfCode)
@@ -351,7 +344,7 @@ public final class RowDecoder {
       classified = cached
     } else {
       classified = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name)
-      withProductKey(row) { products.remember(classified, for: $0) }
+      row.withSlices { products.remember(classified, for: productKey($0)) }
     }
     guard let product = classified else {
       let shown = [dmd.map { "dm+d '\($0)'" }, bnf.map { "BNF '\($0)'" }, name.map { "name '\($0)'" }].compactMap { $0 }

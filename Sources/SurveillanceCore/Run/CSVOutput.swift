@@ -125,10 +125,7 @@ public struct JSONText: Sendable {
 
   private mutating func open(_ bracket: String, _ key: String?) {
     separate()
-    if let key {
-      appendQuoted(key)
-      text += ":"
-    }
+    appendKey(key)
     text += bracket
     needsComma.append(false)
   }
@@ -139,21 +136,22 @@ public struct JSONText: Sendable {
   }
 
   /// A raw JSON value, under `key` inside an object.
+  /// `"key":` inside an object; nothing for an array element.
+  private mutating func appendKey(_ key: String?) {
+    guard let key else { return }
+    appendQuoted(key)
+    text += ":"
+  }
+
   public mutating func raw(_ key: String?, _ json: String) {
     separate()
-    if let key {
-      appendQuoted(key)
-      text += ":"
-    }
+    appendKey(key)
     text += json
   }
 
   public mutating func string(_ key: String?, _ value: String?) {
     separate()
-    if let key {
-      appendQuoted(key)
-      text += ":"
-    }
+    appendKey(key)
     if let value { appendQuoted(value) } else { text += "null" }
   }
   public mutating func number(_ key: String?, _ value: Double?) { raw(key, Self.number(value)) }

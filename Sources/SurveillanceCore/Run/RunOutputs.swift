@@ -50,8 +50,11 @@ public struct RunOutputs: Sendable {
 
   /// `signals.csv`: one signal per line, by child then rule.
   public func signalsCSV(_ signals: [Signal]) -> String {
-    CSVOutput(header: Self.signalColumns).text + signalsCSVRows(signals)
+    Self.signalsCSVHeader + signalsCSVRows(signals)
   }
+
+  /// The header line of `signals.csv`.
+  public static let signalsCSVHeader = CSVOutput(header: signalColumns).text
 
   /// The rows of `signals.csv` for `signals`, without the header: consecutive runs of signals
   /// may be rendered apart (on several cores) and their texts joined.

@@ -196,9 +196,7 @@ extension ChildTimeline {
     let window = DateWindow(period, endingOn: asOf)
     var evidence: [SourceRef] = []
     func note(_ supply: SupplyEvent) {
-      guard gatheringEvidence else { return }
-      if let issue = supply.issue { evidence.append(issue.source) }
-      if let dispensing = supply.dispensing { evidence.append(dispensing.source) }
+      if gatheringEvidence { evidence.append(contentsOf: supply.sources) }
     }
     switch tally(metric) {
     case .supplies(let keep):
