@@ -81,19 +81,19 @@ public struct NightlyJob: Sendable {
     let rejects = area.rejects
     let (evaluatedChildren, firedSignals) = (children, signals)
     let runs = Self.runs(of: firedSignals.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)
-    var renderings: [@Sendable () -> String] = [{ renderer.childrenCSV(evaluatedChildren) }, { renderer.rejectsCSV(rejects) }]
-    renderings += runs.map { run in { renderer.signalsCSVRows(Array(firedSignals[run])) } }
-    renderings += runs.map { run in { renderer.signalsJSONLines(Array(firedSignals[run])) } }
+    var renderings: [@Sendable () -> [UInt8]] = [{ Array(renderer.childrenCSV(evaluatedChildren).utf8) }, { Array(renderer.rejectsCSV(rejects).utf8) }]
+    renderings += runs.map { run in { renderer.signalsCSVRowBytes(Array(firedSignals[run])) } }
+    renderings += runs.map { run in { renderer.signalsJSONLineBytes(Array(firedSignals[run])) } }
     let texts = Self.parallelMap(renderings) { $0() }
     let signalRows = texts[2..<(2 + runs.count)]
     let signalLines = texts[(2 + runs.count)...]
-    let files: [(name: String, text: String)] = [
-      ("children.csv", texts[0]), ("signals.csv", RunOutputs.signalsCSVHeader + signalRows.joined()),
-      ("signals.jsonl", signalLines.joined()), ("rejects.csv", texts[1]),
+    let files: [(name: String, parts: [[UInt8]])] = [
+      ("children.csv", [texts[0]]), ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + signalRows),
+      ("signals.jsonl", Array(signalLines)), ("rejects.csv", [texts[1]]),
     ]
     // Written side by side too: each file is flushed to disk before the generation is
     // published, and the flushes overlap.
-    for result in Self.parallelMap(files, { file in Result { try generation.write(file.text, to: file.name) } }) {
+    for result in Self.parallelMap(files, { file in Result { try generation.write(file.parts, to: file.name) } }) {
       try result.get()
     }
     let writeSeconds = clock.lap()

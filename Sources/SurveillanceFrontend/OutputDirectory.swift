@@ -34,21 +34,26 @@ public struct OutputDirectory: Sendable {
 
   /// Writes `text` to the file at `final` through a temporary name, flushed, then renamed.
   static func writeFile(_ text: String, to final: String) throws(OutputError) {
+    var utf8 = text
+    try utf8.withUTF8 { bytes in Result { () throws(OutputError) in try writeFile([bytes], to: final) } }.get()
+  }
+
+  /// Writes `parts`, one after another, to the file at `final` as `writeFile(_:to:)` does.
+  static func writeFile(_ parts: [UnsafeBufferPointer<UInt8>], to final: String) throws(OutputError) {
     let directory = (final as NSString).deletingLastPathComponent
     let name = (final as NSString).lastPathComponent
     let temporary = directory + "/.\(name).tmp-\(getpid())"
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard fd >= 0 else { throw .cannotWrite(final, String(cString: strerror(errno))) }
     var failure: String?
-    var utf8 = text
-    utf8.withUTF8 { bytes in
+    writing: for bytes in parts {
       var offset = 0
       while offset < bytes.count {
         let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
           failure = String(cString: strerror(errno))
-          return
+          break writing
         }
         offset += written
       }
@@ -109,6 +114,21 @@ public final class OutputGeneration: @unchecked Sendable {
   /// Writes one output file into the generation (mode 0600, flushed to disk).
   public func write(_ text: String, to name: String) throws(OutputError) {
     try OutputDirectory.writeFile(text, to: staging.appendingPathComponent(name).path)
+  }
+
+  /// Writes UTF-8 `parts`, one after another, as one output file (as `write(_:to:)`): large
+  /// outputs rendered in pieces on several cores are not joined into one string first.
+  public func write(_ parts: [[UInt8]], to name: String) throws(OutputError) {
+    let path = staging.appendingPathComponent(name).path
+    try Self.withBuffers(parts[...]) { buffers throws(OutputError) in try OutputDirectory.writeFile(buffers, to: path) }
+  }
+
+  /// Calls `body` with a pointer to each array's bytes, all valid at once.
+  private static func withBuffers(
+    _ parts: ArraySlice<[UInt8]>, _ held: [UnsafeBufferPointer<UInt8>] = [], _ body: ([UnsafeBufferPointer<UInt8>]) throws(OutputError) -> Void
+  ) throws(OutputError) {
+    guard let first = parts.first else { return try body(held) }
+    try first.withUnsafeBufferPointer { buffer throws(OutputError) in try withBuffers(parts.dropFirst(), held + [buffer], body) }
   }
 
   /// Makes the generation the output directory's contents, atomically.

@@ -1,4 +1,4 @@
-import SurveillanceCore
+@testable import SurveillanceCore
 import Testing
 
 struct OutputTests {
@@ -15,6 +15,37 @@ struct OutputTests {
     var csv = CSVOutput(header: ["a", "b"])
     csv.append(["Sodium chloride 0.9%, solution", "say \"hi\""])
     #expect(csv.text == "a,b\n\"Sodium chloride 0.9%, solution\",\"say \"\"hi\"\"\"\n")
+  }
+
+  /// Evidence and figures are written into their cell in pieces; the cell must come out as the
+  /// whole text would, neutralised and quoted.
+  @Test func aCellWrittenInPiecesIsMadeSafeAsTheWholeTextWouldBe() {
+    for text in ["=1+2", "-gp,2024.csv:3; -gp,2024.csv:9", "a,b", "say \"hi\"", "\tx", "\rx", "", "plain", "é=", "=\"a,b\"", "line\nbreak"] {
+      var pieces = CSVOutput()
+      pieces.cell { bytes in
+        for character in text { bytes.appendText(String(character)) }
+      }
+      pieces.cell("next")
+      pieces.endRow()
+      let expected = CSVOutput.escaped(CSVOutput.neutralised(text))
+      #expect(pieces.text == expected + ",next\n", "\(text)")
+      var alone = CSVOutput()
+      alone.append([text])
+      #expect(alone.text == (text.isEmpty ? "\"\"" : expected) + "\n", "\(text)")
+    }
+  }
+
+  @Test func numbersAndDatesAreWrittenAsTheirDescriptions() {
+    for value in [0, 7, 10, 99, 12_345, Int(Int32.max), Int.max, -1, Int.min] {
+      var bytes: [UInt8] = []
+      bytes.appendDecimal(value)
+      #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+    }
+    for date in [CalendarDate(year: 2017, month: 5, day: 2)!, CalendarDate(year: 1900, month: 12, day: 31)!, CalendarDate(year: 9, month: 1, day: 1)!, CalendarDate(dayNumber: Int32.max)] {
+      var bytes: [UInt8] = []
+      bytes.appendDate(date)
+      #expect(String(decoding: bytes, as: UTF8.self) == date.description)
+    }
   }
 
   @Test func jsonTextEscapesControlCharacters() {

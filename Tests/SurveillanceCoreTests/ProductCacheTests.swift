@@ -1,46 +1,93 @@
 @testable import SurveillanceCore
 import Testing
 
-/// The decoder's memory of classified products: every key it was given back, and nothing it
+/// The decoder's memory of what bytes it has read: every key it was given back, and nothing it
 /// was not, however the keys collide or the table grows.
-struct ProductCacheTests {
-  static let salbutamol = ProductClassification(role: .reliever, classID: "saba_inhaler", containsICS: false, matchedBy: .dmdCode)
-
-  func lookUp(_ cache: ProductCache, _ key: String) -> ProductClassification?? {
-    Array(key.utf8).withUnsafeBufferPointer { cache.classification(for: $0) }
+struct ByteKeyedCacheTests {
+  func lookUp(_ cache: ByteKeyedCache<String?>, _ key: String) -> String?? {
+    Array(key.utf8).withUnsafeBufferPointer { cache.value(for: $0) }
   }
 
-  func remember(_ cache: ProductCache, _ value: ProductClassification?, _ key: String) {
-    Array(key.utf8).withUnsafeBufferPointer { cache.remember(value, for: $0) }
+  func remember(_ cache: ByteKeyedCache<String?>, _ value: String?, _ key: String) {
+    Array(key.utf8).withUnsafeBufferPointer { _ = cache.remember(value, for: $0) }
   }
 
   @Test func remembersThousandsOfKeysThroughGrowth() {
-    let cache = ProductCache()
-    for index in 0..<5_000 { remember(cache, index % 3 == 0 ? nil : Self.salbutamol, "code-\(index)\u{0}BNF\u{0}name") }
+    let cache = ByteKeyedCache<String?>()
+    for index in 0..<5_000 { remember(cache, index % 3 == 0 ? nil : "value \(index)", "code-\(index)\u{0}BNF\u{0}name") }
     for index in 0..<5_000 {
       let found = lookUp(cache, "code-\(index)\u{0}BNF\u{0}name")
       if index % 3 == 0 {
-        guard case .some(.none) = found else { Issue.record("\(index) should be remembered as unidentified"); continue }
+        guard case .some(.none) = found else { Issue.record("\(index) should be remembered as nil"); continue }
       } else {
-        #expect(found == .some(Self.salbutamol))
+        #expect(found == .some("value \(index)"))
       }
     }
     guard case .none = lookUp(cache, "code-5000\u{0}BNF\u{0}name") else { Issue.record("never remembered"); return }
   }
 
   @Test func keysThatDifferOnlyInTheirLastBytesAreApart() {
-    let cache = ProductCache()
-    remember(cache, Self.salbutamol, "12345678abcdefgh")
+    let cache = ByteKeyedCache<String?>()
+    remember(cache, "salbutamol", "12345678abcdefgh")
     guard case .none = lookUp(cache, "12345678abcdefgi") else { Issue.record("last byte"); return }
     guard case .none = lookUp(cache, "12345678abcdefg") else { Issue.record("shorter"); return }
     guard case .none = lookUp(cache, "12345678abcdefgh\u{0}") else { Issue.record("longer by a NUL"); return }
-    #expect(lookUp(cache, "12345678abcdefgh") == .some(Self.salbutamol))
+    #expect(lookUp(cache, "12345678abcdefgh") == .some("salbutamol"))
+  }
+
+  @Test func theEmptyKeyIsAKeyLikeAnyOther() {
+    let cache = ByteKeyedCache<String?>()
+    guard case .none = lookUp(cache, "") else { Issue.record("not yet remembered"); return }
+    remember(cache, "empty", "")
+    #expect(lookUp(cache, "") == .some("empty"))
+    guard case .none = lookUp(cache, "a") else { Issue.record("a is not empty"); return }
+  }
+
+  @Test func theFirstValueRememberedForAKeyStays() {
+    let cache = ByteKeyedCache<String?>()
+    remember(cache, "first", "k")
+    remember(cache, "second", "k")
+    #expect(lookUp(cache, "k") == .some("first"))
   }
 
   @Test func stopsRememberingAtItsCapacity() {
-    let cache = ProductCache(capacity: 10)
-    for index in 0..<20 { remember(cache, Self.salbutamol, "k\(index)") }
-    #expect(lookUp(cache, "k9") == .some(Self.salbutamol))
+    let cache = ByteKeyedCache<String?>(capacity: 10)
+    for index in 0..<20 { remember(cache, "v\(index)", "k\(index)") }
+    #expect(lookUp(cache, "k9") == .some("v9"))
     guard case .none = lookUp(cache, "k10") else { Issue.record("beyond capacity"); return }
+  }
+}
+
+/// Products remembered by their columns' bytes: the text and classification come back, and
+/// the quick answer for other medicines matches the classification.
+struct ProductCacheTests {
+  static let salbutamol = ProductClassification(role: .reliever, classID: "saba_inhaler", containsICS: false, matchedBy: .dmdCode)
+  static let paracetamol = ProductClassification(role: .other, classID: "other", containsICS: false, matchedBy: .dmdCode)
+
+  func withKey<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    Array(key.utf8).withUnsafeBufferPointer(body)
+  }
+
+  @Test func aProductComesBackWithItsTextAndKey() {
+    let cache = ProductCache()
+    withKey("39113611000001102\u{0}\u{0}Salbutamol\u{0}") {
+      cache.remember(KnownProduct(dmdCode: "39113611000001102", bnfCode: nil, name: "Salbutamol", classification: Self.salbutamol), for: $0)
+    }
+    let found = withKey("39113611000001102\u{0}\u{0}Salbutamol\u{0}") { cache.product(for: $0) }
+    #expect(found?.classification == Self.salbutamol)
+    #expect(found?.name == "Salbutamol")
+    #expect(found?.productKey == "39113611000001102")
+  }
+
+  @Test func onlyProductsIdentifiedAsOutsideAsthmaAreOtherMedicines() {
+    let cache = ProductCache()
+    withKey("a") { cache.remember(KnownProduct(dmdCode: nil, bnfCode: nil, name: "Paracetamol", classification: Self.paracetamol), for: $0) }
+    withKey("b") { cache.remember(KnownProduct(dmdCode: nil, bnfCode: nil, name: "Ventolin", classification: Self.salbutamol), for: $0) }
+    withKey("c") { cache.remember(KnownProduct(dmdCode: nil, bnfCode: nil, name: "Mystery", classification: nil), for: $0) }
+    #expect(withKey("a") { cache.isOtherMedicine($0) })
+    #expect(!withKey("b") { cache.isOtherMedicine($0) })
+    #expect(!withKey("c") { cache.isOtherMedicine($0) }, "an unidentified product is not settled as another medicine")
+    #expect(!withKey("d") { cache.isOtherMedicine($0) }, "nor is one never seen")
+    #expect(withKey("a") { cache.product(for: $0) }?.productKey == "paracetamol", "a product known only by name is keyed by it, lower-cased")
   }
 }

@@ -62,6 +62,61 @@ struct RowDecoderTests {
     #expect(rejected.fields == row(changes))
   }
 
+  /// The decoder reads plain fields from their bytes and remembers products, sites and units
+  /// by their bytes: none of that may change an answer, whatever was read before.
+  @Test(arguments: cases)
+  func aBadRowIsRejectedAlikeWhenTheDecoderHasReadGoodRowsFirst(note: String, changes: [String: String], reason: RejectReason) throws {
+    let fresh = try #require(try rejection(row(changes)), "\(note) was not rejected")
+    let warmed = try decoder()
+    for warmUp in [Self.salbutamol, row(["practice_code": "p9", "quantity_unit": "doses", "quantity": "200"]), row(["issue_type": "Repeat"])] {
+      guard case .supply = warmed.decode(warmUp, line: 2) else { Issue.record("warm-up row not a supply"); return }
+    }
+    guard case .rejected(let rejected) = warmed.decode(row(changes), line: 7) else { Issue.record("\(note) not rejected after warm-up"); return }
+    #expect(rejected.reason == fresh.reason, "\(note)")
+    #expect(rejected.detail == fresh.detail, "\(note)")
+    #expect(rejected.fields == fresh.fields, "\(note)")
+  }
+
+  @Test func paddedAndSpacedFieldsReadAsTheirPlainValues() throws {
+    let decoder = try decoder()
+    guard case .supply(let plain) = decoder.decode(Self.salbutamol, line: 2),
+      case .supply(let padded) = decoder.decode(
+        row([
+          "nhs_number": " 943 476 5919 ", "date_of_birth": " 2010-06-01\u{2003}", "issue_date": " 2017-05-12T09:30:00",
+          "practice_code": "\tp1 ", "quantity": " 1", "quantity_unit": " Device", "issue_type": "ACUTE ",
+        ]), line: 2)
+    else {
+      Issue.record("expected two supplies")
+      return
+    }
+    #expect(padded == plain)
+  }
+
+  @Test func aSpellingSeenBeforeReadsAsItDidTheFirstTime() throws {
+    let decoder = try decoder()
+    var sites: [String] = []
+    var units: [QuantityUnit?] = []
+    for (practice, unit) in [("p1", "device"), ("P2", ""), ("p1", "inhaler"), ("P2", "device"), ("p1", "")] {
+      guard case .supply(let supply) = decoder.decode(row(["practice_code": practice, "quantity_unit": unit]), line: 2) else {
+        Issue.record("expected a supply for \(practice) \(unit)")
+        return
+      }
+      sites.append(supply.siteCode)
+      units.append(supply.quantityUnit)
+    }
+    #expect(sites == ["P1", "P2", "P1", "P2", "P1"])
+    #expect(units == [.device, nil, .device, .device, nil])
+  }
+
+  @Test func aPlainQuantityReadsAsDoubleWouldReadIt() {
+    for text in ["1", "+2", "007", "200", "0.5", "2.", ".5", "123456789012345", "1234567890123456789", "99999999999999999999"] {
+      #expect(RowDecoder.parseQuantity(text) == Double(text), "\(text)")
+    }
+    for text in ["", "+", ".", "1.2.3", "-1", "1e3", "NaN", "inf", "0x10", "1 000", "++1"] {
+      #expect(RowDecoder.parseQuantity(text) == nil, "\(text)")
+    }
+  }
+
   @Test func rejectsRowsOfTheWrongWidthButToleratesTrailingEmptyFields() throws {
     #expect(try rejection(Array(Self.salbutamol.dropLast()))?.reason == .wrongFieldCount)
     #expect(try rejection(Self.salbutamol + ["x"])?.reason == .wrongFieldCount)

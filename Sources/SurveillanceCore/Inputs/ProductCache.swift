@@ -6,20 +6,20 @@
   import Darwin
 #endif
 
-/// Remembered product classifications for one file's decoder (one thread), keyed by the raw
-/// bytes of a row's product columns.
+/// Values remembered by the raw bytes they were made from, for one file's decoder (one
+/// thread).
 ///
-/// An unfiltered export names the same few thousand products millions of times, and for most
-/// rows this look-up is the only work done. So it is an open-addressing table over one byte
-/// arena, probed with a multiply-xor hash of eight bytes at a time: no allocation per row and
-/// no SipHash. A hash collision costs a byte comparison, never a wrong answer; an export built
-/// to collide could only make reading slower.
-final class ProductCache {
+/// An export names the same few thousand products, sites and spellings millions of times, and
+/// turning those bytes into text and meaning costs more than looking them up again. So this
+/// is an open-addressing table over one byte arena, probed with a multiply-xor hash of eight
+/// bytes at a time: no allocation per look-up and no SipHash. A hash collision costs a byte
+/// comparison, never a wrong answer; an export built to collide could only make reading slower.
+final class ByteKeyedCache<Value> {
   private struct Slot {
     var hash: UInt64 = 0
     var start = 0
     var length = 0
-    /// Index into `classifications` plus one; 0 for an empty slot.
+    /// Index into `values` plus one; 0 for an empty slot.
     var entry = 0
   }
 
@@ -27,11 +27,8 @@ final class ProductCache {
   @exclusivity(unchecked) private var slots: [Slot]
   @exclusivity(unchecked) private var mask: Int
   @exclusivity(unchecked) private var arena: [UInt8] = []
-  @exclusivity(unchecked) private var classifications: [ProductClassification?] = []
-  /// Per entry, whether it is a product identified as outside the asthma picture: the answer
-  /// most rows need, without copying the classification out.
-  @exclusivity(unchecked) private var otherMedicine: [Bool] = []
-  /// Enough for every distinct product of a national export; beyond it, new keys are not kept.
+  @exclusivity(unchecked) private(set) var values: [Value] = []
+  /// Enough for every distinct key of a national export; beyond it, new keys are not kept.
   private let capacity: Int
 
   init(capacity: Int = 200_000) {
@@ -40,20 +37,13 @@ final class ProductCache {
     mask = 1023
   }
 
-  /// The classification remembered for `key`: `nil` when not yet classified, `.some(nil)`
-  /// when the product could not be identified.
-  func classification(for key: UnsafeBufferPointer<UInt8>) -> ProductClassification?? {
-    guard let entry = entry(for: key) else { return nil }
-    return .some(classifications[entry])
+  /// The value remembered for `key`, if any.
+  func value(for key: UnsafeBufferPointer<UInt8>) -> Value? {
+    entry(for: key).map { values[$0] }
   }
 
-  /// Whether `key` is remembered as a product identified as outside the asthma picture.
-  func isOtherMedicine(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard let entry = entry(for: key) else { return false }
-    return otherMedicine[entry]
-  }
-
-  private func entry(for key: UnsafeBufferPointer<UInt8>) -> Int? {
+  /// Where `key`'s value sits in `values`, if it is remembered.
+  func entry(for key: UnsafeBufferPointer<UInt8>) -> Int? {
     let hash = Self.hash(key)
     var index = Int(truncatingIfNeeded: hash) & mask
     while true {
@@ -64,14 +54,17 @@ final class ProductCache {
     }
   }
 
-  func remember(_ classification: ProductClassification?, for key: UnsafeBufferPointer<UInt8>) {
-    guard classifications.count < capacity, case .none = self.classification(for: key) else { return }
-    if (classifications.count + 1) * 2 > slots.count { grow() }
-    classifications.append(classification)
-    otherMedicine.append(classification.map { !$0.role.isRespiratory } ?? false)
+  /// Remembers `value` for `key`, unless `key` is already known or the cache is full.
+  /// Returns the entry it was stored at.
+  @discardableResult
+  func remember(_ value: Value, for key: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard values.count < capacity, entry(for: key) == nil else { return nil }
+    if (values.count + 1) * 2 > slots.count { grow() }
+    values.append(value)
     let start = arena.count
     arena.append(contentsOf: key)
-    insert(Slot(hash: Self.hash(key), start: start, length: key.count, entry: classifications.count))
+    insert(Slot(hash: Self.hash(key), start: start, length: key.count, entry: values.count))
+    return values.count - 1
   }
 
   private func insert(_ slot: Slot) {
@@ -113,5 +106,56 @@ final class ProductCache {
     }
     hash = (hash ^ tail) &* multiplier
     return hash ^ (hash >> 32)
+  }
+}
+
+/// What one product's columns (dm+d code, BNF code, drug name, as raw bytes) came to: their
+/// text and its classification. The same bytes always come to the same, so each distinct
+/// product is read and classified once per file.
+struct KnownProduct {
+  /// The product columns' text, trimmed; `nil` where empty.
+  var dmdCode: String?
+  var bnfCode: String?
+  var name: String?
+  /// `nil` when the product could not be identified.
+  var classification: ProductClassification?
+
+  /// The code the product is identified by in outputs (dm+d, else BNF, else its name).
+  let productKey: String
+
+  init(dmdCode: String?, bnfCode: String?, name: String?, classification: ProductClassification?) {
+    self.dmdCode = dmdCode
+    self.bnfCode = bnfCode
+    self.name = name
+    self.classification = classification
+    productKey = dmdCode ?? bnfCode ?? name?.lowercased() ?? ""
+  }
+}
+
+/// Remembered products for one file's decoder, keyed by the raw bytes of a row's product
+/// columns, with the one answer most rows need (a product outside the asthma picture) kept
+/// apart so that asking it copies nothing out.
+final class ProductCache {
+  private let cache: ByteKeyedCache<KnownProduct>
+  @exclusivity(unchecked) private var otherMedicine: [Bool] = []
+
+  init(capacity: Int = 200_000) {
+    cache = ByteKeyedCache(capacity: capacity)
+  }
+
+  /// The product remembered for `key`, if any.
+  func product(for key: UnsafeBufferPointer<UInt8>) -> KnownProduct? {
+    cache.value(for: key)
+  }
+
+  /// Whether `key` is remembered as a product identified as outside the asthma picture.
+  func isOtherMedicine(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let entry = cache.entry(for: key) else { return false }
+    return otherMedicine[entry]
+  }
+
+  func remember(_ product: KnownProduct, for key: UnsafeBufferPointer<UInt8>) {
+    guard cache.remember(product, for: key) != nil else { return }
+    otherMedicine.append(product.classification.map { !$0.role.isRespiratory } ?? false)
   }
 }

@@ -142,6 +142,12 @@ public final class RowDecoder {
   /// Classifications by the raw bytes of a row's product columns: an export names the same
   /// few thousand products millions of times, and classifying by name is the costly part.
   private let products = ProductCache()
+  /// A child's row repeats what other rows said, byte for byte: the site, the unit, the kind
+  /// of supply. Each distinct spelling is read once per file.
+  private let sites = ByteKeyedCache<String>()
+  private let units = ByteKeyedCache<QuantityUnit?>()
+  private let supplyTypes = ByteKeyedCache<SupplyType>()
+  private let issueTypes = ByteKeyedCache<String?>()
   /// The buffer a row's product key is built in, kept from row to row: room for three fields
   /// of the longest length the shape checks let through, each with its separator.
   private let productKeyBuffer: UnsafeMutablePointer<UInt8>
@@ -176,7 +182,7 @@ public final class RowDecoder {
     do {
       try checkShape(row)
       switch layout.profile.kind {
-      case .gpPrescriptions, .pharmacyDispensing: return try decodeSupply(row, source: source)
+      case .gpPrescriptions, .pharmacyDispensing: return try row.withSlices { try decodeSupply(row, $0, source: source) }
       case .safeguarding: return try decodePlan(row, source: source)
       case .careEvents: return try decodeEvent(row, source: source)
       }
@@ -245,15 +251,44 @@ public final class RowDecoder {
     return value.isEmpty ? nil : value
   }
 
+  /// The field's bytes when they are, as they stand, its text: not empty, ASCII, nothing to
+  /// trim. Then parsing the bytes gives what parsing `text(_:_:)` would, without the string;
+  /// any other field (`nil`) takes the string path.
+  private func plainText(_ row: FieldSlices, _ field: CanonicalField) -> UnsafeBufferPointer<UInt8>? {
+    guard let index = layout.index(of: field), index < row.count else { return nil }
+    let bytes = row.field(index)
+    guard let first = bytes.first, let last = bytes.last, !Self.isSpace(first), !Self.isSpace(last),
+      bytes.allSatisfy({ $0 < 0x80 })
+    else { return nil }
+    return bytes
+  }
+
+  /// What `make` made from this field's raw bytes the first time they were seen; the same bytes
+  /// always make the same, and a row's failure (a throw) is not remembered.
+  private func remembered<Value>(_ cache: ByteKeyedCache<Value>, _ row: FieldSlices, _ field: CanonicalField, _ make: () throws -> Value) rethrows -> Value {
+    guard let index = layout.index(of: field), index < row.count else { return try make() }
+    let key = row.field(index)
+    if let value = cache.value(for: key) { return value }
+    let value = try make()
+    cache.remember(value, for: key)
+    return value
+  }
+
+  private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
   /// `text` without surrounding spaces, tabs and line breaks (exports pad cells).
   private func trimmed(_ text: String) -> String {
     let utf8 = text.utf8
-    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-    guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return text }
+    guard let first = utf8.first, let last = utf8.last, Self.isSpace(first) || Self.isSpace(last) else { return text }
     var scalars = Substring(text)
     while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
     while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
     return String(scalars)
+  }
+
+  private func nhsNumber(_ row: some RecordFields, _ slices: FieldSlices) throws -> NHSNumber {
+    if let bytes = plainText(slices, .nhsNumber), case .success(let number) = NHSNumber.parse(utf8: bytes) { return number }
+    return try nhsNumber(row)
   }
 
   private func nhsNumber(_ row: some RecordFields) throws -> NHSNumber {
@@ -263,6 +298,19 @@ public final class RowDecoder {
     // but a reason may be shown in logs and summaries.
     case .failure(let problem): throw Reject(reason: .invalidNHSNumber, detail: problem.description)
     }
+  }
+
+  /// A date read from the field's bytes when they are plain and good; anything else, including
+  /// every failure, goes the string way, which says what is wrong.
+  private func date(_ row: some RecordFields, _ slices: FieldSlices, _ field: CanonicalField, required: Bool, reason: RejectReason = .invalidDate) throws -> CalendarDate? {
+    if let bytes = plainText(slices, field) {
+      for format in layout.profile.dateFormats {
+        guard let date = format.parse(utf8: bytes) else { continue }
+        if date.year >= context.policy.earliestPlausibleYear { return date }
+        break
+      }
+    }
+    return try self.date(row, field, required: required, reason: reason)
   }
 
   private func date(_ row: some RecordFields, _ field: CanonicalField, required: Bool, reason: RejectReason = .invalidDate) throws -> CalendarDate? {
@@ -294,18 +342,42 @@ public final class RowDecoder {
   /// A decimal quantity: digits with at most one point. Rejects what `Double("...")` would
   /// wrongly accept from a spreadsheet: `NaN`, `inf`, `1e308`, hexadecimal.
   static func parseQuantity(_ text: String) -> Double? {
+    var text = text
+    return text.withUTF8 { parseQuantity(utf8: $0) }
+  }
+
+  static func parseQuantity(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Double? {
     var sawDigit = false
     var sawPoint = false
-    for (offset, byte) in text.utf8.enumerated() {
+    var digits = 0
+    var whole: UInt64 = 0
+    for (offset, byte) in bytes.enumerated() {
       switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        sawDigit = true
+        digits += 1
+        whole = whole &* 10 &+ UInt64(byte - UInt8(ascii: "0"))
       case UInt8(ascii: "."): if sawPoint { return nil } else { sawPoint = true }
       case UInt8(ascii: "+") where offset == 0: continue
       default: return nil
       }
     }
-    guard sawDigit, let value = Double(text), value.isFinite else { return nil }
+    guard sawDigit else { return nil }
+    // A whole number of up to 15 digits is exact in a Double, as `Double(text)` would read it.
+    if !sawPoint, digits <= 15 { return Double(whole) }
+    guard let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite else { return nil }
     return value
+  }
+
+  /// A positive quantity, from the bytes when they are plain and good, else the string way,
+  /// which says what is wrong.
+  private func quantity(_ row: some RecordFields, _ slices: FieldSlices) throws -> Double {
+    if let bytes = plainText(slices, .quantity), let quantity = Self.parseQuantity(utf8: bytes), quantity > 0 { return quantity }
+    guard let quantityText = text(row, .quantity) else { throw Reject(reason: .invalidQuantity, detail: "quantity is empty") }
+    guard let quantity = Self.parseQuantity(quantityText), quantity > 0 else {
+      throw Reject(reason: .invalidQuantity, detail: "quantity '\(quantityText)' is not a positive number")
+    }
+    return quantity
   }
 
   /// The product columns' bytes, each followed by a byte no text field holds, by plain copies
@@ -328,34 +400,32 @@ public final class RowDecoder {
 
   // MARK: Kinds
 
-  private func decodeSupply(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {
-    // Most rows of an unfiltered export are other medicines: settle those from the cache
-    // before making any string.
-    let cached = row.withSlices { products.classification(for: productKey($0)) }
-    if case .some(.some(let known)) = cached, !known.role.isRespiratory { return .outOfScope(.notAsthmaRelated) }
-    let dmd = text(row, .dmdCode)
-    let bnf = text(row, .bnfCode)
-    let name = text(row, .drugName)
-    guard dmd != nil || bnf != nil || name != nil else {
-      throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
-    }
-    let classified: ProductClassification?
-    if let cached {
-      classified = cached
+  private func decodeSupply(_ row: some RecordFields, _ slices: FieldSlices, source: SourceRef) throws -> DecodedRow {
+    // Each distinct product is read and classified once; its later rows make no strings for it.
+    let key = productKey(slices)
+    let known: KnownProduct
+    if let remembered = products.product(for: key) {
+      known = remembered
     } else {
-      classified = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name)
-      row.withSlices { products.remember(classified, for: productKey($0)) }
+      let dmd = text(row, .dmdCode)
+      let bnf = text(row, .bnfCode)
+      let name = text(row, .drugName)
+      guard dmd != nil || bnf != nil || name != nil else {
+        throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
+      }
+      known = KnownProduct(dmdCode: dmd, bnfCode: bnf, name: name, classification: formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name))
+      products.remember(known, for: key)
     }
-    guard let product = classified else {
-      let shown = [dmd.map { "dm+d '\($0)'" }, bnf.map { "BNF '\($0)'" }, name.map { "name '\($0)'" }].compactMap { $0 }
+    guard let product = known.classification else {
+      let shown = [known.dmdCode.map { "dm+d '\($0)'" }, known.bnfCode.map { "BNF '\($0)'" }, known.name.map { "name '\($0)'" }].compactMap { $0 }
       throw Reject(reason: .unknownProduct, detail: "product not recognised: \(shown.joined(separator: ", "))")
     }
     guard product.role.isRespiratory else { return .outOfScope(.notAsthmaRelated) }
 
-    let nhs = try nhsNumber(row)
+    let nhs = try nhsNumber(row, slices)
     let isIssue = layout.profile.kind == .gpPrescriptions
-    let date = try date(row, isIssue ? .issueDate : .dispensedDate, required: true)!
-    let dateOfBirth = try self.date(row, .dateOfBirth, required: false, reason: .invalidDateOfBirth)
+    let date = try date(row, slices, isIssue ? .issueDate : .dispensedDate, required: true)!
+    let dateOfBirth = try self.date(row, slices, .dateOfBirth, required: false, reason: .invalidDateOfBirth)
     if let dateOfBirth {
       if dateOfBirth > date { throw Reject(reason: .dateBeforeBirth, detail: "supplied on \(date) before the date of birth \(dateOfBirth)") }
       if dateOfBirth.wholeYears(to: context.earliestEvaluationDate) >= context.policy.childAgeUnderYears {
@@ -364,31 +434,30 @@ public final class RowDecoder {
     }
     if date > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
 
-    guard let quantityText = text(row, .quantity) else { throw Reject(reason: .invalidQuantity, detail: "quantity is empty") }
-    guard let quantity = Self.parseQuantity(quantityText), quantity > 0 else {
-      throw Reject(reason: .invalidQuantity, detail: "quantity '\(quantityText)' is not a positive number")
-    }
-    var unit: QuantityUnit?
-    if let unitText = text(row, .quantityUnit) {
+    let quantity = try quantity(row, slices)
+    let unit = try remembered(units, slices, .quantityUnit) { () throws -> QuantityUnit? in
+      guard let unitText = text(row, .quantityUnit) else { return nil }
       guard let parsed = QuantityUnit.parse(unitText) else {
         throw Reject(reason: .invalidValue, detail: "quantity_unit '\(unitText)' is not one of device, dose, tablet, ml, unit dose, pack")
       }
-      unit = parsed
+      return parsed
     }
     guard let devices = formulary.devices(quantity: quantity, unit: unit, product: product),
       devices <= context.policy.maxDevicesPerSupply
     else {
-      throw Reject(reason: .invalidQuantity, detail: "quantity '\(quantityText)' is not a plausible supply of \(name ?? "this product")")
+      throw Reject(reason: .invalidQuantity, detail: "quantity '\(text(row, .quantity) ?? "")' is not a plausible supply of \(known.name ?? "this product")")
     }
-    let supplyType = isIssue ? nil : try mapped(row, .supplyType, as: SupplyType.self) ?? .nhsPrescription
-    let site = text(row, isIssue ? .practiceCode : .pharmacyCode) ?? ""
+    let supplyType = isIssue ? nil : try remembered(supplyTypes, slices, .supplyType) { try mapped(row, .supplyType, as: SupplyType.self) ?? .nhsPrescription }
+    let siteField: CanonicalField = isIssue ? .practiceCode : .pharmacyCode
+    let site = remembered(sites, slices, siteField) { (text(row, siteField) ?? "").uppercased() }
+    let issueType = isIssue ? remembered(issueTypes, slices, .issueType) { text(row, .issueType)?.lowercased() } : nil
     return .supply(
       Supply(
         side: isIssue ? .gpIssue : .dispensing, nhsNumber: nhs, dateOfBirth: dateOfBirth, date: date,
-        siteCode: site.uppercased(), productKey: dmd ?? bnf ?? name!.lowercased(), drugName: name ?? "",
+        siteCode: site, productKey: known.productKey, drugName: known.name ?? "",
         product: product, quantity: quantity, quantityUnit: unit, devices: devices,
         prescriptionID: text(row, .prescriptionID), supplyType: supplyType,
-        issueType: isIssue ? text(row, .issueType)?.lowercased() : nil, source: source))
+        issueType: issueType, source: source))
   }
 
   private func decodePlan(_ row: some RecordFields, source: SourceRef) throws -> DecodedRow {

@@ -4,7 +4,9 @@ public struct RunOutputs: Sendable {
   public let fileNames: [String]
 
   /// `{"file":"NAME","line":` for each file, as the JSON writer would write it.
-  private let evidencePrefixes: [String]
+  private let evidencePrefixes: [[UInt8]]
+  /// Each file's name and `:`, how evidence is written in `signals.csv`.
+  private let evidenceNames: [[UInt8]]
 
   public init(fileNames: [String]) {
     self.fileNames = fileNames
@@ -13,11 +15,10 @@ public struct RunOutputs: Sendable {
       json.beginObject()
       json.string("file", name)
       json.raw("line", "")
-      return json.text
+      return json.bytes
     }
+    evidenceNames = fileNames.map { Array(($0 + ":").utf8) }
   }
-
-  private func describe(_ ref: SourceRef) -> String { fileNames[Int(ref.file)] + ":" + String(ref.line) }
 
   /// `children.csv`: one row per child in NHS number order.
   public func childrenCSV(_ children: [ChildSummary]) -> String {
@@ -59,23 +60,54 @@ public struct RunOutputs: Sendable {
   /// The rows of `signals.csv` for `signals`, without the header: consecutive runs of signals
   /// may be rendered apart (on several cores) and their texts joined.
   public func signalsCSVRows(_ signals: [Signal]) -> String {
+    String(decoding: signalsCSVRowBytes(signals), as: UTF8.self)
+  }
+
+  /// `signalsCSVRows` as UTF-8, for writing without a copy into a string.
+  public func signalsCSVRowBytes(_ signals: [Signal]) -> [UInt8] {
     var csv = CSVOutput()
     for signal in signals {
-      csv.append([
-        signal.nhsNumber.description, signal.ruleID, signal.severity.rawValue, signal.ruleSeverity.rawValue,
-        signal.asOf.description, signal.window.start.description, signal.window.end.description,
-        signal.figures.map { "\($0.name)=\($0.text)" }.joined(separator: "; "),
-        signal.evidence.map(describe).joined(separator: "; "),
-        signal.safeguarding?.summary ?? "", signal.route, signal.actionPlan.summary,
-        signal.reason, signal.recommendedAction, String(signal.ruleVersion),
-      ])
+      csv.cell(signal.nhsNumber.description)
+      csv.cell(signal.ruleID)
+      csv.cell(signal.severity.rawValue)
+      csv.cell(signal.ruleSeverity.rawValue)
+      csv.cell { $0.appendDate(signal.asOf) }
+      csv.cell { $0.appendDate(signal.window.start) }
+      csv.cell { $0.appendDate(signal.window.end) }
+      csv.cell { bytes in
+        for (index, figure) in signal.figures.enumerated() {
+          if index > 0 { bytes.appendText("; ") }
+          bytes.appendText(figure.name)
+          bytes.append(UInt8(ascii: "="))
+          figure.appendText(to: &bytes)
+        }
+      }
+      csv.cell { bytes in
+        for (index, ref) in signal.evidence.enumerated() {
+          if index > 0 { bytes.appendText("; ") }
+          bytes.append(contentsOf: evidenceNames[Int(ref.file)])
+          bytes.appendDecimal(Int(ref.line))
+        }
+      }
+      csv.cell(signal.safeguarding?.summary ?? "")
+      csv.cell(signal.route)
+      csv.cell(signal.actionPlan.summary)
+      csv.cell(signal.reason)
+      csv.cell(signal.recommendedAction)
+      csv.cell { $0.appendDecimal(signal.ruleVersion) }
+      csv.endRow()
     }
-    return csv.text
+    return csv.bytes
   }
 
   /// `signals.jsonl`: the same signals, one JSON object per line, figures as numbers and
   /// evidence as file and line.
   public func signalsJSONLines(_ signals: [Signal]) -> String {
+    String(decoding: signalsJSONLineBytes(signals), as: UTF8.self)
+  }
+
+  /// `signalsJSONLines` as UTF-8, for writing without a copy into a string.
+  public func signalsJSONLineBytes(_ signals: [Signal]) -> [UInt8] {
     // One writer for every line: a line's text is not built apart and then copied.
     var json = JSONText()
     for signal in signals {
@@ -85,26 +117,30 @@ public struct RunOutputs: Sendable {
       json.string("title", signal.title)
       json.string("severity", signal.severity.rawValue)
       json.string("rule_severity", signal.ruleSeverity.rawValue)
-      json.string("as_of", signal.asOf.description)
-      json.string("window_start", signal.window.start.description)
-      json.string("window_end", signal.window.end.description)
+      json.date("as_of", signal.asOf)
+      json.date("window_start", signal.window.start)
+      json.date("window_end", signal.window.end)
       json.beginObject("metrics")
       for figure in signal.figures {
-        if let date = figure.date { json.string(figure.name, date.description) } else { json.number(figure.name, figure.value) }
+        if let date = figure.date { json.date(figure.name, date) } else { json.number(figure.name, figure.value) }
       }
       json.endObject()
       json.beginArray("evidence")
       for ref in signal.evidence {
         // {"file":...,"line":N}, the file's part made once per run rather than per row.
-        json.rawElement(evidencePrefixes[Int(ref.file)] + String(ref.line) + "}")
+        json.rawElement { bytes in
+          bytes.append(contentsOf: evidencePrefixes[Int(ref.file)])
+          bytes.appendDecimal(Int(ref.line))
+          bytes.append(UInt8(ascii: "}"))
+        }
       }
       json.endArray()
       if let context = signal.safeguarding {
         json.beginObject("safeguarding_context")
         json.string("plan_type", context.plan.type.rawValue)
         json.bool("active", context.isActive)
-        json.string("start", context.plan.start.description)
-        json.string("end", context.plan.end?.description)
+        json.date("start", context.plan.start)
+        json.date("end", context.plan.end)
         json.endObject()
       } else {
         json.raw("safeguarding_context", "null")
@@ -112,8 +148,8 @@ public struct RunOutputs: Sendable {
       json.string("route", signal.route)
       json.beginObject("action_plan_status")
       json.string("state", signal.actionPlan.state.rawValue)
-      json.string("last_plan", signal.actionPlan.lastPlanDate?.description)
-      json.string("review_due", signal.actionPlan.reviewDue?.description)
+      json.date("last_plan", signal.actionPlan.lastPlanDate)
+      json.date("review_due", signal.actionPlan.reviewDue)
       json.endObject()
       json.string("reason", signal.reason)
       json.string("recommended_action", signal.recommendedAction)
@@ -121,7 +157,7 @@ public struct RunOutputs: Sendable {
       json.endObject()
       json.endLine()
     }
-    return json.text
+    return json.bytes
   }
 
   /// `rejects.csv`: every rejected row with its file, line, reason and original values.

@@ -59,10 +59,17 @@ public struct Signal: Sendable, Equatable {
     }
 
     public var text: String {
-      if let date { return date.description }
-      guard let value else { return "n/a" }
-      if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-      return String(format2: value)
+      var bytes: [UInt8] = []
+      appendText(to: &bytes)
+      return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends ``text`` to `bytes`, without making it.
+    func appendText(to bytes: inout [UInt8]) {
+      if let date { return bytes.appendDate(date) }
+      guard let value else { return bytes.appendText("n/a") }
+      if value == value.rounded(), abs(value) < 1e15 { return bytes.appendDecimal(Int(value)) }
+      bytes.appendText(String(format2: value))
     }
   }
 }

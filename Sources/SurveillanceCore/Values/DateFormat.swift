@@ -19,9 +19,18 @@ public enum DateFormat: String, Codable, Sendable, CaseIterable {
 
   /// The date in `text`, or `nil` when it is not this layout or not a real calendar day.
   public func parse(_ text: some StringProtocol) -> CalendarDate? {
-    var bytes = Array(text.utf8)
-    while let last = bytes.last, last == 0x20 { bytes.removeLast() }
-    while let first = bytes.first, first == 0x20 { bytes.removeFirst() }
+    var text = String(text)
+    return text.withUTF8 { parse(utf8: $0) }
+  }
+
+  /// The date in UTF-8 `raw`, as ``parse(_:)``: by index over the bytes, without copying
+  /// them, because the decoder parses two dates on every child's row.
+  public func parse(utf8 raw: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+    var start = 0
+    var end = raw.count
+    while end > start, raw[end - 1] == 0x20 { end -= 1 }
+    while start < end, raw[start] == 0x20 { start += 1 }
+    let bytes = UnsafeBufferPointer(rebasing: raw[start..<end])
     switch self {
     case .iso:
       guard bytes.count >= 10, bytes[4] == 0x2D, bytes[7] == 0x2D, Self.endsDate(bytes, at: 10),
@@ -30,20 +39,36 @@ public enum DateFormat: String, Codable, Sendable, CaseIterable {
       return CalendarDate(year: y, month: m, day: d)
     case .dayMonthYearSlash, .dayMonthYearDash:
       let separator: UInt8 = self == .dayMonthYearSlash ? 0x2F : 0x2D
-      // Systems drop leading zeros (1/5/2017), so split on the separator.
-      let parts = bytes.split(separator: separator, maxSplits: 2, omittingEmptySubsequences: false)
-      guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count >= 4 else { return nil }
-      let yearPart = Array(parts[2])
-      guard Self.endsDate(yearPart, at: 4), let d = Self.number(Array(parts[0]), 0, parts[0].count),
-        let m = Self.number(Array(parts[1]), 0, parts[1].count), let y = Self.number(yearPart, 0, 4)
+      // Systems drop leading zeros (1/5/2017), so split on the separator: day, month, and
+      // the rest (the year, perhaps with a time).
+      guard let first = bytes.firstIndex(of: separator),
+        let second = bytes[(first + 1)...].firstIndex(of: separator)
+      else { return nil }
+      let dayLength = first
+      let monthLength = second - first - 1
+      let year = UnsafeBufferPointer(rebasing: bytes[(second + 1)...])
+      guard (1...2).contains(dayLength), (1...2).contains(monthLength), year.count >= 4, Self.endsDate(year, at: 4),
+        let d = Self.number(bytes, 0, dayLength), let m = Self.number(bytes, first + 1, monthLength), let y = Self.number(year, 0, 4)
       else { return nil }
       return CalendarDate(year: y, month: m, day: d)
     case .dayMonthNameYear:
-      let parts = bytes.split(omittingEmptySubsequences: true) { $0 == 0x2D || $0 == 0x20 }
-      guard parts.count >= 3, (1...2).contains(parts[0].count), parts[1].count >= 3, parts[2].count == 4,
-        let d = Self.number(Array(parts[0]), 0, parts[0].count), let y = Self.number(Array(parts[2]), 0, 4)
+      // Day, month name and year, separated by runs of dashes or spaces.
+      var parts: [Range<Int>] = []
+      var index = 0
+      while index < bytes.count, parts.count < 3 {
+        if bytes[index] == 0x2D || bytes[index] == 0x20 {
+          index += 1
+          continue
+        }
+        let partStart = index
+        while index < bytes.count, bytes[index] != 0x2D, bytes[index] != 0x20 { index += 1 }
+        parts.append(partStart..<index)
+      }
+      guard parts.count == 3, (1...2).contains(parts[0].count), parts[1].count >= 3, parts[2].count == 4,
+        let d = Self.number(bytes, parts[0].lowerBound, parts[0].count), let y = Self.number(bytes, parts[2].lowerBound, 4)
       else { return nil }
-      let name = String(decoding: parts[1].prefix(3), as: UTF8.self).lowercased()
+      let nameStart = parts[1].lowerBound
+      let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<(nameStart + 3)]), as: UTF8.self).lowercased()
       guard let index = Self.monthNames.firstIndex(of: name) else { return nil }
       return CalendarDate(year: y, month: index + 1, day: d)
     case .compact:
@@ -55,11 +80,11 @@ public enum DateFormat: String, Codable, Sendable, CaseIterable {
   }
 
   /// Whether the date part ends at `index`: end of text, or a time part follows.
-  private static func endsDate(_ bytes: [UInt8], at index: Int) -> Bool {
+  private static func endsDate(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
     index == bytes.count || bytes[index] == 0x20 || bytes[index] == UInt8(ascii: "T")
   }
 
-  private static func number(_ bytes: [UInt8], _ start: Int, _ length: Int) -> Int? {
+  private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ length: Int) -> Int? {
     guard length > 0, start + length <= bytes.count else { return nil }
     var value = 0
     for byte in bytes[start..<(start + length)] {

@@ -26,25 +26,36 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
 
   /// Parses `text`, accepting the spaces and hyphens systems print (`943 476 5919`).
   public static func parse(_ text: some StringProtocol) -> Result<NHSNumber, Problem> {
-    var digits: [UInt8] = []
-    digits.reserveCapacity(10)
-    for byte in text.utf8 {
+    parse(utf8: text.utf8)
+  }
+
+  /// Parses UTF-8 bytes as ``parse(_:)`` does text, without making a string or an array:
+  /// the decoder calls it on every child's row, straight from the reader's buffer.
+  public static func parse(utf8 bytes: some Sequence<UInt8>) -> Result<NHSNumber, Problem> {
+    var count = 0
+    var value: UInt64 = 0
+    // Modulus 11: weights 10 down to 2 on the first nine digits; 11 - (sum mod 11) is the
+    // check digit, 11 becomes 0, and 10 means the number was never issued.
+    var sum = 0
+    var lastDigit = 0
+    for byte in bytes {
       switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "0")...UInt8(ascii: "9"):
+        let digit = Int(byte - UInt8(ascii: "0"))
+        if count < 9 { sum += digit * (10 - count) }
+        if count < 10 { value = value &* 10 &+ UInt64(digit) }
+        lastDigit = digit
+        count += 1
       case UInt8(ascii: " "), UInt8(ascii: "-"), 0x09: continue
       default: return .failure(.nonDigit)
       }
     }
-    if digits.isEmpty { return .failure(.empty) }
-    guard digits.count == 10 else { return .failure(.notTenDigits(found: digits.count)) }
-    // Modulus 11: weights 10 down to 2 on the first nine digits; 11 - (sum mod 11) is the
-    // check digit, 11 becomes 0, and 10 means the number was never issued.
-    var sum = 0
-    for i in 0..<9 { sum += Int(digits[i]) * (10 - i) }
+    if count == 0 { return .failure(.empty) }
+    guard count == 10 else { return .failure(.notTenDigits(found: count)) }
     var check = 11 - sum % 11
     if check == 11 { check = 0 }
-    guard check != 10, check == Int(digits[9]) else { return .failure(.failsCheckDigit) }
-    return .success(NHSNumber(value: digits.reduce(0) { $0 * 10 + UInt64($1) }))
+    guard check != 10, check == lastDigit else { return .failure(.failsCheckDigit) }
+    return .success(NHSNumber(value: value))
   }
 
   /// A number already known to be valid (read back from the tool's own output).
