@@ -109,10 +109,12 @@ public struct AreaEvaluation: Sendable {
   /// reconciled supplies, plans and events behind the figures (the store, the patient check).
   public func evaluated(_ record: ChildRecord, asOf: CalendarDate) -> Result<EvaluatedChild, Exclusion> {
     timeline(for: record, asOf: asOf).map { timeline in
+      // The summary's figures and the rules' are counted once between them.
+      let memo = FigureMemo(timeline: timeline, courseMergeDays: rules.formulary.courseMergeDays)
       let summary = ChildSummary(
         nhsNumber: record.nhsNumber, ageYears: timeline.ageYears ?? 0, practiceCode: timeline.practiceCode,
-        figures: ChildrenTable.columns.map { Figure(value: timeline.value($0.metric, over: $0.window, courseMergeDays: rules.formulary.courseMergeDays)) },
-        signals: evaluator.signals(for: timeline),
+        figures: ChildrenTable.columns.map { Figure(value: memo.value($0.metric, over: $0.window)) },
+        signals: evaluator.signals(for: timeline, memo: memo),
         safeguarding: timeline.safeguardingContext(policy: rules.care),
         actionPlan: timeline.actionPlanStatus(policy: rules.care))
       return EvaluatedChild(summary: summary, timeline: timeline)

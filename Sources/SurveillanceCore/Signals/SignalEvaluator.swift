@@ -23,97 +23,133 @@ public struct RuleSet: Sendable {
 /// Evaluates signal rules against a child's timeline.
 public struct SignalEvaluator: Sendable {
   public let rules: RuleSet
+  /// Each rule's levels most severe first and its template cut at its names: the same for
+  /// every child, so prepared once rather than for each of an area's children.
+  private let prepared: [PreparedRule]
 
-  public init(rules: RuleSet) { self.rules = rules }
+  public init(rules: RuleSet) {
+    self.rules = rules
+    prepared = rules.signals.map(PreparedRule.init)
+  }
 
   /// Every rule that fires for the child on the timeline's date, in rule id order.
   public func signals(for timeline: ChildTimeline) -> [Signal] {
+    signals(for: timeline, memo: FigureMemo(timeline: timeline, courseMergeDays: rules.formulary.courseMergeDays))
+  }
+
+  /// `signals(for:)`, sharing figures already counted for the child (as its summary counts).
+  func signals(for timeline: ChildTimeline, memo: FigureMemo) -> [Signal] {
     let actionPlan = timeline.actionPlanStatus(policy: rules.care)
     let context = timeline.safeguardingContext(policy: rules.care)
-    let memo = FigureMemo()
-    return rules.signals.compactMap { evaluate($0, on: timeline, actionPlan: actionPlan, safeguarding: context, memo: memo) }
+    return prepared.compactMap { evaluate($0, on: timeline, actionPlan: actionPlan, safeguarding: context, memo: memo) }
   }
 
   /// The signal `rule` raises for the child, or `nil`.
   public func evaluate(_ rule: SignalRule, on timeline: ChildTimeline) -> Signal? {
-    evaluate(rule, on: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), safeguarding: timeline.safeguardingContext(policy: rules.care), memo: FigureMemo())
+    evaluate(
+      PreparedRule(rule), on: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care),
+      safeguarding: timeline.safeguardingContext(policy: rules.care),
+      memo: FigureMemo(timeline: timeline, courseMergeDays: rules.formulary.courseMergeDays))
   }
 
-  private func evaluate(_ rule: SignalRule, on timeline: ChildTimeline, actionPlan: ActionPlanStatus, safeguarding: SafeguardingContext?, memo: FigureMemo) -> Signal? {
+  private func evaluate(_ prepared: PreparedRule, on timeline: ChildTimeline, actionPlan: ActionPlanStatus, safeguarding: SafeguardingContext?, memo: FigureMemo) -> Signal? {
+    let rule = prepared.rule
     guard rule.requiresInputs.allSatisfy(timeline.inputs.contains) else { return nil }
-    var trace = Trace(timeline: timeline, actionPlan: actionPlan, evaluator: self, memo: memo)
-    for level in rule.levels.sorted(by: { $0.severity > $1.severity }) {
+    var trace = Trace(timeline: timeline, actionPlan: actionPlan, calendar: rules.calendar, memo: memo)
+    for level in prepared.levelsMostSevereFirst {
       trace.reset()
       guard trace.holds(level.when, positive: true) else { continue }
       let severity = safeguarding == nil ? level.severity : level.severity.raised(by: rules.care.safeguardingRaiseSeverityBy)
       let window = DateWindow(rule.window, endingOn: timeline.asOf)
-      var values: [String: String] = [
-        "as_of": timeline.asOf.description, "window_start": window.start.description,
-        "window_end": window.end.description, "severity": severity.rawValue,
-        "rule_severity": level.severity.rawValue, "action_plan_state": actionPlan.state.rawValue,
-        "action_plan_review_due": actionPlan.reviewDue?.description ?? "none recorded",
-        "safeguarding_context": safeguarding?.summary ?? "none",
-      ]
-      for figure in trace.figures { values[figure.name] = figure.text }
+      let figures = trace.namedFigures()
       // The rows behind the figures that held, gathered only now that the rule fires.
       var evidence: [SourceRef] = []
       for (metric, period) in trace.held {
-        evidence.append(contentsOf: timeline.figure(metric, over: period, courseMergeDays: rules.formulary.courseMergeDays).evidence)
+        evidence.append(contentsOf: timeline.figure(metric, over: period, courseMergeDays: memo.courseMergeDays).evidence)
       }
       evidence.append(contentsOf: trace.eventEvidence)
-      // Figures the template mentions but the criteria did not need are computed here.
-      for name in SignalRule.placeholders(in: rule.reasonTemplate) where values[name] == nil {
-        if let (metric, period) = Metric.parseFigureName(name) {
-          values[name] = Signal.NamedFigure(name: name, value: timeline.figure(metric, over: period, courseMergeDays: rules.formulary.courseMergeDays).value).text
+      let reason = prepared.template.filled { name in
+        if let figure = figures.first(where: { $0.name == name }) { return figure.text }
+        switch name {
+        case "as_of": return timeline.asOf.description
+        case "window_start": return window.start.description
+        case "window_end": return window.end.description
+        case "severity": return severity.rawValue
+        case "rule_severity": return level.severity.rawValue
+        case "action_plan_state": return actionPlan.state.rawValue
+        case "action_plan_review_due": return actionPlan.reviewDue?.description ?? "none recorded"
+        case "safeguarding_context": return safeguarding?.summary ?? "none"
+        default:
+          // Figures the template mentions but the criteria did not need are counted here.
+          guard let (metric, period) = Metric.parseFigureName(name) else { return nil }
+          return Signal.NamedFigure(name: name, value: memo.value(metric, over: period)).text
         }
       }
       return Signal(
         nhsNumber: timeline.nhsNumber, ruleID: rule.id, ruleVersion: rule.version, title: rule.title,
         severity: severity, ruleSeverity: level.severity, asOf: timeline.asOf, window: window,
-        figures: trace.figures, evidence: Array(Set(evidence)).sorted(),
+        figures: figures, evidence: Self.sortedOnce(evidence),
         safeguarding: safeguarding, actionPlan: actionPlan,
         route: safeguarding == nil ? rules.care.routeWithoutSafeguarding : rules.care.routeWithSafeguarding,
-        reason: Self.fill(rule.reasonTemplate, with: values), recommendedAction: rule.recommendedAction)
+        reason: reason, recommendedAction: rule.recommendedAction)
     }
     return nil
   }
 
+  /// `refs` in order, each once.
+  private static func sortedOnce(_ refs: [SourceRef]) -> [SourceRef] {
+    var sorted = refs.sorted()
+    var kept = 0
+    for index in sorted.indices where kept == 0 || sorted[index] != sorted[kept - 1] {
+      sorted[kept] = sorted[index]
+      kept += 1
+    }
+    sorted.removeLast(sorted.count - kept)
+    return sorted
+  }
+
   /// `template` with every `{name}` replaced by its value.
   static func fill(_ template: String, with values: [String: String]) -> String {
-    // By UTF-8 byte: braces are ASCII, so a name's bounds are always character boundaries,
-    // and walking characters (grapheme breaking) was most of the cost of a signal.
-    let utf8 = template.utf8
-    var result: [UInt8] = []
-    result.reserveCapacity(utf8.count + 64)
-    var nameStart: String.Index?
-    var index = utf8.startIndex
-    while index < utf8.endIndex {
-      let byte = utf8[index]
-      if byte == UInt8(ascii: "{") {
-        nameStart = utf8.index(after: index)
-      } else if byte == UInt8(ascii: "}"), let start = nameStart {
-        let name = String(template[start..<index])
-        result.append(contentsOf: (values[name] ?? "{\(name)}").utf8)
-        nameStart = nil
-      } else if nameStart == nil {
-        result.append(byte)
-      }
-      index = utf8.index(after: index)
-    }
-    return String(decoding: result, as: UTF8.self)
+    ReasonTemplate(template).filled { values[$0] }
   }
 
   /// Records the figures and evidence met while deciding one level.
   private struct Trace {
     let timeline: ChildTimeline
     let actionPlan: ActionPlanStatus
-    let evaluator: SignalEvaluator
-    var figures: [Signal.NamedFigure] = []
+    let calendar: WorkingDayCalendar
+    /// Values already counted for this child, shared by every rule and level.
+    let memo: FigureMemo
+    /// The figures met, each once, in the order met; named only if the rule fires.
+    var figures: [TracedFigure] = []
     /// Figures whose condition held (not under `not`): their rows are the evidence.
     var held: [(Metric, Period)] = []
     var eventEvidence: [SourceRef] = []
-    /// Values already counted for this child, shared by every rule and level.
-    let memo: FigureMemo
+
+    /// A figure as met: what it counts, not yet its name.
+    enum TracedFigure: Equatable {
+      case metric(Metric, Period, Double?)
+      case eventsWithoutFollowUp(Period, Double)
+      case lastEventWithoutFollowUp(CalendarDate)
+
+      /// Whether `other` is the same figure (whatever its value).
+      func isSameFigure(as other: TracedFigure) -> Bool {
+        switch (self, other) {
+        case (.metric(let metric, let period, _), .metric(let otherMetric, let otherPeriod, _)): metric == otherMetric && period == otherPeriod
+        case (.eventsWithoutFollowUp(let period, _), .eventsWithoutFollowUp(let otherPeriod, _)): period == otherPeriod
+        case (.lastEventWithoutFollowUp, .lastEventWithoutFollowUp): true
+        default: false
+        }
+      }
+
+      var named: Signal.NamedFigure {
+        switch self {
+        case .metric(let metric, let period, let value): .init(name: metric.figureName(over: period), value: value)
+        case .eventsWithoutFollowUp(let period, let count): .init(name: FollowUpCondition.countName(period), value: count)
+        case .lastEventWithoutFollowUp(let date): .init(name: FollowUpCondition.lastDateName, value: nil, date: date)
+        }
+      }
+    }
 
     mutating func reset() {
       figures = []
@@ -121,16 +157,19 @@ public struct SignalEvaluator: Sendable {
       eventEvidence = []
     }
 
-    func value(_ metric: Metric, _ period: Period) -> Double? {
-      let key = FigureMemo.Key(metric: metric, period: period)
-      if let known = memo.values[key] { return known }
-      let value = timeline.value(metric, over: period, courseMergeDays: evaluator.rules.formulary.courseMergeDays)
-      memo.values[key] = value
-      return value
+    private mutating func note(_ figure: TracedFigure) {
+      if !figures.contains(where: { $0.isSameFigure(as: figure) }) { figures.append(figure) }
     }
 
-    private mutating func note(_ name: String, _ value: Double?) {
-      if !figures.contains(where: { $0.name == name }) { figures.append(.init(name: name, value: value)) }
+    /// The figures met, named, the first of each name kept (two windows of a figure that has
+    /// no window share a name).
+    func namedFigures() -> [Signal.NamedFigure] {
+      var named: [Signal.NamedFigure] = []
+      for figure in figures {
+        let candidate = figure.named
+        if !named.contains(where: { $0.name == candidate.name }) { named.append(candidate) }
+      }
+      return named
     }
 
     /// Whether `criterion` holds. `positive` is false under `not`, where the rows found are
@@ -148,17 +187,15 @@ public struct SignalEvaluator: Sendable {
       case .not(let inner):
         return !holds(inner, positive: !positive)
       case .metric(let condition):
-        let value = value(condition.metric, condition.window)
-        note(condition.figureName, value)
+        let value = memo.value(condition.metric, over: condition.window)
+        note(.metric(condition.metric, condition.window, value))
         let result = condition.holds(for: value)
         if result && positive { held.append((condition.metric, condition.window)) }
         return result
       case .eventWithoutFollowUp(let condition):
         let missed = eventsWithoutFollowUp(condition)
-        note(FollowUpCondition.countName(condition.window), Double(missed.count))
-        if let last = missed.last, !figures.contains(where: { $0.name == FollowUpCondition.lastDateName }) {
-          figures.append(.init(name: FollowUpCondition.lastDateName, value: nil, date: last.date))
-        }
+        note(.eventsWithoutFollowUp(condition.window, Double(missed.count)))
+        if let last = missed.last { note(.lastEventWithoutFollowUp(last.date)) }
         if !missed.isEmpty && positive { eventEvidence.append(contentsOf: missed.map(\.source)) }
         return !missed.isEmpty
       case .actionPlan(let states):
@@ -171,7 +208,6 @@ public struct SignalEvaluator: Sendable {
     private func eventsWithoutFollowUp(_ condition: FollowUpCondition) -> [CareEvent] {
       guard timeline.inputs.contains(.careEvents) else { return [] }
       let window = DateWindow(condition.window, endingOn: timeline.asOf)
-      let calendar = evaluator.rules.calendar
       return timeline.events.filter { event in
         guard condition.events.contains(event.type), window.contains(event.date) else { return false }
         let deadline = calendar.adding(workingDays: condition.withinWorkingDays, to: event.date)
@@ -182,18 +218,85 @@ public struct SignalEvaluator: Sendable {
   }
 }
 
-/// One child's figure values on one date, counted once and shared by every rule.
-final class FigureMemo {
-  struct Key: Hashable {
-    var metric: Metric
-    var period: Period
+/// A signal rule made ready to evaluate for many children.
+private struct PreparedRule: Sendable {
+  let rule: SignalRule
+  let levelsMostSevereFirst: [SignalRule.Level]
+  let template: ReasonTemplate
 
-    // A string-backed enum hashes its string; a figure is looked up many times per child.
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(metric.ordinal)
-      hasher.combine(period)
-    }
+  init(_ rule: SignalRule) {
+    self.rule = rule
+    levelsMostSevereFirst = rule.levels.sorted { $0.severity > $1.severity }
+    template = ReasonTemplate(rule.reasonTemplate)
+  }
+}
+
+/// A reason template cut into its text and its `{name}`s.
+struct ReasonTemplate: Sendable {
+  enum Piece: Sendable {
+    case text(String)
+    case name(String)
   }
 
-  var values: [Key: Double?] = [:]
+  let pieces: [Piece]
+
+  init(_ template: String) {
+    // By UTF-8 byte: braces are ASCII, so a name's bounds are always character boundaries.
+    // An opening brace (re)starts a name; text after an unclosed one is not shown.
+    var pieces: [Piece] = []
+    var text: [UInt8] = []
+    var name: [UInt8]?
+    for byte in template.utf8 {
+      if byte == UInt8(ascii: "{") {
+        name = []
+      } else if byte == UInt8(ascii: "}"), let complete = name {
+        if !text.isEmpty { pieces.append(.text(String(decoding: text, as: UTF8.self))) }
+        text = []
+        pieces.append(.name(String(decoding: complete, as: UTF8.self)))
+        name = nil
+      } else if name != nil {
+        name!.append(byte)
+      } else {
+        text.append(byte)
+      }
+    }
+    if !text.isEmpty { pieces.append(.text(String(decoding: text, as: UTF8.self))) }
+    self.pieces = pieces
+  }
+
+  /// The template with each name replaced by `value(name)`, or left as `{name}` without one.
+  func filled(_ value: (String) -> String?) -> String {
+    var result = ""
+    for piece in pieces {
+      switch piece {
+      case .text(let text): result += text
+      case .name(let name): result += value(name) ?? "{\(name)}"
+      }
+    }
+    return result
+  }
+}
+
+/// One child's figure values on one date, counted once and shared by the child's summary and
+/// every rule. A child meets a few dozen figures, so they are found by a scan, not a hash.
+final class FigureMemo {
+  let timeline: ChildTimeline
+  let courseMergeDays: Int
+  private var metrics: [Metric] = []
+  private var periods: [Period] = []
+  private var values: [Double?] = []
+
+  init(timeline: ChildTimeline, courseMergeDays: Int) {
+    self.timeline = timeline
+    self.courseMergeDays = courseMergeDays
+  }
+
+  func value(_ metric: Metric, over period: Period) -> Double? {
+    for index in metrics.indices where metrics[index] == metric && periods[index] == period { return values[index] }
+    let value = timeline.value(metric, over: period, courseMergeDays: courseMergeDays)
+    metrics.append(metric)
+    periods.append(period)
+    values.append(value)
+    return value
+  }
 }
