@@ -125,7 +125,8 @@ public final class CSVRecord {
   public var fields: [String] { (0..<count).map(string(at:)) }
 
   func reset() {
-    storage.removeAll(keepingCapacity: true)
+    // A record read in place left nothing here, and emptying an empty array is not free.
+    if !storage.isEmpty { storage.removeAll(keepingCapacity: true) }
     fieldCount = 0
     inPlace = nil
     knownASCII = false

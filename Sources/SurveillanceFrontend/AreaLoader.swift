@@ -54,20 +54,22 @@ public enum AreaLoader {
       results.withLock { $0[index] = result }
     }
     var reports: [InputFileReport] = []
-    var records = AreaRecords()
+    var parts: [AreaRecords] = []
     var rejects: [RejectedRow] = []
     for result in results.withLock({ $0 }) {
       let contents = try result!.get()
       reports.append(contents.report)
-      records.merge(contents.records)
+      parts.append(contents.records)
       rejects.append(contentsOf: contents.rejects)
     }
-    let area = records
-    let finished = NightlyJob.parallelMap(area.patients) { area.finishedRecord(for: $0) }
+    let records = consume parts
+    let finished = NightlyJob.parallelMap(AreaRecords.patients(in: records)) { AreaRecords.finishedRecord(for: $0, in: records) }
     for (_, duplicates) in finished {
       for (file, count) in duplicates { reports[file].duplicates += count }
     }
-    return LoadedArea(reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
+    let loaded = LoadedArea(reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
+    NightlyJob.releaseElsewhere((consume records, consume finished))
+    return loaded
   }
 }
 

@@ -108,6 +108,16 @@ struct RowDecoderTests {
     #expect(units == [.device, nil, .device, .device, nil])
   }
 
+  @Test func theAdultBirthCutOffAgreesWithWholeYearsAroundEveryBirthday() {
+    for evaluation in ["2026-11-21", "2024-02-29", "2025-02-28", "2025-03-01", "2023-12-31", "2024-01-01"].map(date) {
+      for years in [1, 16, 18] {
+        let cutOff = RowDecoder.latestBirth(ofAge: years, on: evaluation)
+        #expect(cutOff.wholeYears(to: evaluation) >= years, "\(evaluation) \(years)")
+        #expect(cutOff.adding(days: 1).wholeYears(to: evaluation) < years, "\(evaluation) \(years)")
+      }
+    }
+  }
+
   @Test func aPlainQuantityReadsAsDoubleWouldReadIt() {
     for text in ["1", "+2", "007", "200", "0.5", "2.", ".5", "123456789012345", "1234567890123456789", "99999999999999999999"] {
       #expect(RowDecoder.parseQuantity(text) == Double(text), "\(text)")

@@ -152,6 +152,12 @@ public final class RowDecoder {
   /// of the longest length the shape checks let through, each with its separator.
   private let productKeyBuffer: UnsafeMutablePointer<UInt8>
   private let productKeyCapacity: Int
+  /// 1 January of the earliest plausible year: a date on or after it passes the year check
+  /// without working out its year.
+  private let earliestPlausibleDate: CalendarDate?
+  /// The latest date of birth of someone who is an adult on the earliest evaluation date:
+  /// one comparison per row instead of working out whole years.
+  private let latestAdultBirth: CalendarDate
 
   public init(layout: ColumnLayout, formulary: Formulary, context: DecodeContext) {
     self.layout = layout
@@ -164,6 +170,8 @@ public final class RowDecoder {
     maxFieldBytes = context.policy.maxFieldBytes
     productKeyCapacity = 3 * (maxFieldBytes + 1)
     productKeyBuffer = .allocate(capacity: productKeyCapacity)
+    earliestPlausibleDate = CalendarDate(year: context.policy.earliestPlausibleYear, month: 1, day: 1)
+    latestAdultBirth = Self.latestBirth(ofAge: context.policy.childAgeUnderYears, on: context.earliestEvaluationDate)
     isSupplyExport = layout.profile.kind == .gpPrescriptions || layout.profile.kind == .pharmacyDispensing
     valueMaps = layout.profile.valueMaps.mapValues { map in
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -171,6 +179,19 @@ public final class RowDecoder {
   }
 
   deinit { productKeyBuffer.deallocate() }
+
+  /// The latest date of birth at which someone is at least `years` old in whole years on
+  /// `date`. Whole years only grow as the birth date moves earlier, so the answer is found by
+  /// halving the span around `years` before `date`.
+  static func latestBirth(ofAge years: Int, on date: CalendarDate) -> CalendarDate {
+    var oldEnough = Int(date.dayNumber) - (years + 1) * 366  // certainly old enough
+    var tooYoung = Int(date.dayNumber) - (years - 1) * 365 + 1  // certainly not
+    while tooYoung - oldEnough > 1 {
+      let middle = (oldEnough + tooYoung) / 2
+      if CalendarDate(dayNumber: Int32(middle)).wholeYears(to: date) >= years { oldEnough = middle } else { tooYoung = middle }
+    }
+    return CalendarDate(dayNumber: Int32(oldEnough))
+  }
 
   private struct Reject: Error {
     var reason: RejectReason
@@ -306,7 +327,7 @@ public final class RowDecoder {
     if let bytes = plainText(slices, field) {
       for format in layout.profile.dateFormats {
         guard let date = format.parse(utf8: bytes) else { continue }
-        if date.year >= context.policy.earliestPlausibleYear { return date }
+        if let earliestPlausibleDate, date >= earliestPlausibleDate { return date }
         break
       }
     }
@@ -428,9 +449,7 @@ public final class RowDecoder {
     let dateOfBirth = try self.date(row, slices, .dateOfBirth, required: false, reason: .invalidDateOfBirth)
     if let dateOfBirth {
       if dateOfBirth > date { throw Reject(reason: .dateBeforeBirth, detail: "supplied on \(date) before the date of birth \(dateOfBirth)") }
-      if dateOfBirth.wholeYears(to: context.earliestEvaluationDate) >= context.policy.childAgeUnderYears {
-        return .outOfScope(.adult)
-      }
+      if dateOfBirth <= latestAdultBirth { return .outOfScope(.adult) }
     }
     if date > context.latestEvaluationDate { return .outOfScope(.notYetKnown) }
 

@@ -218,8 +218,9 @@ public struct SignalEvaluator: Sendable {
   }
 }
 
-/// A signal rule made ready to evaluate for many children.
-private struct PreparedRule: Sendable {
+/// A signal rule made ready to evaluate for many children. A class: handing a rule to each
+/// child's evaluation is then one reference count, not one for every string of the rule.
+private final class PreparedRule: Sendable {
   let rule: SignalRule
   let levelsMostSevereFirst: [SignalRule.Level]
   let template: ReasonTemplate

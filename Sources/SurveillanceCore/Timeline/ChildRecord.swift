@@ -65,16 +65,40 @@ public struct AreaRecords: Sendable {
   /// Everyone who will have a record, in NHS number order. A safeguarding plan alone does not
   /// put a child in the asthma population: the local authority's file lists every child with
   /// a plan.
-  public var patients: [NHSNumber] { Set(children.keys).union(events.keys).sorted() }
+  public var patients: [NHSNumber] { Self.patients(in: [self]) }
+
+  /// `patients` of the records of several files taken together (see ``finishedRecord(for:in:)``).
+  public static func patients(in parts: [AreaRecords]) -> [NHSNumber] {
+    var everyone = Set<NHSNumber>()
+    for part in parts {
+      everyone.formUnion(part.children.keys)
+      everyone.formUnion(part.events.keys)
+    }
+    return everyone.sorted()
+  }
 
   /// One patient's finished record, and the duplicate rows each file contributed to it. Each
   /// patient's is independent of the others', so a caller may finish them on several cores.
   public func finishedRecord(for nhs: NHSNumber) -> (record: ChildRecord, duplicatesByFile: [Int: Int]) {
+    Self.finishedRecord(for: nhs, in: [self])
+  }
+
+  /// The patient's finished record from the records of several files, in file order: what
+  /// merging them and then finishing would give, without the merge, which would be one core's
+  /// work for every child while the patients' gathering can be spread over all of them.
+  public static func finishedRecord(for nhs: NHSNumber, in parts: [AreaRecords]) -> (record: ChildRecord, duplicatesByFile: [Int: Int]) {
+    var record = ChildRecord(nhsNumber: nhs)
+    var plans: [SafeguardingPlan] = []
+    var events: [CareEvent] = []
+    for part in parts {
+      if let child = part.children[nhs] { record.supplies += child.supplies }
+      if let list = part.plans[nhs] { plans += list }
+      if let list = part.events[nhs] { events += list }
+    }
     var duplicatesByFile: [Int: Int] = [:]
-    var record = children[nhs] ?? ChildRecord(nhsNumber: nhs)
     record.supplies = Self.deduplicated(record.supplies, counting: &duplicatesByFile)
-    record.plans = Self.deduplicated(plans[nhs] ?? [], identity: { [$0.type.rawValue, $0.start.description, $0.end?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
-    record.events = Self.deduplicated(events[nhs] ?? [], identity: { [$0.type.rawValue, $0.date.description, $0.snomedCode ?? "", $0.nextReviewDue?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
+    record.plans = Self.deduplicated(plans, identity: { [$0.type.rawValue, $0.start.description, $0.end?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
+    record.events = Self.deduplicated(events, identity: { [$0.type.rawValue, $0.date.description, $0.snomedCode ?? "", $0.nextReviewDue?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
     var births: [CalendarDate: Int] = [:]
     for supply in record.supplies { if let dob = supply.dateOfBirth { births[dob, default: 0] += 1 } }
     // The most frequent date of birth wins; ties go to the earliest, deterministically.
@@ -93,8 +117,16 @@ public struct AreaRecords: Sendable {
     let mayRepeat = supplies.contains { supply in
       !sideAndDay.insert(Int(supply.date.dayNumber) * 2 + (supply.side == .gpIssue ? 0 : 1)).inserted
     }
-    guard mayRepeat else { return supplies.sorted { $0.source < $1.source } }
+    guard mayRepeat else { return inSourceOrder(supplies) }
     return deduplicated(supplies, identity: \.identity, source: \.source, counting: &duplicates)
+  }
+
+  /// `supplies` by file and line: as they are when read in order (usually), without a copy.
+  private static func inSourceOrder(_ supplies: [Supply]) -> [Supply] {
+    for index in supplies.indices.dropFirst() where supplies[index].source < supplies[index - 1].source {
+      return supplies.sorted { $0.source < $1.source }
+    }
+    return supplies
   }
 
   private static func deduplicated<T, Key: Hashable>(
