@@ -255,33 +255,52 @@ private final class ParseSession {
   private func splitBareFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     let raw = UnsafeRawPointer(base)
     let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), carriageReturn = UInt8(ascii: "\r")
-    var fieldStart = 0
-    var offset = 0
+    var isPlain = true
     var highBits: UInt64 = 0
-    while offset + 8 <= count {
-      let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      highBits |= word
-      if Self.bytes(equalTo: quote, in: word) | Self.bytes(equalTo: carriageReturn, in: word) != 0 { return false }
-      var commas = Self.bytes(equalTo: comma, in: word)
-      while commas != 0 {
-        let position = offset + commas.trailingZeroBitCount / 8
-        record.appendFieldInPlace(from: fieldStart, to: position)
-        fieldStart = position + 1
-        commas &= commas - 1
+    // A line of `count` bytes has at most `count + 1` fields; their bounds are written
+    // straight into the record's buffers, which is most of the work on a row.
+    record.appendFieldsInPlace(upTo: count + 1) { starts, ends in
+      var fields = 0
+      var fieldStart = 0
+      var offset = 0
+      while offset + 8 <= count {
+        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        highBits |= word
+        if Self.bytes(equalTo: quote, in: word) | Self.bytes(equalTo: carriageReturn, in: word) != 0 {
+          isPlain = false
+          return 0
+        }
+        var commas = Self.bytes(equalTo: comma, in: word)
+        while commas != 0 {
+          let position = offset &+ commas.trailingZeroBitCount &>> 3
+          starts[fields] = fieldStart
+          ends[fields] = position
+          fields &+= 1
+          fieldStart = position &+ 1
+          commas &= commas &- 1
+        }
+        offset += 8
       }
-      offset += 8
-    }
-    while offset < count {
-      let byte = base[offset]
-      highBits |= UInt64(byte)
-      if byte == quote || byte == carriageReturn { return false }
-      if byte == comma {
-        record.appendFieldInPlace(from: fieldStart, to: offset)
-        fieldStart = offset + 1
+      while offset < count {
+        let byte = base[offset]
+        highBits |= UInt64(byte)
+        if byte == quote || byte == carriageReturn {
+          isPlain = false
+          return 0
+        }
+        if byte == comma {
+          starts[fields] = fieldStart
+          ends[fields] = offset
+          fields &+= 1
+          fieldStart = offset &+ 1
+        }
+        offset += 1
       }
-      offset += 1
+      starts[fields] = fieldStart
+      ends[fields] = count
+      return fields &+ 1
     }
-    record.appendFieldInPlace(from: fieldStart, to: count)
+    guard isPlain else { return false }
     record.knownASCII = highBits & 0x8080_8080_8080_8080 == 0
     return true
   }
