@@ -48,27 +48,22 @@ public struct NightlyJob: Sendable {
     }
 
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
+    let renderer = RunOutputs(fileNames: area.fileNames)
     // Timelines are kept only for a store, which holds the supplies behind the figures.
     let keepTimelines = store != nil
-    let outcomes = Self.parallelMap(area.records) { record in
-      evaluation.evaluated(record, asOf: asOf).map { (summary: $0.summary, timeline: keepTimelines ? $0.timeline : nil) }
+    // Each run of children is evaluated and its rows of the three child and signal files
+    // rendered in one go, on every core: the signals are written out while still in cache,
+    // and no core waits for the others between evaluating and rendering.
+    let records = area.records
+    let evaluatedRuns = Self.parallelMap(Self.runs(of: records.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)) { run in
+      EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines)
     }
-    var children: [ChildSummary] = []
-    var timelines: [ChildTimeline] = []
-    var excluded: [Exclusion: Int] = [:]
-    for outcome in outcomes {
-      switch outcome {
-      case .success(let child):
-        children.append(child.summary)
-        if let timeline = child.timeline { timelines.append(timeline) }
-      case .failure(let why): excluded[why, default: 0] += 1
-      }
-    }
+    let children = evaluatedRuns.flatMap(\.children)
+    let timelines = evaluatedRuns.flatMap(\.timelines)
+    let excluded = evaluatedRuns.reduce(into: [Exclusion: Int]()) { $0.merge($1.excluded, uniquingKeysWith: +) }
     let signals = children.flatMap(\.signals)
     let evaluateSeconds = clock.lap()
     log("\(children.count) children evaluated, \(signals.count) signal(s)")
-
-    let renderer = RunOutputs(fileNames: area.fileNames)
     var failure: String?
     for report in area.reports where report.rejectRate > maxRejectRate {
       failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(output.url.path) for each row and reason"
@@ -77,19 +72,10 @@ public struct NightlyJob: Sendable {
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
     // All five files replace the previous run's together, or not at all.
     let generation = try output.beginGeneration()
-    // Rendered on every core: the signal files in runs of signals, joined in order.
-    let rejects = area.rejects
-    let (evaluatedChildren, firedSignals) = (children, signals)
-    let runs = Self.runs(of: firedSignals.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)
-    var renderings: [@Sendable () -> [UInt8]] = [{ Array(renderer.childrenCSV(evaluatedChildren).utf8) }, { Array(renderer.rejectsCSV(rejects).utf8) }]
-    renderings += runs.map { run in { renderer.signalsCSVRowBytes(Array(firedSignals[run])) } }
-    renderings += runs.map { run in { renderer.signalsJSONLineBytes(Array(firedSignals[run])) } }
-    let texts = Self.parallelMap(renderings) { $0() }
-    let signalRows = texts[2..<(2 + runs.count)]
-    let signalLines = texts[(2 + runs.count)...]
     let files: [(name: String, parts: [[UInt8]])] = [
-      ("children.csv", [texts[0]]), ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + signalRows),
-      ("signals.jsonl", Array(signalLines)), ("rejects.csv", [texts[1]]),
+      ("children.csv", [Array(RunOutputs.childrenCSVHeader.utf8)] + evaluatedRuns.map(\.childrenRows)),
+      ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + evaluatedRuns.map(\.signalRows)),
+      ("signals.jsonl", evaluatedRuns.map(\.signalLines)), ("rejects.csv", [Array(renderer.rejectsCSV(area.rejects).utf8)]),
     ]
     // Written side by side too: each file is flushed to disk before the generation is
     // published, and the flushes overlap.
@@ -101,14 +87,14 @@ public struct NightlyJob: Sendable {
       command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
       status: failure == nil ? "ok" : "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports,
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
-      timings: [("read_and_decode", readSeconds), ("evaluate", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
+      timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
       startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
     if let store {
       try write(to: store, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
     }
-    Self.releaseElsewhere((consume area, consume outcomes, consume children, consume timelines, consume signals, consume evaluatedChildren, consume firedSignals, consume renderings))
+    Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
     return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
   }
 
@@ -163,6 +149,32 @@ struct Stopwatch {
   }
 
   var total: Double { Date().timeIntervalSince(start) }
+}
+
+/// One run of children evaluated, with its rows of `children.csv`, `signals.csv` and
+/// `signals.jsonl` already rendered.
+private struct EvaluatedRun: Sendable {
+  var children: [ChildSummary] = []
+  var timelines: [ChildTimeline] = []
+  var excluded: [Exclusion: Int] = [:]
+  var childrenRows: [UInt8] = []
+  var signalRows: [UInt8] = []
+  var signalLines: [UInt8] = []
+
+  init(_ records: ArraySlice<ChildRecord>, evaluation: AreaEvaluation, renderer: RunOutputs, asOf: CalendarDate, keepTimelines: Bool) {
+    for record in records {
+      switch evaluation.evaluated(record, asOf: asOf) {
+      case .success(let child):
+        children.append(child.summary)
+        if keepTimelines { timelines.append(child.timeline) }
+      case .failure(let why): excluded[why, default: 0] += 1
+      }
+    }
+    let signals = children.flatMap(\.signals)
+    childrenRows = renderer.childrenCSVRowBytes(children)
+    signalRows = renderer.signalsCSVRowBytes(signals)
+    signalLines = renderer.signalsJSONLineBytes(signals)
+  }
 }
 
 /// Values on their way to being freed on another thread; nothing reads them.

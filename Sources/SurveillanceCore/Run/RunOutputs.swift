@@ -22,9 +22,20 @@ public struct RunOutputs: Sendable {
 
   /// `children.csv`: one row per child in NHS number order.
   public func childrenCSV(_ children: [ChildSummary]) -> String {
-    var csv = CSVOutput(header: ["nhs_number", "age_years", "practice_code"] + ChildrenTable.columns.map(\.name) + [
+    Self.childrenCSVHeader + String(decoding: childrenCSVRowBytes(children), as: UTF8.self)
+  }
+
+  /// The header line of `children.csv`.
+  public static let childrenCSVHeader = CSVOutput(
+    header: ["nhs_number", "age_years", "practice_code"] + ChildrenTable.columns.map(\.name) + [
       "signal_count", "highest_severity", "safeguarding_status", "action_plan_status", "action_plan_review_due",
-    ])
+    ]
+  ).text
+
+  /// The rows of `children.csv` for `children`, as UTF-8 without the header: consecutive runs
+  /// of children may be rendered apart and joined, as the signal files are.
+  public func childrenCSVRowBytes(_ children: [ChildSummary]) -> [UInt8] {
+    var csv = CSVOutput()
     for child in children {
       csv.append(
         [child.nhsNumber.description, String(child.ageYears), child.practiceCode ?? ""]
@@ -35,7 +46,7 @@ public struct RunOutputs: Sendable {
             child.actionPlan.reviewDue?.description ?? "",
           ])
     }
-    return csv.text
+    return csv.bytes
   }
 
   static func cell(_ value: Double?) -> String {
