@@ -99,26 +99,42 @@ public struct AreaRecords: Sendable {
     record.supplies = Self.deduplicated(record.supplies, counting: &duplicatesByFile)
     record.plans = Self.deduplicated(plans, identity: { [$0.type.rawValue, $0.start.description, $0.end?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
     record.events = Self.deduplicated(events, identity: { [$0.type.rawValue, $0.date.description, $0.snomedCode ?? "", $0.nextReviewDue?.description ?? ""] }, source: \.source, counting: &duplicatesByFile)
-    var births: [CalendarDate: Int] = [:]
-    for supply in record.supplies { if let dob = supply.dateOfBirth { births[dob, default: 0] += 1 } }
+    // Each date of birth given, with how many rows gave it: counted by sorting, as a child's
+    // rows are few and hashing each one cost more than the rest of finishing the record.
+    let given = record.supplies.compactMap(\.dateOfBirth).sorted()
+    var births: [(date: CalendarDate, rows: Int)] = []
+    for date in given {
+      if births.last?.date == date { births[births.count - 1].rows += 1 } else { births.append((date, 1)) }
+    }
     // The most frequent date of birth wins; ties go to the earliest, deterministically.
-    let ranked = births.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-    record.dateOfBirth = ranked.first?.key
-    record.conflictingDatesOfBirth = ranked.dropFirst().map(\.key).sorted()
+    let ranked = births.sorted { ($0.rows, $1.date) > ($1.rows, $0.date) }
+    record.dateOfBirth = ranked.first?.date
+    record.conflictingDatesOfBirth = ranked.dropFirst().map(\.date).sorted()
     return (record, duplicatesByFile)
   }
 
   private static func deduplicated(_ supplies: [Supply], counting duplicates: inout [Int: Int]) -> [Supply] {
-    // Two rows can only be one supply if they share a side and a date. Most children have no
-    // such pair, and then there is nothing to compare: the rows in source order are the answer
-    // the general path would give, without hashing every row's text.
-    var sideAndDay = Set<Int>()
-    sideAndDay.reserveCapacity(supplies.count)
-    let mayRepeat = supplies.contains { supply in
-      !sideAndDay.insert(Int(supply.date.dayNumber) * 2 + (supply.side == .gpIssue ? 0 : 1)).inserted
-    }
-    guard mayRepeat else { return inSourceOrder(supplies) }
+    // Most children have no two rows that are one supply, and then the rows in source order
+    // are the answer the general path would give, without hashing every row's text.
+    guard hasRepeatedSupply(supplies) else { return inSourceOrder(supplies) }
     return deduplicated(supplies, identity: \.identity, source: \.source, counting: &duplicates)
+  }
+
+  /// Whether two of `supplies` have the same identity. Two rows can only be one supply if they
+  /// share a side and a date, so only rows that do (after sorting by them) are compared.
+  private static func hasRepeatedSupply(_ supplies: [Supply]) -> Bool {
+    let byDay = supplies.indices.map { (key: Int(supplies[$0].date.dayNumber) * 2 + (supplies[$0].side == .gpIssue ? 0 : 1), index: $0) }
+      .sorted { $0.key < $1.key }
+    var dayStart = 0
+    for end in byDay.indices.dropFirst() {
+      if byDay[end].key != byDay[dayStart].key {
+        dayStart = end
+        continue
+      }
+      let identity = supplies[byDay[end].index].identity
+      if byDay[dayStart..<end].contains(where: { supplies[$0.index].identity == identity }) { return true }
+    }
+    return false
   }
 
   /// `supplies` by file and line: as they are when read in order (usually), without a copy.
