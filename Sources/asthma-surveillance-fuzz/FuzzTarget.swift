@@ -6,8 +6,9 @@ import SurveillanceFrontend
 /// libFuzzer entry point for the reading paths: libcsv through `CSVReader`, header
 /// detection, and the row decoder with the shipped rules. Whatever the bytes, the reader must
 /// return rows or a clean error, every row read must be accepted or rejected, reading plain
-/// lines in place must give exactly what libcsv alone gives, and a row the decoder's quick
-/// check settles must decode to the same answer.
+/// lines in place must give exactly what libcsv alone gives, a row the decoder's quick
+/// check settles must decode to the same answer, and a row must decode alike from the reader's
+/// bytes (read straight from them where plain) and from its fields as strings.
 ///
 /// Build and run (see README, "Fuzzing"):
 ///   swift build -c release --product asthma-surveillance-fuzz --scratch-path .build-fuzz \
@@ -43,6 +44,18 @@ enum FuzzHarness {
     return text
   }
 
+  /// Whether two decodings of a row came to the same.
+  static func sameOutcome(_ first: DecodedRow, _ second: DecodedRow) -> Bool {
+    switch (first, second) {
+    case (.supply(let a), .supply(let b)): a == b
+    case (.plan(let a), .plan(let b)): a == b
+    case (.event(let a), .event(let b)): a == b
+    case (.outOfScope(let a), .outOfScope(let b)): a == b
+    case (.rejected(let a), .rejected(let b)): a == b
+    default: false
+    }
+  }
+
   /// Reads `bytes` as each kind of export in turn.
   static func run(_ bytes: [UInt8]) {
     precondition(
@@ -50,6 +63,7 @@ enum FuzzHarness {
       "reading plain lines in place differs from libcsv alone")
     for kind in InputKind.allCases {
       var decoder: RowDecoder?
+      var textDecoder: RowDecoder?
       var read = 0
       var accepted = 0
       var rejected = 0
@@ -58,6 +72,7 @@ enum FuzzHarness {
           guard let decoder else {
             let layout = try ColumnLayout.detect(header: record.fields, kind: kind, profiles: rules.profiles, file: "fuzz")
             decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
+            textDecoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
             return
           }
           read += 1
@@ -67,6 +82,8 @@ enum FuzzHarness {
           if settledQuickly, case .outOfScope(.notAsthmaRelated) = decoded {} else if settledQuickly {
             preconditionFailure("a row settled quickly as another medicine decodes otherwise")
           }
+          let decodedFromText = textDecoder!.decode(record.fields, line: record.lineNumber)
+          precondition(sameOutcome(decoded, decodedFromText), "a row decodes differently from its bytes and from its text")
           switch decoded {
           case .rejected(let row):
             precondition(row.source.line >= 1, "a rejected row without a line")
