@@ -35,6 +35,20 @@ struct OutputTests {
     }
   }
 
+  /// The word-at-a-time scan behind quoting and escaping answers as a byte-by-byte one would.
+  @Test func theByteScanAgreesWithLookingAtEachByte() {
+    var generator = SystemRandomNumberGenerator()
+    let interesting: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x2B, 0x2C, 0x2D, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA0, 0xFF]
+    for _ in 0..<5_000 {
+      let length = Int.random(in: 0...40, using: &generator)
+      let bytes = (0..<length).map { _ in Bool.random(using: &generator) ? interesting.randomElement(using: &generator)! : UInt8.random(in: 0x41...0x7A, using: &generator) }
+      bytes.withUnsafeBufferPointer { buffer in
+        #expect(buffer.containsByte(below: 0x20, or: 0x22, 0x5C, 0x5C, 0x5C) == bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }, "\(bytes)")
+        #expect(buffer.containsByte(below: 0, or: 0x2C, 0x22, 0x0A, 0x0D) == bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }, "\(bytes)")
+      }
+    }
+  }
+
   @Test func numbersAndDatesAreWrittenAsTheirDescriptions() {
     for value in [0, 7, 10, 99, 12_345, Int(Int32.max), Int.max, -1, Int.min] {
       var bytes: [UInt8] = []
