@@ -62,19 +62,14 @@ public struct RunOutputs: Sendable {
 
   /// `signals.csv`: one signal per line, by child then rule.
   public func signalsCSV(_ signals: [Signal]) -> String {
-    Self.signalsCSVHeader + signalsCSVRows(signals)
+    Self.signalsCSVHeader + String(decoding: signalsCSVRowBytes(signals), as: UTF8.self)
   }
 
   /// The header line of `signals.csv`.
   public static let signalsCSVHeader = CSVOutput(header: signalColumns).text
 
-  /// The rows of `signals.csv` for `signals`, without the header: consecutive runs of signals
-  /// may be rendered apart (on several cores) and their texts joined.
-  public func signalsCSVRows(_ signals: [Signal]) -> String {
-    String(decoding: signalsCSVRowBytes(signals), as: UTF8.self)
-  }
-
-  /// `signalsCSVRows` as UTF-8, for writing without a copy into a string.
+  /// The rows of `signals.csv` for `signals`, as UTF-8 without the header: consecutive runs of
+  /// signals may be rendered apart (on several cores) and their bytes written one after another.
   public func signalsCSVRowBytes(_ signals: [Signal]) -> [UInt8] {
     var csv = CSVOutput()
     for signal in signals {
