@@ -52,15 +52,21 @@ public struct CSVOutput: Sendable {
     let isFormula = Self.startsFormula(bytes[start])
     let needsQuotes = bytes.withUnsafeBufferPointer { Self.needsQuoting(UnsafeBufferPointer(rebasing: $0[start...])) }
     guard isFormula || needsQuotes else { return }
-    let cell = Array(bytes[start...])
+    let cell = (isFormula ? [UInt8(ascii: "'")] : []) + bytes[start...]
     bytes.removeSubrange(start...)
-    if needsQuotes { bytes.append(0x22) }
-    if isFormula { bytes.append(UInt8(ascii: "'")) }
+    if needsQuotes { Self.appendQuoted(cell, to: &bytes) } else { bytes += cell }
+  }
+
+  /// `cell` in double quotes, each quote in it doubled (RFC 4180). By bytes: a quote is one
+  /// byte in UTF-8 and never part of another character.
+  private static func appendQuoted(_ cell: some Collection<UInt8>, to output: inout [UInt8]) {
+    output.reserveCapacity(output.count + cell.count + 8)
+    output.append(0x22)
     for byte in cell {
-      bytes.append(byte)
-      if needsQuotes, byte == 0x22 { bytes.append(0x22) }
+      output.append(byte)
+      if byte == 0x22 { output.append(0x22) }
     }
-    if needsQuotes { bytes.append(0x22) }
+    output.append(0x22)
   }
 
   /// Whether a cell beginning with `byte` is a formula to a spreadsheet. A character outside
@@ -88,14 +94,8 @@ public struct CSVOutput: Sendable {
   /// RFC 4180 quoting where needed.
   public static func escaped(_ cell: String) -> String {
     guard cell.utf8.withContiguousStorageIfAvailable(needsQuoting) ?? cell.utf8.contains(where: needsQuoting) else { return cell }
-    var quoted: [UInt8] = [0x22]
-    quoted.reserveCapacity(cell.utf8.count + 8)
-    // By bytes: a quote is one byte in UTF-8 and never part of another character.
-    for byte in cell.utf8 {
-      quoted.append(byte)
-      if byte == 0x22 { quoted.append(0x22) }
-    }
-    quoted.append(0x22)
+    var quoted: [UInt8] = []
+    appendQuoted(cell.utf8, to: &quoted)
     return String(decoding: quoted, as: UTF8.self)
   }
 }

@@ -150,23 +150,13 @@ public struct SignalRule: Decodable, Sendable {
     return found
   }
 
-  /// The `{name}` placeholders in a template.
+  /// The `{name}` placeholders in a template, as the evaluator reads them when it fills it.
   public static func placeholders(in template: String) -> [String] {
-    // By scalar, not by character: braces are ASCII, and grapheme breaking is the slow part.
-    var names: [String] = []
-    var current: String.UnicodeScalarView?
-    for scalar in template.unicodeScalars {
-      if scalar == "{" {
-        current = String.UnicodeScalarView()
-      } else if scalar == "}", let name = current {
-        names.append(String(name))
-        current = nil
-      } else if current != nil {
-        current!.append(scalar)
-      }
+    ReasonTemplate(template).pieces.compactMap { piece in
+      if case .name(let name) = piece { name } else { nil }
     }
-    return names
   }
+
 }
 
 extension FollowUpCondition {
