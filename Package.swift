@@ -57,7 +57,7 @@ let package = Package(
 
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
-    .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"]),
+    .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"], exclude: ["Fixtures"]),
     .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore"]),
     .testTarget(name: "HostileInputTests", dependencies: [
       "SurveillanceCore", "SurveillanceFrontend", "CSVReading",

@@ -37,6 +37,9 @@ public struct LoadedArea: Sendable {
   public var rejects: [RejectedRow]
   public var fileNames: [String]
   public var kinds: Set<InputKind>
+  /// Products the formulary could not classify or classified against their name, one entry
+  /// per product across every file.
+  public var flaggedProducts: [FlaggedProduct] = []
 }
 
 /// Reads every export, both exports at once where there are two cores, and settles the
@@ -56,18 +59,22 @@ public enum AreaLoader {
     var reports: [InputFileReport] = []
     var parts: [AreaRecords] = []
     var rejects: [RejectedRow] = []
+    var flagged: [FlaggedProduct] = []
     for result in results.withLock({ $0 }) {
       let contents = try result!.get()
       reports.append(contents.report)
       parts.append(contents.records)
       rejects.append(contentsOf: contents.rejects)
+      flagged.append(contentsOf: contents.flaggedProducts)
     }
     let records = consume parts
     let finished = NightlyJob.parallelMap(AreaRecords.patients(in: records)) { AreaRecords.finishedRecord(for: $0, in: records) }
     for (_, duplicates) in finished {
       for (file, count) in duplicates { reports[file].duplicates += count }
     }
-    let loaded = LoadedArea(reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds)
+    let loaded = LoadedArea(
+      reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds,
+      flaggedProducts: FlaggedProduct.merged(flagged))
     NightlyJob.releaseElsewhere((consume records, consume finished))
     return loaded
   }

@@ -32,6 +32,8 @@ public struct ExportContents: Sendable {
   public var report: InputFileReport
   public var records = AreaRecords()
   public var rejects: [RejectedRow] = []
+  /// Products the formulary could not classify or classified against their name.
+  public var flaggedProducts: [FlaggedProduct] = []
 }
 
 /// Streams one export through libcsv and the row decoder. Memory holds only the rows that
@@ -69,7 +71,9 @@ public enum ExportReader {
       case .outOfScope: break
       }
     }
-    if decoder == nil { throw InputError.emptyFile(file: file.path) }
+    guard let decoder else { throw InputError.emptyFile(file: file.path) }
+    contents.flaggedProducts = decoder.flaggedProducts.filter { $0.rows > 0 }
+    contents.report.countFlagged(contents.flaggedProducts)
     contents.report.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
     contents.report.bytes = summary.bytes
     contents.report.encoding = summary.encoding

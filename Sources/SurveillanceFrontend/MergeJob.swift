@@ -30,9 +30,12 @@ public struct MergeJob: Sendable {
       try generation.write(try Self.mergeCSV(shards.map { $0.directory.appendingPathComponent(table) }), to: table)
     }
     try generation.write(try Self.mergeJSONLines(shards.map { $0.directory.appendingPathComponent("signals.jsonl") }), to: "signals.jsonl")
-    let rejects = try shards.map { try Data(contentsOf: $0.directory.appendingPathComponent("rejects.csv")) }
-    guard Set(rejects).count == 1 else { throw MergeError.inconsistent("rejects.csv differs between shards") }
-    try generation.write(String(decoding: rejects[0], as: UTF8.self), to: "rejects.csv")
+    // Every shard reads every row, so these are the same in each: taken once, checked alike.
+    for table in ["rejects.csv", "unclassified-products.csv"] {
+      let copies = try shards.map { try Data(contentsOf: $0.directory.appendingPathComponent(table)) }
+      guard Set(copies).count == 1 else { throw MergeError.inconsistent("\(table) differs between shards") }
+      try generation.write(String(decoding: copies[0], as: UTF8.self), to: table)
+    }
     let manifest = try Self.mergedManifest(shards, toolVersion: toolVersion, seconds: clock.lap(), startedAt: clock.startedAt)
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
@@ -114,6 +117,9 @@ public struct MergeJob: Sendable {
       for (reason, count) in input["rejected_by_reason"] as? [String: Int] ?? [:] {
         if let reason = RejectReason(rawValue: reason) { report.rejectedByReason[reason] = count }
       }
+      let products = input["products"] as? [String: Int] ?? [:]
+      report.unclassifiedRespiratoryRows = products["unclassified_respiratory_rows"] ?? 0
+      report.codeNameConflictRows = products["code_name_conflict_rows"] ?? 0
       reports.append(report)
     }
     var excluded: [Exclusion: Int] = [:]
@@ -131,13 +137,20 @@ public struct MergeJob: Sendable {
       }
     }
     let failures = shards.compactMap { $0.manifest["failure"] as? String }
-    return RunManifest(
+    var manifest = RunManifest(
       command: "nightly", toolVersion: toolVersion, asOf: CalendarDate(iso: first["as_of"] as? String ?? "") ?? CalendarDate(dayNumber: 0),
       rulesVersion: first["rules_version"] as? String ?? "", rulesSHA256: first["rules_sha256"] as? String ?? "",
       status: failures.isEmpty ? "ok" : "failed", failure: failures.first, maxRejectRate: first["max_reject_rate"] as? Double ?? 0,
       inputs: reports, childrenCount: children, excluded: excluded, signalsByRule: signals,
-      outputs: ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"],
+      outputs: ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"],
       timings: [("merge", seconds)], startedAt: startedAt, extra: [("merged_shards", String(shards.count))])
+    let products = first["products"] as? [String: Int] ?? [:]
+    manifest.unclassifiedProducts = products["unclassified_respiratory"] ?? 0
+    manifest.conflictingProducts = products["code_name_conflict"] ?? 0
+    let formulary = first["formulary"] as? [String: String] ?? [:]
+    // In the order a nightly run writes them.
+    manifest.formulary = Formulary.provenanceKeys.compactMap { key in formulary[key].map { (key, $0) } }
+    return manifest
   }
 }
 

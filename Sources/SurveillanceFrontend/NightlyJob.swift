@@ -46,6 +46,7 @@ public struct NightlyJob: Sendable {
     for report in area.reports {
       log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted, \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
     }
+    Self.logFlagged(area.flaggedProducts, log: log)
 
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
     let renderer = RunOutputs(fileNames: area.fileNames)
@@ -69,13 +70,14 @@ public struct NightlyJob: Sendable {
       failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(output.url.path) for each row and reason"
       break
     }
-    let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
+    let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
     // All five files replace the previous run's together, or not at all.
     let generation = try output.beginGeneration()
     let files: [(name: String, parts: [[UInt8]])] = [
       ("children.csv", [Array(RunOutputs.childrenCSVHeader.utf8)] + evaluatedRuns.map(\.childrenRows)),
       ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + evaluatedRuns.map(\.signalRows)),
       ("signals.jsonl", evaluatedRuns.map(\.signalLines)), ("rejects.csv", [Array(renderer.rejectsCSV(area.rejects).utf8)]),
+      ("unclassified-products.csv", [Array(renderer.unclassifiedProductsCSV(area.flaggedProducts).utf8)]),
     ]
     // Written side by side too: each file is flushed to disk before the generation is
     // published, and the flushes overlap.
@@ -83,12 +85,13 @@ public struct NightlyJob: Sendable {
       try result.get()
     }
     let writeSeconds = clock.lap()
-    let manifest = RunManifest(
+    var manifest = RunManifest(
       command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
       status: failure == nil ? "ok" : "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports,
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
       timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
       startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
+    manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
     if let store {
@@ -96,6 +99,20 @@ public struct NightlyJob: Sendable {
     }
     Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
     return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
+  }
+
+  /// Says, without naming any child, how many products the run could not classify or found
+  /// contradicting their name, and where they are listed.
+  static func logFlagged(_ products: [FlaggedProduct], log: (String) -> Void) {
+    let unclassified = products.filter { $0.finding.kind == "unclassified_respiratory" }
+    let conflicts = products.count - unclassified.count
+    if !unclassified.isEmpty {
+      let rows = unclassified.reduce(0) { $0 + $1.rows }
+      log("\(unclassified.count) respiratory product(s) could not be classified (\(rows) row(s), kept on the children's records and counted by no rule): see unclassified-products.csv")
+    }
+    if conflicts > 0 {
+      log("\(conflicts) product(s) had a code and a name that disagree (the role that can raise a signal was kept): see unclassified-products.csv")
+    }
   }
 
   /// Lets go of `value` on another thread. An area's records and signals are a million small

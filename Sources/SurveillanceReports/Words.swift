@@ -13,6 +13,7 @@ enum Words {
     case .oralSteroid: return "Oral steroid"
     case .labaAlone: return "Long-acting bronchodilator without steroid"
     case .spacer: return "Spacer or device"
+    case .unclassified: return "Respiratory product the tool could not classify"
     case .other: return "Other"
     }
   }

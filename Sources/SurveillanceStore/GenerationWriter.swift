@@ -236,8 +236,8 @@ struct GenerationWriter {
     try db.execute(
       sql: """
         INSERT INTO run (state, command, toolVersion, asOf, rulesVersion, rulesSha256, status, failure, maxRejectRate,
-          childrenCount, excluded, signalsByRule, outputs, timings, startedAt, extra)
-        VALUES ('writing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          childrenCount, excluded, signalsByRule, outputs, timings, startedAt, extra, products, formulary)
+        VALUES ('writing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       arguments: [
         manifest.command, manifest.toolVersion, manifest.asOf.description, manifest.rulesVersion, manifest.rulesSHA256,
@@ -246,12 +246,14 @@ struct GenerationWriter {
         StoreJSON.signalsByRule(manifest.signalsByRule), StoreJSON.array(of: manifest.outputs),
         StoreJSON.pairs(manifest.timings.map { ($0.0, JSONText.number($0.1)) }), manifest.startedAt,
         StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) }),
+        StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts]),
+        StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) }),
       ])
     let runID = db.lastInsertedRowID
     let statement = try db.makeStatement(sql: """
       INSERT INTO runInput (runId, position, path, kind, profile, sha256, bytes, encoding, rowsRead, rowsRejected, used,
-        duplicates, outOfScope, rejectedByReason)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        duplicates, outOfScope, rejectedByReason, products)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """)
     for (position, input) in manifest.inputs.enumerated() {
       try statement.execute(arguments: [
@@ -259,6 +261,7 @@ struct GenerationWriter {
         input.rowsRead, input.rowsRejected, input.used, input.duplicates,
         StoreJSON.counts(Dictionary(uniqueKeysWithValues: input.outOfScope.map { ($0.key.rawValue, $0.value) })),
         StoreJSON.counts(Dictionary(uniqueKeysWithValues: input.rejectedByReason.map { ($0.key.rawValue, $0.value) })),
+        StoreJSON.counts(["unclassified_respiratory_rows": input.unclassifiedRespiratoryRows, "code_name_conflict_rows": input.codeNameConflictRows]),
       ])
     }
     return runID

@@ -207,19 +207,27 @@ extension SurveillanceStore {
       for (key, count) in StoreJSON.readCounts(input["rejectedByReason"]) {
         if let reason = RejectReason(rawValue: key) { report.rejectedByReason[reason] = count }
       }
+      let products = StoreJSON.readCounts(input["products"] ?? "{}")
+      report.unclassifiedRespiratoryRows = products["unclassified_respiratory_rows"] ?? 0
+      report.codeNameConflictRows = products["code_name_conflict_rows"] ?? 0
       return report
     }
     var excluded: [Exclusion: Int] = [:]
     for (key, count) in StoreJSON.readCounts(row["excluded"]) {
       if let why = Exclusion(rawValue: key) { excluded[why] = count }
     }
-    return RunManifest(
+    var manifest = RunManifest(
       command: row["command"], toolVersion: row["toolVersion"], asOf: try date(row, "asOf"), rulesVersion: row["rulesVersion"],
       rulesSHA256: row["rulesSha256"], status: row["status"], failure: row["failure"], maxRejectRate: row["maxRejectRate"],
       inputs: reports, childrenCount: row["childrenCount"], excluded: excluded,
       signalsByRule: StoreJSON.readSignalsByRule(row["signalsByRule"]), outputs: StoreJSON.strings(row["outputs"]),
       timings: StoreJSON.readPairs(row["timings"], as: Double.self), startedAt: row["startedAt"],
       extra: StoreJSON.readPairs(row["extra"], as: String.self))
+    let products = StoreJSON.readCounts(row["products"] ?? "{}")
+    manifest.unclassifiedProducts = products["unclassified_respiratory"] ?? 0
+    manifest.conflictingProducts = products["code_name_conflict"] ?? 0
+    manifest.formulary = StoreJSON.readPairs(row["formulary"] ?? "[]", as: String.self)
+    return manifest
   }
 
   // MARK: Column helpers

@@ -21,6 +21,7 @@ public enum StoreSchema {
     migrator.registerMigration("v1 audit trail", migrate: createAuditTable)
     migrator.registerMigration("v2 supply sides for child records", migrate: addSupplySides)
     migrator.registerMigration("v2 audit command", migrate: addAuditCommand)
+    migrator.registerMigration("v3 unclassified products", migrate: addUnclassifiedProducts)
     return migrator
   }
 
@@ -258,5 +259,20 @@ public enum StoreSchema {
     try db.alter(table: "audit") { t in
       t.add(column: "command", .text).notNull().defaults(to: "patient")
     }
+  }
+
+  /// What the manifest says of products the formulary could not classify, and what the
+  /// formulary was built from; `children.csv`'s count of such supplies. NULL in generations
+  /// written before they existed.
+  private static func addUnclassifiedProducts(_ db: Database) throws {
+    try db.alter(table: "child") { t in t.add(column: "unclassifiedSupplies12m", .double) }
+    try db.alter(table: "run") { t in
+      // {"unclassified_respiratory": products, "code_name_conflict": products}
+      t.add(column: "products", .jsonText)
+      // [["version", "2025.1"], ["dmd_release", "..."], ...], as the manifest's "formulary"
+      t.add(column: "formulary", .jsonText)
+    }
+    // {"unclassified_respiratory_rows": rows, "code_name_conflict_rows": rows}
+    try db.alter(table: "runInput") { t in t.add(column: "products", .jsonText) }
   }
 }

@@ -5,7 +5,7 @@ import Testing
 /// whole; running it again gives the same bytes.
 @Suite(.serialized)
 struct CrashSafetyTests {
-  static let files = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "manifest.json"]
+  static let files = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
 
   func arguments(out: URL, asOf: String) -> [String] {
     NightlyCommandTests.nightlyArguments(out: out, asOf: asOf)

@@ -49,15 +49,7 @@ import Testing
       #expect(!source.text.isEmpty, "\(source.id)")
       #expect(source.url != nil || source.id == "project_choice", "\(source.id) has no url")
     }
-    var cited = Set(definition.bnfCodeStructure.sources + definition.quantity.sources + definition.oralSteroidCourses.sources)
-    for medicineClass in definition.classes {
-      cited.formUnion(medicineClass.sources)
-      for perDevice in [medicineClass.dosesPerDevice, medicineClass.unitsPerDevice, medicineClass.daysPerDevice].compactMap({ $0 }) {
-        cited.formUnion(perDevice.sources)
-        for override in perDevice.overrides ?? [] { cited.formUnion(override.sources) }
-      }
-    }
-    for set in definition.termSets { cited.formUnion(set.sources ?? []) }
+    let cited = definition.citedSourceIDs
     #expect(Set(definition.sources.map(\.id)) == cited, "defined but never cited, or cited but not defined")
   }
 }

@@ -96,12 +96,35 @@ import Testing
     ("unit dose", .unitDose), ("Unit Doses", .unitDose), ("unit_dose", .unitDose), ("pack", .pack), ("packs", .pack),
     (" dose ", .dose),
   ])
-  func quantityUnitsParseCaseInsensitivelyAndInThePlural(_ text: String, _ unit: QuantityUnit) {
-    #expect(QuantityUnit.parse(text) == unit)
+  func quantityUnitsParseCaseInsensitivelyAndInThePlural(_ text: String, _ unit: QuantityUnit) throws {
+    #expect(try FormularyFixture.formulary().quantityUnits.unit(for: text) == unit)
   }
 
-  @Test(arguments: ["", "grams", "bottle", "dozes"])
-  func unknownQuantityUnitsDoNotParse(_ text: String) {
-    #expect(QuantityUnit.parse(text) == nil)
+  /// Every dm+d unit of measure that occurs on asthma products' packs is read, singular or
+  /// plural, as what it counts.
+  @Test(arguments: [
+    ("sachet", QuantityUnit.tablet), ("sachets", .tablet), ("capsule", .tablet), ("Capsules", .tablet),
+    ("vial", .unitDose), ("vials", .unitDose), ("ampoule", .unitDose), ("ampoules", .unitDose), ("nebule", .unitDose),
+    ("Nebules", .unitDose), ("actuation", .dose), ("actuations", .dose), ("blister", .dose), ("cartridge", .device),
+    ("unit dose vial", .unitDose), ("millilitres", .ml), ("boxes", .pack),
+  ])
+  func everyDMDUnitOnAsthmaProductsIsRead(_ text: String, _ unit: QuantityUnit) throws {
+    #expect(try FormularyFixture.formulary().quantityUnits.unit(for: text) == unit)
+  }
+
+  @Test(arguments: ["", "grams", "bottle", "dozes", "s", "unit", "each"])
+  func unknownQuantityUnitsDoNotParse(_ text: String) throws {
+    #expect(try FormularyFixture.formulary().quantityUnits.unit(for: text) == nil)
+  }
+
+  /// Montelukast granules issued as "28 sachet" are one pack-equivalent: the 3-year-old's
+  /// only preventer, which a rejected unit used to lose.
+  @Test func montelukastGranulesInSachetsAreOnePackEquivalent() throws {
+    let formulary = try FormularyFixture.formulary()
+    let granules = try #require(formulary.classify(dmdCode: nil, bnfCode: "0303020G0AAADAD", name: "Montelukast 4mg granules sachets sugar free"))
+    #expect(granules.role == .preventer)
+    let sachet = try #require(formulary.quantityUnits.unit(for: "sachet"))
+    #expect(formulary.devices(quantity: 28, unit: sachet, product: granules) == 1)
+    #expect(formulary.devices(quantity: 56, unit: sachet, product: granules) == 2)
   }
 }

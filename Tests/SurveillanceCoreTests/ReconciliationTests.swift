@@ -138,6 +138,44 @@ struct DeduplicationTests {
     #expect(duplicates == [5: 1])
   }
 
+  /// An extract appended to a running file: four collected relievers, each issue and each
+  /// dispensing twice in one export. Counting by row made them eight relievers, a
+  /// priority over-use signal and four prescriptions "never dispensed".
+  @Test func theSamePrescriptionIDTwiceOnOneSideOfOneExportIsOneSupply() {
+    var child = ChildBuilder()
+    for day in ["2017-01-10", "2017-03-10", "2017-05-10", "2017-07-10"] { child.dispensed(.reliever, day) }
+    var area = AreaRecords()
+    for supply in child.supplies { area.add(supply) }
+    for var supply in child.supplies {
+      supply.source.line += 1000  // the same rows again, further down the same file
+      area.add(supply)
+    }
+    let (records, duplicates) = area.finished()
+    #expect(records[0].supplies.count == 8)
+    #expect(duplicates == [0: 4, 1: 4])
+    let timeline = ChildTimeline(record: records[0], asOf: date("2017-09-01"), inputs: Set(InputKind.allCases), policy: ChildBuilder.policy)
+    #expect(timeline.supplies.count == 4)
+    #expect(timeline.supplies.allSatisfy { $0.status == .dispensed })
+    #expect(timeline.supplies.map(\.devices).reduce(0, +) == 4)
+  }
+
+  /// The kept row is the first by file and line, even when a later copy sits in an earlier
+  /// export; rows of one prescription for two different products are two supplies.
+  @Test func repeatedPrescriptionItemsKeepTheFirstRowAndOtherItemsStay() {
+    var child = ChildBuilder()
+    child.issue(.reliever, "2017-01-10", id: "RX-A", key: "salbutamol")
+    child.issue(.preventer, "2017-01-10", id: "RX-A", key: "clenil")
+    var repeated = child.supplies[0]
+    repeated.source = SourceRef(file: 2, line: 7)
+    repeated.date = date("2017-01-12")
+    var area = AreaRecords()
+    for supply in child.supplies + [repeated] { area.add(supply) }
+    let (records, duplicates) = area.finished()
+    #expect(records[0].supplies.map(\.productKey) == ["salbutamol", "clenil"])
+    #expect(records[0].supplies[0].date == date("2017-01-10"))
+    #expect(duplicates == [2: 1])
+  }
+
   @Test func theMostCommonDateOfBirthWinsAndConflictsAreKept() {
     var child = ChildBuilder()
     child.issue(.reliever, "2017-03-01")

@@ -8,12 +8,14 @@ extension Formulary {
   public init(definition: FormularyDefinition, codelists: [String: [[String]]]) throws {
     var builder = try FormularyBuilder(definition: definition)
     try builder.compileClasses()
+    let safetyNet = try builder.compileSafetyNet()
     builder.matcher.compile()
     try builder.indexCodelists(codelists)
 
     version = definition.version
     courseMergeDays = definition.oralSteroidCourses.courseMergeDays
     doseThreshold = definition.quantity.doseThreshold
+    quantityUnits = try QuantityUnitTable(definition.quantityUnits)
     bnfFormat = builder.bnfFormat
     matcher = builder.matcher
     classes = builder.classes
@@ -23,6 +25,8 @@ extension Formulary {
     byName = builder.byName
     (bnfRulesBySection, bnfRulesForAnySection) = builder.bnfRuleIndex()
     namePatterns = builder.namePatterns
+    self.safetyNet = safetyNet
+    conflictRank = Dictionary(definition.conflicts.precedence.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
   }
 }
 
@@ -57,6 +61,9 @@ struct FormularyBuilder {
     try checkSources(definition.bnfCodeStructure.sources, context: "bnf_code_structure")
     try checkSources(definition.quantity.sources, context: "quantity")
     try checkSources(definition.oralSteroidCourses.sources, context: "oral_steroid_courses")
+    try checkSources(definition.quantityUnits.sources, context: "quantity_units")
+    try checkSources(definition.safetyNet.sources, context: "safety_net")
+    try checkSources(definition.conflicts.sources, context: "conflicts")
     for set in definition.termSets { try checkSources(set.sources ?? [], context: "term set '\(set.id)'", required: false) }
     let threshold = definition.quantity.doseThreshold
     guard threshold.isFinite, threshold > 0 else {
@@ -79,7 +86,9 @@ struct FormularyBuilder {
     var seen: Set<String> = []
     for (index, medicineClass) in definition.classes.enumerated() {
       let id = medicineClass.id
-      guard seen.insert(id).inserted, id != Formulary.otherClassID else { throw FormularyError.duplicateClass(classID: id) }
+      guard seen.insert(id).inserted, id != Formulary.otherClassID, id != Formulary.unclassifiedClassID else {
+        throw FormularyError.duplicateClass(classID: id)
+      }
       try checkSources(medicineClass.sources, context: "class '\(id)'")
       classes.append(
         CompiledMedicineClass(
@@ -126,6 +135,18 @@ struct FormularyBuilder {
           names: try (override.names ?? []).map { try compile($0, classID: classID) }, value: override.value))
     }
     return CompiledPerDevice(defaultValue: value.default, overrides: overrides)
+  }
+
+  /// The safety net's patterns, compiled into the same automaton as the classes' words.
+  mutating func compileSafetyNet() throws -> CompiledSafetyNet {
+    let net = definition.safetyNet
+    let context = "safety_net"
+    return CompiledSafetyNet(
+      bnf: try bnfPatterns(net.bnfLike, classID: context),
+      names: try net.names.map { try compile($0, classID: context) },
+      units: Set(net.units.map(QuantityUnitTable.normalised)),
+      pluralSuffixes: definition.quantityUnits.pluralSuffixes,
+      notIfName: try net.notIfName.map { try compile($0, classID: context) })
   }
 
   func bnfPatterns(_ texts: [String], classID: String) throws -> [BNFPattern] {

@@ -14,6 +14,17 @@ public struct Formulary: Sendable {
   public var version: String
   /// The gap in days within which oral steroid issues are one course.
   public var courseMergeDays: Int
+  /// How an export's `quantity_unit` is read.
+  public let quantityUnits: QuantityUnitTable
+  /// Where products beyond the codelists came from (a dm+d release, a pinned product table),
+  /// as name and value pairs for the manifest; empty when there were none.
+  public var productSource: [(String, String)] = []
+
+  /// The names ``provenance`` can hold, in the order it holds them.
+  public static let provenanceKeys = ["version", "products_from", "product_table", "dmd_release", "dmd_release_date", "dmd_products"]
+
+  /// What a run's manifest says the formulary was built from.
+  public var provenance: [(String, String)] { [("version", version)] + productSource }
 
   let doseThreshold: Double
   let bnfFormat: BNFCodeFormat
@@ -29,35 +40,28 @@ public struct Formulary: Sendable {
   /// BNF rules with a pattern shorter than a chapter+section, in priority order.
   let bnfRulesForAnySection: [CompiledBNFRule]
   let namePatterns: [(classIndex: Int, pattern: CompiledNamePattern)]
+  let safetyNet: CompiledSafetyNet
+  let conflictRank: [MedicineRole: Int]
 
   /// The class id given to valid products that no class claims.
   public static let otherClassID = "other"
 
-  /// Classifies a product by whatever identifiers the supply row has.
+  /// Classifies a product by whatever identifiers the supply row has: the classification of
+  /// ``identify(dmdCode:bnfCode:name:unit:)``, without what was found on the way.
   ///
   /// `nil` when the product cannot be identified: no well-formed dm+d or BNF code, and a name
   /// the formulary does not know. A well-formed dm+d code (a SNOMED CT concept id) or BNF code
-  /// that is not asthma-related classifies as role `other`, matched by that code.
+  /// that is not asthma-related classifies as role `other`, matched by that code, unless it
+  /// looks respiratory (then `unclassified`).
   public func classify(dmdCode: String?, bnfCode: String?, name: String?) -> ProductClassification? {
-    let dmd = ProductCodes.cleanDMD(dmdCode)
-    if let dmd, let listed = byDMD[dmd] { return listed }
-
-    let bnf = ProductCodes.cleanBNF(bnfCode)
-    if let bnf {
-      if let listed = byBNF[bnf] { return listed }
-      if let generic = bnfFormat.genericEquivalent(of: bnf), let listed = byBNF[generic] { return listed }
-    }
-
-    let normalisedName = name.map(NameText.normalise).flatMap { $0.isEmpty ? nil : $0 }
-    if let normalisedName, let listed = byName[normalisedName] { return listed }
-    return classifyByRules(dmd: dmd, bnf: bnf, normalisedName: normalisedName)
+    identify(dmdCode: dmdCode, bnfCode: bnfCode, name: name).classification
   }
 
   /// BNF rules with the product's form, then name patterns, then `other` for a well-formed
   /// code: how a product in no codelist is classified. Tests call it directly to check that
   /// the rules alone would find every listed product.
-  func classifyByRules(dmd: String?, bnf: String?, normalisedName: String?) -> ProductClassification? {
-    let terms = normalisedName.map(matcher.matches(in:))
+  func classifyByRules(dmd: String?, bnf: String?, normalisedName: String?, terms: TermSetBits? = nil) -> ProductClassification? {
+    let terms = terms ?? normalisedName.map(matcher.matches(in:))
     let validBNF = bnf.flatMap { bnfFormat.isWellFormed($0) ? $0 : nil }
     if let validBNF, let rule = bnfRule(for: validBNF, terms: terms) {
       return classes[rule.classIndex].classification(

@@ -18,11 +18,18 @@ public struct FormularyDefinition: Decodable, Sendable {
   public var quantity: QuantityRules
   /// How oral steroid issues are grouped into courses.
   public var oralSteroidCourses: CourseRules
+  /// The spellings of `quantity_unit` that exports and dm+d use, each with the unit it counts as.
+  public var quantityUnits: QuantityUnits
   /// Named lists of words (forms, substances) that name patterns refer to by id.
   public var termSets: [TermSet]
   /// Medicine classes in priority order: where lists overlap, the first class that claims a
   /// product wins.
   public var classes: [MedicineClass]
+  /// What makes a product no class claims look respiratory, so that it is never counted with
+  /// other medicines in silence.
+  public var safetyNet: SafetyNet
+  /// Which role is kept when a product's code and name disagree.
+  public var conflicts: ConflictRules
   /// Every source cited anywhere in the file.
   public var sources: [Citation]
 
@@ -61,6 +68,21 @@ public struct FormularyDefinition: Decodable, Sendable {
 }
 
 extension FormularyDefinition {
+  /// Every source id the definition cites, anywhere.
+  public var citedSourceIDs: Set<String> {
+    var cited = Set(bnfCodeStructure.sources + quantity.sources + quantityUnits.sources + oralSteroidCourses.sources)
+    cited.formUnion(safetyNet.sources + conflicts.sources)
+    for medicineClass in classes {
+      cited.formUnion(medicineClass.sources)
+      for perDevice in [medicineClass.dosesPerDevice, medicineClass.unitsPerDevice, medicineClass.daysPerDevice].compactMap({ $0 }) {
+        cited.formUnion(perDevice.sources)
+        for override in perDevice.overrides ?? [] { cited.formUnion(override.sources) }
+      }
+    }
+    for set in termSets { cited.formUnion(set.sources ?? []) }
+    return cited
+  }
+
   /// A source: what it says, where to read it. `url` may be absent for a document that has no
   /// stable address (then `note` says where a copy is kept).
   public struct Citation: Decodable, Sendable, Hashable {
@@ -97,10 +119,48 @@ extension FormularyDefinition {
     public var sources: [String]
   }
 
+  /// Every spelling of a quantity unit the tool accepts, by the unit it counts as.
+  public struct QuantityUnits: Decodable, Sendable {
+    public var units: [UnitSpellings]
+    /// Endings that make a spelling plural (`doses`, `boxes`).
+    public var pluralSuffixes: [String]
+    public var note: String?
+    public var sources: [String]
+  }
+
+  /// One unit and the words that mean it.
+  public struct UnitSpellings: Decodable, Sendable {
+    public var unit: QuantityUnit
+    public var spellings: [String]
+    public var note: String?
+  }
+
   /// How oral steroid issues make courses.
   public struct CourseRules: Decodable, Sendable {
     /// Issues of oral steroid within this many days of the previous one are the same course.
     public var courseMergeDays: Int
+    public var sources: [String]
+  }
+
+  /// What makes a product that no class claims look respiratory (see ``Formulary/identify(dmdCode:bnfCode:name:unit:)``).
+  public struct SafetyNet: Decodable, Sendable {
+    public var description: String?
+    /// BNF code patterns of the asthma sections.
+    public var bnfLike: [String]
+    /// Names that look respiratory.
+    public var names: [NamePattern]
+    /// Quantity unit spellings inhalers and nebules are counted in.
+    public var units: [String]
+    /// Names that are not respiratory whatever their words or unit say (nasal sprays, creams).
+    public var notIfName: [NamePattern]
+    public var sources: [String]
+  }
+
+  /// How a disagreement between a product's code and its name is settled.
+  public struct ConflictRules: Decodable, Sendable {
+    public var description: String?
+    /// Roles, the one to keep first.
+    public var precedence: [MedicineRole]
     public var sources: [String]
   }
 

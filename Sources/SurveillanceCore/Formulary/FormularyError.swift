@@ -29,6 +29,8 @@ public enum FormularyError: Error, CustomStringConvertible, Equatable {
   case namePatternMatchesEverything(classID: String)
   /// Name patterns use more distinct words than the matcher holds.
   case tooManyTerms(count: Int, limit: Int)
+  /// One quantity unit spelling is given two meanings.
+  case duplicateUnitSpelling(String)
 
   public var description: String {
     switch self {
@@ -60,6 +62,8 @@ public enum FormularyError: Error, CustomStringConvertible, Equatable {
       return "formulary class '\(classID)': a name pattern needs any_of or all_of, or it matches every product"
     case .tooManyTerms(let count, let limit):
       return "formulary: name patterns use \(count) distinct words; at most \(limit) are supported"
+    case .duplicateUnitSpelling(let spelling):
+      return "formulary quantity_units: '\(spelling)' is listed under two units"
     }
   }
 }

@@ -19,6 +19,11 @@ public enum MedicineRole: String, Codable, CaseIterable, Sendable, Comparable {
   case labaAlone = "laba_alone"
   /// Spacer or other inhalation device, no medicine.
   case spacer
+  /// A product that looks respiratory (its BNF section, an asthma word in its name, an
+  /// inhaler or nebule unit) but that no formulary class claims. Kept on the child's record
+  /// and shown, counted by no rule: the tool says what it could not classify rather than
+  /// setting it aside with the paracetamol.
+  case unclassified
   /// Anything else: a valid product that is not part of the asthma picture.
   case other
 

@@ -17,9 +17,11 @@ struct TermMatcher: Sendable {
   private var outputStart: [Int32] = [0]
   private var outputIDs: [Int32] = []
 
-  /// Registers a term (normalised like names) and returns its id.
+  /// Registers a term (normalised like names, but keeping one space at either edge where the
+  /// term has one, to mark a word boundary) and returns its id.
   mutating func add(_ term: String) -> Int {
-    let key = NameText.normalise(term)
+    let core = NameText.normalise(term)
+    let key = (term.first?.isWhitespace == true ? " " : "") + core + (term.last?.isWhitespace == true && !core.isEmpty ? " " : "")
     if let id = termIDs[key] { return id }
     let id = terms.count
     terms.append(key)
@@ -85,17 +87,22 @@ struct TermMatcher: Sendable {
     for ids in output { outputStart.append(outputStart[outputStart.count - 1] + Int32(ids.count)) }
   }
 
-  /// The ids of every term found in `normalisedName` (see ``NameText/normalise(_:)``).
+  /// The ids of every term found in `normalisedName` (see ``NameText/normalise(_:)``), read
+  /// as if a space stood before and after it, so that a term written with a space at its
+  /// edge (`" inh "`) matches a whole word at the start or end of a name too.
   func matches(in normalisedName: String) -> TermSetBits {
     var found = TermSetBits()
     guard !terms.isEmpty else { return found }
     transitions.withUnsafeBufferPointer { transitions in
       byteClass.withUnsafeBufferPointer { byteClass in
         var node = 0
-        for byte in normalisedName.utf8 {
+        func step(_ byte: UInt8) {
           node = Int(transitions[node * classCount + Int(byteClass[Int(byte)])])
           for index in Int(outputStart[node])..<Int(outputStart[node + 1]) { found.insert(Int(outputIDs[index])) }
         }
+        step(0x20)
+        for byte in normalisedName.utf8 { step(byte) }
+        step(0x20)
       }
     }
     return found
@@ -106,26 +113,27 @@ struct TermMatcher: Sendable {
 /// a few word-wide ANDs.
 struct TermSetBits: Sendable, Hashable {
   /// The most terms a formulary may use.
-  static let capacity = 256
-  private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+  static let capacity = 512
+  private var words = SIMD8<UInt64>(repeating: 0)
 
   init() {}
 
   init(_ ids: [Int]) { for id in ids { insert(id) } }
 
   mutating func insert(_ id: Int) {
-    let bit: UInt64 = 1 << UInt64(id & 63)
-    switch id >> 6 {
-    case 0: w0 |= bit
-    case 1: w1 |= bit
-    case 2: w2 |= bit
-    default: w3 |= bit
-    }
+    words[id >> 6] |= 1 << UInt64(id & 63)
   }
 
   /// Whether the two sets share a term.
   func intersects(_ other: TermSetBits) -> Bool {
-    (w0 & other.w0) | (w1 & other.w1) | (w2 & other.w2) | (w3 & other.w3) != 0
+    (words & other.words) != SIMD8<UInt64>(repeating: 0)
+  }
+
+  /// The terms of both sets.
+  func union(_ other: TermSetBits) -> TermSetBits {
+    var result = self
+    result.words |= other.words
+    return result
   }
 }
 

@@ -109,7 +109,8 @@ final class ByteKeyedCache<Value> {
   }
 }
 
-/// What one product's columns (dm+d code, BNF code, drug name, as raw bytes) came to: their
+/// What one product's columns (dm+d code, BNF code, drug name and quantity unit, as raw bytes,
+/// the unit because it can make an unknown product look respiratory) came to: their
 /// text and its classification. The same bytes always come to the same, so each distinct
 /// product is read and classified once per file.
 struct KnownProduct {
@@ -119,15 +120,21 @@ struct KnownProduct {
   var name: String?
   /// `nil` when the product could not be identified.
   var classification: ProductClassification?
+  /// What the formulary found on the way (unclassified, or a code/name conflict).
+  var finding: ProductFinding?
+  /// Where the product's tally is in the decoder's list of flagged products, when it has a finding.
+  var flaggedIndex: Int?
 
   /// The code the product is identified by in outputs (dm+d, else BNF, else its name).
   let productKey: String
 
-  init(dmdCode: String?, bnfCode: String?, name: String?, classification: ProductClassification?) {
+  init(dmdCode: String?, bnfCode: String?, name: String?, classification: ProductClassification?, finding: ProductFinding? = nil, flaggedIndex: Int? = nil) {
     self.dmdCode = dmdCode
     self.bnfCode = bnfCode
     self.name = name
     self.classification = classification
+    self.finding = finding
+    self.flaggedIndex = flaggedIndex
     productKey = dmdCode ?? bnfCode ?? name?.lowercased() ?? ""
   }
 }

@@ -148,7 +148,10 @@ public final class RowDecoder {
   private let units = ByteKeyedCache<QuantityUnit?>()
   private let supplyTypes = ByteKeyedCache<SupplyType>()
   private let issueTypes = ByteKeyedCache<String?>()
-  /// The buffer a row's product key is built in, kept from row to row: room for three fields
+  /// Products the formulary could not classify or classified against their name, with how
+  /// many rows named each: what `unclassified-products.csv` lists.
+  public private(set) var flaggedProducts: [FlaggedProduct] = []
+  /// The buffer a row's product key is built in, kept from row to row: room for four fields
   /// of the longest length the shape checks let through, each with its separator.
   private let productKeyBuffer: UnsafeMutablePointer<UInt8>
   private let productKeyCapacity: Int
@@ -165,10 +168,10 @@ public final class RowDecoder {
     self.context = context
     normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
     headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
-    productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName)]
+    productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName), layout.index(of: .quantityUnit)]
     expectedFieldCount = layout.header.count
     maxFieldBytes = context.policy.maxFieldBytes
-    productKeyCapacity = 3 * (maxFieldBytes + 1)
+    productKeyCapacity = 4 * (maxFieldBytes + 1)
     productKeyBuffer = .allocate(capacity: productKeyCapacity)
     earliestPlausibleDate = CalendarDate(year: context.policy.earliestPlausibleYear, month: 1, day: 1)
     latestAdultBirth = Self.latestBirth(ofAge: context.policy.childAgeUnderYears, on: context.earliestEvaluationDate)
@@ -434,7 +437,15 @@ public final class RowDecoder {
       guard dmd != nil || bnf != nil || name != nil else {
         throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
       }
-      known = KnownProduct(dmdCode: dmd, bnfCode: bnf, name: name, classification: formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name))
+      let identified = formulary.identify(dmdCode: dmd, bnfCode: bnf, name: name, unit: text(row, .quantityUnit))
+      var flaggedIndex: Int?
+      if let finding = identified.finding, let kept = identified.classification {
+        flaggedIndex = flaggedProducts.count
+        flaggedProducts.append(FlaggedProduct(finding: finding, dmdCode: dmd, bnfCode: bnf, name: name, kept: kept))
+      }
+      known = KnownProduct(
+        dmdCode: dmd, bnfCode: bnf, name: name, classification: identified.classification, finding: identified.finding,
+        flaggedIndex: flaggedIndex)
       products.remember(known, for: key)
     }
     guard let product = known.classification else {
@@ -446,6 +457,7 @@ public final class RowDecoder {
     let nhs = try nhsNumber(row, slices)
     let isIssue = layout.profile.kind == .gpPrescriptions
     let date = try date(row, slices, isIssue ? .issueDate : .dispensedDate, required: true)!
+    if let flagged = known.flaggedIndex { flaggedProducts[flagged].count(on: date, at: source) }
     let dateOfBirth = try self.date(row, slices, .dateOfBirth, required: false, reason: .invalidDateOfBirth)
     if let dateOfBirth {
       if dateOfBirth > date { throw Reject(reason: .dateBeforeBirth, detail: "supplied on \(date) before the date of birth \(dateOfBirth)") }
@@ -456,8 +468,8 @@ public final class RowDecoder {
     let quantity = try quantity(row, slices)
     let unit = try remembered(units, slices, .quantityUnit) { () throws -> QuantityUnit? in
       guard let unitText = text(row, .quantityUnit) else { return nil }
-      guard let parsed = QuantityUnit.parse(unitText) else {
-        throw Reject(reason: .invalidValue, detail: "quantity_unit '\(unitText)' is not one of device, dose, tablet, ml, unit dose, pack")
+      guard let parsed = formulary.quantityUnits.unit(for: unitText) else {
+        throw Reject(reason: .invalidValue, detail: "quantity_unit '\(unitText)' is not a unit the formulary knows (quantity_units in rules/formulary/formulary.json)")
       }
       return parsed
     }

@@ -74,6 +74,7 @@ public enum ChildrenTable {
     Column(name: "pharmacies_6m", metric: .pharmacies, window: Period(months: 6)),
     Column(name: "attacks_12m", metric: .attacks, window: Period(months: 12)),
     Column(name: "asthma_reviews_12m", metric: .asthmaReviews, window: Period(months: 12)),
+    Column(name: "unclassified_supplies_12m", metric: .unclassifiedSupplies, window: Period(months: 12)),
   ]
 }
 

@@ -22,6 +22,11 @@ public struct InputFileReport: Sendable {
   /// Accepted rows that repeated a row of another file (overlapping exports).
   public var duplicates = 0
   public var rejectedByReason: [RejectReason: Int] = [:]
+  /// Supply rows of products that looked respiratory but that no class claims (kept on the
+  /// children's records, counted by no rule).
+  public var unclassifiedRespiratoryRows = 0
+  /// Supply rows whose code and name gave different roles.
+  public var codeNameConflictRows = 0
 
   public init(path: String, kind: InputKind, profile: String, sha256: String = "", bytes: Int = 0, encoding: String = "utf-8") {
     self.path = path
@@ -41,6 +46,16 @@ public struct InputFileReport: Sendable {
   public mutating func countOutOfScope(_ why: OutOfScope) {
     rowsRead += 1
     outOfScopeCounts[why.ordinal] += 1
+  }
+
+  /// Counts the rows of the file's flagged products by what was found.
+  public mutating func countFlagged(_ products: [FlaggedProduct]) {
+    for product in products {
+      switch product.finding {
+      case .unclassifiedRespiratory: unclassifiedRespiratoryRows += product.rows
+      case .codeNameConflict: codeNameConflictRows += product.rows
+      }
+    }
   }
 
   /// Counts one decoded row.
@@ -74,6 +89,13 @@ public struct RunManifest: Sendable {
   public var timings: [(String, Double)]
   public var startedAt: String
   public var extra: [(String, String)]
+  /// Distinct products the run could not classify, and distinct products whose code and name
+  /// disagreed (listed in `unclassified-products.csv`).
+  public var unclassifiedProducts = 0
+  public var conflictingProducts = 0
+  /// What the formulary was built from: its version and, where one was used, the dm+d
+  /// release or pinned product table (name, value), in order.
+  public var formulary: [(String, String)] = []
 
   public init(
     command: String, toolVersion: String, asOf: CalendarDate, rulesVersion: String, rulesSHA256: String,
@@ -97,6 +119,13 @@ public struct RunManifest: Sendable {
     self.timings = timings
     self.startedAt = startedAt
     self.extra = extra
+  }
+
+  /// Notes the run's flagged products and what its formulary was built from.
+  public mutating func record(_ products: [FlaggedProduct], formulary: [(String, String)]) {
+    unclassifiedProducts = products.filter { if case .unclassifiedRespiratory = $0.finding { true } else { false } }.count
+    conflictingProducts = products.count - unclassifiedProducts
+    self.formulary = formulary
   }
 
   /// Signals counted by rule and severity from a list.
@@ -142,6 +171,10 @@ public struct RunManifest: Sendable {
         json.int(reason.rawValue, input.rejectedByReason[reason]!)
       }
       json.endObject()
+      json.beginObject("products")
+      json.int("unclassified_respiratory_rows", input.unclassifiedRespiratoryRows)
+      json.int("code_name_conflict_rows", input.codeNameConflictRows)
+      json.endObject()
       json.endObject()
     }
     json.endArray()
@@ -150,6 +183,17 @@ public struct RunManifest: Sendable {
     json.int("rows_accepted", inputs.reduce(0) { $0 + $1.rowsAccepted })
     json.int("rows_rejected", inputs.reduce(0) { $0 + $1.rowsRejected })
     json.endObject()
+    json.beginObject("products")
+    json.int("unclassified_respiratory", unclassifiedProducts)
+    json.int("code_name_conflict", conflictingProducts)
+    json.int("unclassified_respiratory_rows", inputs.reduce(0) { $0 + $1.unclassifiedRespiratoryRows })
+    json.int("code_name_conflict_rows", inputs.reduce(0) { $0 + $1.codeNameConflictRows })
+    json.endObject()
+    if !formulary.isEmpty {
+      json.beginObject("formulary")
+      for (key, value) in formulary { json.string(key, value) }
+      json.endObject()
+    }
     json.beginObject("children")
     json.int("count", childrenCount)
     json.beginObject("excluded")

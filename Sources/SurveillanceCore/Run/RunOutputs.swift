@@ -166,6 +166,24 @@ public struct RunOutputs: Sendable {
     return json.bytes
   }
 
+  /// `unclassified-products.csv`: every product that looked respiratory but that no class
+  /// claims, and every product whose code and name disagreed, with what was found, how many
+  /// rows named it, when, and one row to find it by. Holds no patient data.
+  public func unclassifiedProductsCSV(_ products: [FlaggedProduct]) -> String {
+    var csv = CSVOutput(header: [
+      "finding", "dmd_code", "bnf_code", "drug_name", "class_used", "role_used", "detail", "rows", "first_date", "last_date", "example",
+    ])
+    for product in products {
+      let example = product.example.map { "\(fileNames[Int($0.file)]):\($0.line)" } ?? ""
+      csv.append([
+        product.finding.kind, product.dmdCode ?? "", product.bnfCode ?? "", product.name ?? "", product.kept.classID,
+        product.kept.role.rawValue, product.finding.detail, String(product.rows), product.firstDate?.description ?? "",
+        product.lastDate?.description ?? "", example,
+      ])
+    }
+    return csv.text
+  }
+
   /// `rejects.csv`: every rejected row with its file, line, reason and original values.
   public func rejectsCSV(_ rejects: [RejectedRow]) -> String {
     var csv = CSVOutput(header: ["source_file", "line", "reason", "detail", "original_row"])

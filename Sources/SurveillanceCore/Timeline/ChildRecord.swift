@@ -48,9 +48,11 @@ public struct AreaRecords: Sendable {
   /// The finished records, in NHS number order, with duplicates removed and dates of birth
   /// settled. Also returns how many duplicate rows each input file contributed.
   ///
-  /// Duplicates: rows identical in every field that identifies a supply count once across
-  /// files, as many times as the file that holds the most of them (two identical inhalers
-  /// on one day in one export are two supplies; the same export loaded twice is not four).
+  /// Duplicates: rows on one side with the same prescription id for the same product are one
+  /// supply, wherever they are. Other rows identical in every field that identifies a supply
+  /// count once across files, as many times as the file that holds the most of them (two
+  /// identical inhalers on one day in one export are two supplies; the same export loaded
+  /// twice is not four).
   public func finished() -> (records: [ChildRecord], duplicatesByFile: [Int: Int]) {
     var duplicatesByFile: [Int: Int] = [:]
     var records: [ChildRecord] = []
@@ -114,10 +116,38 @@ public struct AreaRecords: Sendable {
   }
 
   private static func deduplicated(_ supplies: [Supply], counting duplicates: inout [Int: Int]) -> [Supply] {
+    let supplies = withoutRepeatedPrescriptions(supplies, counting: &duplicates)
     // Most children have no two rows that are one supply, and then the rows in source order
     // are the answer the general path would give, without hashing every row's text.
     guard hasRepeatedSupply(supplies) else { return inSourceOrder(supplies) }
     return deduplicated(supplies, identity: \.identity, source: \.source, counting: &duplicates)
+  }
+
+  /// `supplies` with each prescription item once: rows on the same side that carry the same
+  /// prescription id for the same product are one supply, within one export as across
+  /// exports (an extract appended to a running file, a re-sent dispensing claim). The first
+  /// row by file and line is kept; the others are counted as duplicates of their file. Rows
+  /// without a prescription id are left to the identity rule, which keeps two identical
+  /// inhalers on one day in one export as two supplies.
+  private static func withoutRepeatedPrescriptions(_ supplies: [Supply], counting duplicates: inout [Int: Int]) -> [Supply] {
+    let withID = supplies.indices.filter { supplies[$0].prescriptionID != nil }
+    guard withID.count > 1 else { return supplies }
+    func key(_ index: Int) -> (Int, String, String) {
+      let supply = supplies[index]
+      return (supply.side == .gpIssue ? 0 : 1, supply.prescriptionID!, supply.productKey)
+    }
+    let ordered = withID.sorted {
+      let (left, right) = (key($0), key($1))
+      return left != right ? left < right : supplies[$0].source < supplies[$1].source
+    }
+    var repeated: [Int] = []
+    for position in ordered.indices.dropFirst() where key(ordered[position]) == key(ordered[position - 1]) {
+      repeated.append(ordered[position])
+    }
+    guard !repeated.isEmpty else { return supplies }
+    for index in repeated { duplicates[Int(supplies[index].source.file), default: 0] += 1 }
+    let dropped = Set(repeated)
+    return supplies.indices.filter { !dropped.contains($0) }.map { supplies[$0] }
   }
 
   /// Whether two of `supplies` have the same identity. Two rows can only be one supply if they

@@ -54,6 +54,9 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
   case asthmaReviews = "asthma_reviews"
   /// Appointments the child was not brought to.
   case wasNotBrought = "was_not_brought"
+  /// Supplies of respiratory products that no formulary class claims: counted by no other
+  /// figure, reported so that a missing classification is seen, not mistaken for good control.
+  case unclassifiedSupplies = "unclassified_supplies"
 
   /// The position in `allCases`, for hashing without hashing the name.
   var ordinal: Int {
@@ -82,6 +85,7 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
     case .attacks: 21
     case .asthmaReviews: 22
     case .wasNotBrought: 23
+    case .unclassifiedSupplies: 24
     }
   }
 
@@ -166,6 +170,7 @@ extension ChildTimeline {
     case .issuedNotDispensed: return .supplies { $0.status == .issuedNotDispensed }
     case .preventerIssuedNotDispensed: return .supplies { Self.isPreventer($0) && $0.status == .issuedNotDispensed }
     case .labaAloneSupplies: return .supplies { $0.role == .labaAlone }
+    case .unclassifiedSupplies: return .supplies { $0.role == .unclassified }
     case .pharmacies: return .pharmacies { _ in true }
     case .relieverPharmacies: return .pharmacies { $0.role == .reliever }
     case .hospitalAttendances: return .careEvents([.edAttendance, .hospitalAdmission], distinctDays: true)

@@ -75,6 +75,7 @@ enum CriterionWording {
     case .attacks: return "days with an emergency department attendance, admission or out-of-hours treatment"
     case .asthmaReviews: return "asthma reviews"
     case .wasNotBrought: return "appointments the child was not brought to"
+    case .unclassifiedSupplies: return "supplies of a respiratory product the tool could not classify"
     }
   }
 
