@@ -58,7 +58,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
     .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"], exclude: ["Fixtures"]),
-    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore"]),
+    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore", "CSVReading"]),
     .testTarget(name: "HostileInputTests", dependencies: [
       "SurveillanceCore", "SurveillanceFrontend", "CSVReading",
       .product(name: "PropertyBased", package: "swift-property-based"),

@@ -32,6 +32,9 @@ public struct PatientCheck: Sendable {
     public var actionPlan: ActionPlanStatus
     /// Whether a safeguarding plan that gives signals context is active on the evaluation date.
     public var safeguardingPlanActive: Bool
+    /// Supplies in the last 12 months of respiratory products the tool could not classify,
+    /// oldest first: counted by no figure, so a GREEN answer must say they exist.
+    public var unclassifiedSupplies: [UnclassifiedSupply] = []
 
     public var trafficLight: TrafficLight { TrafficLight(highest: signals.map(\.severity).max()) }
   }
@@ -47,12 +50,27 @@ public struct PatientCheck: Sendable {
         signals: child.summary.signals.sorted { ($1.severity, order[$0.ruleID]!) < ($0.severity, order[$1.ruleID]!) },
         months: MonthTally.lastTwelveMonths(supplies: child.supplies, events: child.events, asOf: asOf),
         actionPlan: child.summary.actionPlan,
-        safeguardingPlanActive: child.summary.safeguarding?.isActive == true)
+        safeguardingPlanActive: child.summary.safeguarding?.isActive == true,
+        unclassifiedSupplies: UnclassifiedSupply.lastTwelveMonths(child.supplies, asOf: asOf))
     }
   }
 
   /// What the audit trail records as the look-up's outcome.
   public var auditOutcome: AuditOutcome { record == nil ? .noRecord : .found }
+}
+
+/// A supply of a respiratory product the formulary could not classify, as the check shows it.
+public struct UnclassifiedSupply: Sendable, Equatable {
+  public var date: CalendarDate
+  /// The product's name as the export gave it, else the code it was known by.
+  public var product: String
+
+  static func lastTwelveMonths(_ supplies: [StoredSupply], asOf: CalendarDate) -> [UnclassifiedSupply] {
+    let first = asOf.startOfMonth.adding(months: -11)
+    return supplies.filter { $0.role == .unclassified && $0.date >= first && $0.date <= asOf }
+      .sorted { $0.date < $1.date }
+      .map { UnclassifiedSupply(date: $0.date, product: $0.drugName.isEmpty ? $0.productKey : $0.drugName) }
+  }
 }
 
 /// The one-word summary a pharmacist reads first, always printed with its words, never as

@@ -50,6 +50,14 @@ public enum PatientCheckJSON {
       json.string("last_plan", record.actionPlan.lastPlanDate?.description)
       json.string("review_due", record.actionPlan.reviewDue?.description)
       json.endObject()
+      json.beginArray("unclassified_supplies")
+      for supply in record.unclassifiedSupplies {
+        json.beginObject()
+        json.string("date", supply.date.description)
+        json.string("product", supply.product)
+        json.endObject()
+      }
+      json.endArray()
       json.bool("safeguarding_context", record.safeguardingPlanActive)
       json.string("safeguarding_advice", record.safeguardingPlanActive ? "contact the practice safeguarding lead" : nil)
     }

@@ -25,6 +25,9 @@ public struct PatientCheckText: Sendable {
     lines.append(contentsOf: wrap("Age \(record.ageYears). \(provenance)."))
     lines.append("")
     lines.append(contentsOf: summaryLines(record))
+    if !record.unclassifiedSupplies.isEmpty {
+      lines.append(contentsOf: wrap(Self.unclassifiedNote(record.unclassifiedSupplies)))
+    }
     if !record.signals.isEmpty {
       lines.append("")
       lines.append("Current signals")
@@ -107,6 +110,15 @@ public struct PatientCheckText: Sendable {
     if month.emergencySupplies > 0 { words.append(month.emergencySupplies == 1 ? "emergency supply" : "emergency supplies x\(month.emergencySupplies)") }
     if month.attacks > 0 { words.append(month.attacks == 1 ? "attack" : "attacks x\(month.attacks)") }
     return words.joined(separator: ", ")
+  }
+
+  /// What the check could not count, said so that GREEN is not read as well controlled.
+  static func unclassifiedNote(_ supplies: [UnclassifiedSupply]) -> String {
+    let count = supplies.count == 1 ? "1 supply" : "\(supplies.count) supplies"
+    let listed = supplies.prefix(3).map { "\($0.product), \($0.date)" }.joined(separator: "; ")
+    let more = supplies.count > 3 ? "; and \(supplies.count - 3) more" : ""
+    return "Not counted: \(count) of a respiratory product the tool could not classify (\(listed)\(more)). "
+      + "The figures and signals above leave it out; check what it was."
   }
 
   static func actionPlan(_ status: ActionPlanStatus) -> String {

@@ -36,6 +36,14 @@ enum DataLimits {
         for statement in dateStatements { html.element("li", statement) }
         html.element("li", "\(coverage.rowsRejected) of \(coverage.rowsRead) rows in these exports were rejected in this run (an invalid NHS number, date, quantity or product; a nightly run lists each in rejects.csv with its reason). A rejected row cannot be tied to a child with certainty, so some may belong to the children in this report.")
         html.element("li", "Rows set aside were valid but outside the picture: medicines that are not for asthma, adults, and rows dated after the report date.")
+        let unclassified = coverage.files.reduce(0) { $0 + $1.unclassifiedRespiratoryRows }
+        if unclassified > 0 {
+          html.element("li", "\(Words.count(unclassified, "row")) in these exports named a respiratory product the tool could not classify (a nightly run lists each product in unclassified-products.csv). Such supplies appear in a chronology but no figure or signal counts them, so a child's figures may understate what was supplied.")
+        }
+        let conflicts = coverage.files.reduce(0) { $0 + $1.codeNameConflictRows }
+        if conflicts > 0 {
+          html.element("li", "\(Words.count(conflicts, "row")) gave a product code and a name that disagree; the role that can raise a signal was used.")
+        }
       }
       html.newline()
       let missing = coverage.missingKinds

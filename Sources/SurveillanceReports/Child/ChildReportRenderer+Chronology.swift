@@ -51,6 +51,8 @@ extension ChildReportRenderer {
     switch supply.role {
     case .reliever, .preventer, .icsFormoterol, .labaAlone:
       parts.append("\(quantity), counted as \(Words.count(supply.devices, supply.product.unitsPerDevice == nil ? "inhaler" : "pack"))")
+    case .unclassified:
+      parts.append("\(quantity); a respiratory product the tool could not classify, counted by no figure")
     default:
       parts.append(quantity)
     }
