@@ -12,6 +12,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
   ],
   targets: [
     // MARK: C library
@@ -38,6 +39,7 @@ let package = Package(
     .target(name: "SurveillanceFrontend", dependencies: [
       "CSVReading", "CSystemCalls", "SurveillanceCore", "SurveillanceReports", "SurveillanceStore",
       .product(name: "Crypto", package: "swift-crypto"),
+      .product(name: "ZIPFoundation", package: "ZIPFoundation"),
     ]),
 
     // MARK: One thin executable: arguments in, frontend called, exit code out
@@ -57,7 +59,10 @@ let package = Package(
 
     // MARK: Tests
     .testTarget(name: "CSVReadingTests", dependencies: ["CSVReading"], exclude: ["Fixtures"]),
-    .testTarget(name: "SurveillanceCoreTests", dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "SurveillanceCoreTests",
+      dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore", "CSVReading"]),
     .testTarget(name: "HostileInputTests", dependencies: [
       "SurveillanceCore", "SurveillanceFrontend", "CSVReading",

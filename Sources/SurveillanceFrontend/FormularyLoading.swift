@@ -9,7 +9,7 @@ extension Formulary {
   ///
   /// Why here and not in the core: the core takes values and never opens a file.
   /// - Throws: ``FormularyError`` naming the file (and the class, for a codelist it lacks).
-  public static func load(rulesDirectory: URL) throws -> Formulary {
+  public static func load(rulesDirectory: URL, pinnedProductTable: Bool = true) throws -> Formulary {
     let definitionURL = rulesDirectory.appendingPathComponent("formulary/formulary.json")
     let data: Data
     do {
@@ -37,6 +37,58 @@ extension Formulary {
       }
       codelists[name] = rows
     }
-    return try Formulary(definition: definition, codelists: codelists)
+    let formulary = try Formulary(definition: definition, codelists: codelists)
+    guard pinnedProductTable, let pinned = definition.productTable else { return formulary }
+    guard !pinned.isEmpty, !pinned.contains("/"), pinned != ".", pinned != ".." else {
+      throw FormularyError.unreadable(file: pinned, detail: "product_table must be a file name in formulary/")
+    }
+    let path = "formulary/\(pinned)"
+    let table = try ProductTableFile.read(rulesDirectory.appendingPathComponent(path), named: path)
+    do { return try formulary.adding(table, from: "pinned product table rules/\(path)", pinnedTable: path) } catch {
+      throw FormularyError.unreadable(file: path, detail: error.description)
+    }
+  }
+
+  /// This formulary with a dm+d release's asthma products: the release read, classified and
+  /// added. `log` hears what was read, never a patient's data.
+  public func adding(releaseAt path: String, log: (String) -> Void) throws -> Formulary {
+    let started = Date()
+    let table = productTable(for: try DMDReleaseReader.read(path))
+    let seconds = Date().timeIntervalSince(started)
+    log("dm+d release \(table.release.name) (\(table.release.date?.description ?? "date unknown")): \(table.productsRead) products read, \(table.rows.count) asthma products, in \(String(format: "%.1f", seconds)) s")
+    do { return try adding(table, from: "dm+d release \(path)") } catch {
+      throw FormularyError.unreadable(file: path, detail: error.description)
+    }
+  }
+}
+
+/// A product table's file: `# key: value` lines, then the CSV.
+public enum ProductTableFile {
+  /// - Throws: ``FormularyError/unreadable(file:detail:)`` naming `name`.
+  public static func read(_ url: URL, named name: String) throws -> ProductTable {
+    let bytes: [UInt8]
+    do { bytes = Array(try Data(contentsOf: url)) } catch {
+      throw FormularyError.unreadable(file: name, detail: error.localizedDescription)
+    }
+    var metadata: [String: String] = [:]
+    var start = 0
+    // The `#` lines come first; the CSV starts at the first line that is not one.
+    while start < bytes.count, bytes[start] == UInt8(ascii: "#") {
+      let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+      let line = String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
+      if let colon = line.firstIndex(of: ":") {
+        metadata[line[..<colon].trimmingCharacters(in: .whitespaces)] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      }
+      start = end + 1
+    }
+    var records: [[String]] = []
+    do {
+      try CSVReader.read(bytes: Array(bytes[min(start, bytes.count)...]), source: name) { records.append($0.fields) }
+      return try ProductTable(metadata: metadata, records: records)
+    } catch let error as ProductTableError {
+      throw FormularyError.unreadable(file: name, detail: error.description)
+    } catch {
+      throw FormularyError.unreadable(file: name, detail: "\(error)")
+    }
   }
 }

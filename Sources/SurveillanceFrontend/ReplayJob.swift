@@ -31,19 +31,21 @@ public struct ReplayJob: Sendable {
     let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: to)
     let readSeconds = clock.lap()
     let dates = step.dates(from: from, to: to)
+    NightlyJob.logFlagged(area.flaggedProducts, log: log)
     log("replaying \(area.records.count) patient record(s) on \(dates.count) date(s) from \(from) to \(to)")
     let replay = Replay(evaluation: AreaEvaluation(rules: rules, inputs: area.kinds))
     let firings = NightlyJob.parallelMap(area.records) { replay.firstFirings(for: $0, on: dates) }.flatMap { $0 }
     let evaluateSeconds = clock.lap()
     let generation = try output.beginGeneration()
     try generation.write(Replay.firstFiredCSV(firings), to: "first-fired.csv")
-    let manifest = RunManifest(
+    var manifest = RunManifest(
       command: "replay", toolVersion: toolVersion, asOf: to, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
       maxRejectRate: 1, inputs: area.reports, childrenCount: Set(firings.map(\.first.nhsNumber)).count, excluded: [:],
       signalsByRule: RunManifest.count(firings.map(\.first)), outputs: ["first-fired.csv", "manifest.json"],
       timings: [("read_and_decode", readSeconds), ("replay", evaluateSeconds), ("total", clock.total)],
       startedAt: clock.startedAt,
       extra: [("replay_from", from.description), ("replay_to", to.description), ("replay_every", step.rawValue), ("replay_dates", String(dates.count))])
+    manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
     return (output.url.path, firings)

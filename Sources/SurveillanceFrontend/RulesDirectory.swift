@@ -17,8 +17,9 @@ public struct RulesDirectory: Sendable {
     return RulesDirectory(url: URL(fileURLWithPath: chosen, isDirectory: true))
   }
 
-  /// The rule set, or every problem found, each naming its file.
-  public func load() throws(RulesError) -> RuleSet {
+  /// The rule set, or every problem found, each naming its file. `pinnedProductTable: false`
+  /// leaves out the product table `formulary.json` pins, for a run given a release instead.
+  public func load(pinnedProductTable: Bool = true) throws(RulesError) -> RuleSet {
     var problems: [String] = []
     func attempt<T>(_ file: String, _ body: () throws -> T) -> T? {
       do { return try body() } catch let error as DecodingError {
@@ -43,7 +44,7 @@ public struct RulesDirectory: Sendable {
     }
     if profiles.isEmpty { problems.append("inputs/: no input profiles") }
 
-    let formulary = attempt("formulary/formulary.json") { try Formulary.load(rulesDirectory: url) }
+    let formulary = attempt("formulary/formulary.json") { try Formulary.load(rulesDirectory: url, pinnedProductTable: pinnedProductTable) }
     let timeline = attempt("timeline.json") { try decode(TimelinePolicy.self, "timeline.json") }
     let care = attempt("care.json") { try decode(CarePolicy.self, "care.json") }
     let holidays = attempt(Self.bankHolidaysFile) { try decode(BankHolidayFile.self, Self.bankHolidaysFile) }

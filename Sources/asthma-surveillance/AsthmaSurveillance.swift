@@ -13,5 +13,5 @@ struct AsthmaSurveillance: ParsableCommand {
       It points people to patterns; it never concludes that a child is neglected.
       """,
     version: version,
-    subcommands: [Nightly.self, Patient.self, Audit.self, Replay.self, Merge.self, Report.self, CheckRules.self, Generate.self])
+    subcommands: [Nightly.self, Patient.self, Audit.self, Replay.self, Merge.self, Report.self, CheckRules.self, FormularyCommand.self, Generate.self])
 }

@@ -8,9 +8,19 @@ struct RulesOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: "Default: $ASTHMA_SURVEILLANCE_RULES, else ./rules.", valueName: "dir"))
   var rules: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "An NHSBSA dm+d release (its zip, or the folder it unzips to) to classify products by, instead of a product table pinned in the rules.",
+      discussion: "Every VMP, AMP, VMPP and AMPP is classified by its ingredients and form-route; the folder or zip may also hold NHSBSA's BNF SNOMED mapping spreadsheet (.xlsx).",
+      valueName: "path"))
+  var dmd: String?
+
   func load() throws -> (RuleSet, String) {
     let directory = RulesDirectory.locate(rules)
-    return (try directory.load(), directory.fingerprint())
+    var ruleSet = try directory.load(pinnedProductTable: dmd == nil)
+    if let dmd { ruleSet.formulary = try ruleSet.formulary.adding(releaseAt: dmd, log: Log.info) }
+    return (ruleSet, directory.fingerprint())
   }
 }
 

@@ -9,6 +9,7 @@ extension Formulary {
     var builder = try FormularyBuilder(definition: definition)
     try builder.compileClasses()
     let safetyNet = try builder.compileSafetyNet()
+    let dmdRules = try builder.compileDMDRules()
     builder.matcher.compile()
     try builder.indexCodelists(codelists)
 
@@ -26,6 +27,8 @@ extension Formulary {
     (bnfRulesBySection, bnfRulesForAnySection) = builder.bnfRuleIndex()
     namePatterns = builder.namePatterns
     self.safetyNet = safetyNet
+    self.dmdRules = dmdRules
+    packSizeChoice = definition.dmdRelease.packSize
     conflictRank = Dictionary(definition.conflicts.precedence.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
   }
 }
@@ -64,6 +67,7 @@ struct FormularyBuilder {
     try checkSources(definition.quantityUnits.sources, context: "quantity_units")
     try checkSources(definition.safetyNet.sources, context: "safety_net")
     try checkSources(definition.conflicts.sources, context: "conflicts")
+    try checkSources(definition.dmdRelease.sources, context: "dmd_release")
     for set in definition.termSets { try checkSources(set.sources ?? [], context: "term set '\(set.id)'", required: false) }
     let threshold = definition.quantity.doseThreshold
     guard threshold.isFinite, threshold > 0 else {
@@ -137,6 +141,24 @@ struct FormularyBuilder {
     return CompiledPerDevice(defaultValue: value.default, overrides: overrides)
   }
 
+  /// Every class's dm+d release rules in priority order, compiled into the same automaton.
+  mutating func compileDMDRules() throws -> [CompiledDMDRule] {
+    var rules: [CompiledDMDRule] = []
+    for (index, medicineClass) in definition.classes.enumerated() {
+      for rule in medicineClass.dmdRules ?? [] {
+        // A rule that only excludes would claim every VMP of the release.
+        for pattern in [rule.ingredients, rule.formRoute] where pattern.anyOf == nil && pattern.allOf?.isEmpty != false {
+          throw FormularyError.namePatternMatchesEverything(classID: medicineClass.id)
+        }
+        rules.append(
+          CompiledDMDRule(
+            classIndex: index, ingredients: try compile(rule.ingredients, classID: medicineClass.id),
+            formRoute: try compile(rule.formRoute, classID: medicineClass.id)))
+      }
+    }
+    return rules
+  }
+
   /// The safety net's patterns, compiled into the same automaton as the classes' words.
   mutating func compileSafetyNet() throws -> CompiledSafetyNet {
     let net = definition.safetyNet
@@ -146,7 +168,8 @@ struct FormularyBuilder {
       names: try net.names.map { try compile($0, classID: context) },
       units: Set(net.units.map(QuantityUnitTable.normalised)),
       pluralSuffixes: definition.quantityUnits.pluralSuffixes,
-      notIfName: try net.notIfName.map { try compile($0, classID: context) })
+      notIfName: try net.notIfName.map { try compile($0, classID: context) },
+      formRoutes: try compile(net.formRoutes, classID: context))
   }
 
   func bnfPatterns(_ texts: [String], classID: String) throws -> [BNFPattern] {

@@ -42,6 +42,7 @@ struct CompiledSafetyNet: Sendable {
   var units: Set<String>
   var pluralSuffixes: [String]
   var notIfName: [CompiledNamePattern]
+  var formRoutes: CompiledNamePattern
 
   /// Why the product looks respiratory, or `nil` when nothing about it does. The unit counts
   /// only for a product a well-formed code identifies (`identified`): a row naming nothing the
@@ -84,7 +85,10 @@ extension Formulary {
 
     if let byCode = listed(dmd: dmd, bnf: bnf) {
       guard let normalisedName, let byName = classifyByName(normalisedName, terms: terms, bnf: bnf), byName.role != byCode.role else {
-        return ProductIdentification(classification: byCode)
+        // A dm+d release's product that looks respiratory but that no class claims.
+        let finding: ProductFinding? = byCode.role == .unclassified
+          ? .unclassifiedRespiratory(evidence: "the dm+d release describes a respiratory product") : nil
+        return ProductIdentification(classification: byCode, finding: finding)
       }
       let kept = rank(of: byName.role) < rank(of: byCode.role) ? byName : byCode
       return ProductIdentification(classification: kept, finding: .codeNameConflict(byCode: byCode, byName: byName))
@@ -110,6 +114,7 @@ extension Formulary {
   /// (directly or through its generic equivalent).
   func listed(dmd: String?, bnf: String?) -> ProductClassification? {
     if let dmd, let listed = byDMD[dmd] { return listed }
+    if let dmd, !knownOtherDMD.isEmpty, let id = UInt64(dmd), knownOtherDMD.contains(id) { return Self.other(matchedBy: .dmdCode) }
     if let bnf {
       if let listed = byBNF[bnf] { return listed }
       if let generic = bnfFormat.genericEquivalent(of: bnf), let listed = byBNF[generic] { return listed }

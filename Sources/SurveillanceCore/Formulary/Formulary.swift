@@ -31,7 +31,7 @@ public struct Formulary: Sendable {
   let matcher: TermMatcher
   let classes: [CompiledMedicineClass]
   let classIndex: [String: Int]
-  let byDMD: [String: ProductClassification]
+  var byDMD: [String: ProductClassification]
   let byBNF: [String: ProductClassification]
   let byName: [String: ProductClassification]
   /// BNF rules that can match codes of a chapter+section, keyed by it, in priority order. A
@@ -42,6 +42,12 @@ public struct Formulary: Sendable {
   let namePatterns: [(classIndex: Int, pattern: CompiledNamePattern)]
   let safetyNet: CompiledSafetyNet
   let conflictRank: [MedicineRole: Int]
+  /// The classes' dm+d release rules, in priority order.
+  let dmdRules: [CompiledDMDRule]
+  let packSizeChoice: FormularyDefinition.PackSizeChoice
+  /// Codes a dm+d release holds for products outside the asthma picture: known, so `other`
+  /// by code (and a name that says otherwise is a conflict), not unknown.
+  var knownOtherDMD: Set<UInt64> = []
 
   /// The class id given to valid products that no class claims.
   public static let otherClassID = "other"

@@ -30,6 +30,12 @@ public struct FormularyDefinition: Decodable, Sendable {
   public var safetyNet: SafetyNet
   /// Which role is kept when a product's code and name disagree.
   public var conflicts: ConflictRules
+  /// How the products of a dm+d release are classified.
+  public var dmdRelease: DMDReleaseRules
+  /// A product table built from a dm+d release (`formulary build`) and pinned here, by its
+  /// file name in `formulary/`: its products are added to the codelists' on every run that is
+  /// not given a release (`--dmd`).
+  public var productTable: String?
   /// Every source cited anywhere in the file.
   public var sources: [Citation]
 
@@ -71,7 +77,7 @@ extension FormularyDefinition {
   /// Every source id the definition cites, anywhere.
   public var citedSourceIDs: Set<String> {
     var cited = Set(bnfCodeStructure.sources + quantity.sources + quantityUnits.sources + oralSteroidCourses.sources)
-    cited.formUnion(safetyNet.sources + conflicts.sources)
+    cited.formUnion(safetyNet.sources + conflicts.sources + dmdRelease.sources)
     for medicineClass in classes {
       cited.formUnion(medicineClass.sources)
       for perDevice in [medicineClass.dosesPerDevice, medicineClass.unitsPerDevice, medicineClass.daysPerDevice].compactMap({ $0 }) {
@@ -149,11 +155,26 @@ extension FormularyDefinition {
     public var bnfLike: [String]
     /// Names that look respiratory.
     public var names: [NamePattern]
+    /// Ontology form-routes of a dm+d release's VMPs that look respiratory.
+    public var formRoutes: NamePattern
     /// Quantity unit spellings inhalers and nebules are counted in.
     public var units: [String]
     /// Names that are not respiratory whatever their words or unit say (nasal sprays, creams).
     public var notIfName: [NamePattern]
     public var sources: [String]
+  }
+
+  /// How a dm+d release's products become a product table (the rules themselves are each
+  /// class's `dmd_rules`).
+  public struct DMDReleaseRules: Decodable, Sendable {
+    public var description: String?
+    /// Which pack a product sold in several sizes takes its doses per device from.
+    public var packSize: PackSizeChoice
+    public var sources: [String]
+  }
+
+  public enum PackSizeChoice: String, Decodable, Sendable {
+    case smallest, largest
   }
 
   /// How a disagreement between a product's code and its name is settled.

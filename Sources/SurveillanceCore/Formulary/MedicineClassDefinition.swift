@@ -16,6 +16,8 @@ extension FormularyDefinition {
     public var bnfRules: [BNFRule]?
     /// Name patterns for products with no known code.
     public var namePatterns: [NamePattern]?
+    /// How a dm+d release's VMPs of this class are recognised, by ingredients and form-route.
+    public var dmdRules: [DMDRule]?
     public var dosesPerDevice: PerDevice?
     public var unitsPerDevice: PerDevice?
     public var daysPerDevice: PerDevice?
@@ -88,6 +90,16 @@ extension FormularyDefinition {
         self = .set(try container.decode(Reference.self).set)
       }
     }
+  }
+
+  /// A dm+d release rule: a VMP whose ingredient substances match `ingredients` and whose
+  /// ontology form-route matches `formRoute` belongs to the class. Both are tested with the
+  /// name-pattern vocabulary, on the ingredient names joined (`Budesonide + Formoterol
+  /// fumarate dihydrate`) and on the form-route descriptions (`powderinhalation.inhalation`).
+  public struct DMDRule: Decodable, Sendable {
+    public var ingredients: NamePattern
+    public var formRoute: NamePattern
+    public var note: String?
   }
 
   /// A per-device number (doses, tablets or days) with overrides for particular products.
