@@ -57,7 +57,8 @@ public enum DMDReleaseReader {
     })
     @Sendable func file(_ prefix: String) -> URL { chosen[prefix]! }
 
-    let name = url.deletingPathExtension().lastPathComponent
+    // A zip is named without its extension; a folder's name is kept whole (`release-1.0`).
+    let name = isDirectory.boolValue ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
     var release = DMDRelease(info: DMDRelease.Info(name: name, date: DMDRelease.date(fromFileName: file("f_vmp2_").lastPathComponent)))
     let mapping = files.filter { $0.pathExtension.lowercased() == "xlsx" }.sorted { $0.path < $1.path }
     let parts = Mutex(ReleaseParts())
@@ -81,8 +82,12 @@ public enum DMDReleaseReader {
         parts.withLock { $0.bnfCodes = codes }
       },
     ]
+    // The largest files first, so that the two cores finish together: the pack and AMP
+    // files are most of a release's bytes.
+    let order: [Int] = [3, 1, 0, 2, 4, 5, 6, 7]
     let failures = Mutex<[Int: any Error]>([:])
-    DispatchQueue.concurrentPerform(iterations: tasks.count) { index in
+    DispatchQueue.concurrentPerform(iterations: tasks.count) { position in
+      let index = order[position]
       do { try tasks[index]() } catch { failures.withLock { $0[index] = error } }
     }
     if let first = failures.withLock({ $0 }).sorted(by: { $0.key < $1.key }).first { throw first.value }

@@ -4,8 +4,10 @@ import Foundation
   import FoundationXML
 #endif
 
-/// Streams the flat records of an XML file: each element named in `records` is handed over
-/// with the text of its child elements by name, and the name of the element it sits in.
+/// Streams the flat records of an XML file: each element named in `records`, no deeper than
+/// dm+d files put their records (root, section, record; the VTM and ingredient files have no
+/// section), is handed over with the text of its child elements by name, and the name of the
+/// element it sits in.
 ///
 /// Why Foundation's `XMLParser` directly: dm+d release files are flat lists of records, the
 /// largest hundreds of megabytes. `XMLParser` (libxml2's SAX parser) reads them in chunks in
@@ -14,6 +16,8 @@ import Foundation
 final class XMLRecords: NSObject, XMLParserDelegate {
   typealias Record = (name: String, fields: [String: String], parent: String)
 
+  /// How deep records sit at most: inside the root element and a section (`<AMPPS><AMPP>`).
+  static let deepestRecord = 3
   private let records: Set<String>
   private let onRecord: (Record) -> Void
   private var stack: [String] = []
@@ -47,11 +51,12 @@ final class XMLRecords: NSObject, XMLParserDelegate {
     attributes attributeDict: [String: String] = [:]
   ) {
     stack.append(elementName)
-    if current == nil, records.contains(elementName) {
+    // The set is asked only at the records' depth: most elements are fields of records.
+    if current == nil, stack.count <= Self.deepestRecord, records.contains(elementName) {
       current = [:]
       recordDepth = stack.count
     }
-    text = ""
+    if current != nil { text = "" }
   }
 
   func parser(_ parser: XMLParser, foundCharacters string: String) {
@@ -66,9 +71,10 @@ final class XMLRecords: NSObject, XMLParserDelegate {
       onRecord((elementName, current!, parent))
       current = nil
     } else if stack.count == recordDepth + 1 {
-      current![elementName] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      // dm+d values carry no surrounding spaces; trimming is for a file that does.
+      let padded = text.first?.isWhitespace == true || text.last?.isWhitespace == true
+      current![elementName] = padded ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
     }
-    text = ""
   }
 
   func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
