@@ -162,6 +162,24 @@ enum DMDFixture {
     #expect(row.reason == "ingredients Salbutamol sulfate; form-route pressurizedinhalation.inhalation")
   }
 
+  /// Form-routes are spelt as dm+d spells them, and a nebuliser liquid may be an "inhalation
+  /// solution" there: its name then decides, so a nebule is never counted as an inhaler.
+  @Test func aNebuliserLiquidWhoseFormRouteDoesNotSayNebuliserIsStillANebule() throws {
+    var release = DMDRelease(info: DMDRelease.Info(name: "test", date: nil))
+    release.ingredients = [48474002: "Salbutamol sulfate"]
+    release.formRoutes = ["0900": "inhalationsolution.inhalation", "0004": "pressurizedinhalation.inhalation"]
+    var nebule = DMDRelease.VMP(id: 320177008, name: "Salbutamol 2.5mg/2.5ml nebuliser liquid unit dose vials")
+    nebule.ingredientIDs = [48474002]
+    nebule.formRouteCodes = ["0900"]
+    var inhaler = DMDRelease.VMP(id: 320139002, name: "Salbutamol 100micrograms/dose inhaler CFC free")
+    inhaler.ingredientIDs = [48474002]
+    inhaler.formRouteCodes = ["0004"]
+    release.vmps = [nebule, inhaler]
+    let table = try FormularyFixture.formulary().productTable(for: release)
+    #expect(table.rows.first { $0.code == "320177008" }?.classID == "saba_nebule")
+    #expect(table.rows.first { $0.code == "320139002" }?.classID == "saba_inhaler")
+  }
+
   /// What many GP systems export: the dm+d code and nothing else. Without a release none of
   /// these products was recognised; with it each takes its class and its pack's doses.
   @Test(arguments: [

@@ -3,6 +3,7 @@ struct CompiledDMDRule: Sendable {
   var classIndex: Int
   var ingredients: CompiledNamePattern
   var formRoute: CompiledNamePattern
+  var name: CompiledNamePattern?
 }
 
 extension Formulary {
@@ -107,8 +108,11 @@ extension Formulary {
     let routes = vmp.formRouteCodes.compactMap { release.formRoutes[$0] }.sorted().joined(separator: " ")
     let ingredientTerms = matcher.matches(in: NameText.normalise(ingredients))
     let routeTerms = matcher.matches(in: NameText.normalise(routes))
+    let nameTerms = matcher.matches(in: NameText.normalise(vmp.name + " " + (vmp.abbreviatedName ?? "")))
     if !ingredients.isEmpty, !routes.isEmpty,
-      let rule = dmdRules.first(where: { $0.ingredients.matches(ingredientTerms) && $0.formRoute.matches(routeTerms) })
+      let rule = dmdRules.first(where: {
+        $0.ingredients.matches(ingredientTerms) && $0.formRoute.matches(routeTerms) && ($0.name?.matches(nameTerms) ?? true)
+      })
     {
       let medicineClass = classes[rule.classIndex]
       return VMPVerdict(classID: medicineClass.id, role: medicineClass.role, reason: "ingredients \(ingredients); form-route \(routes)")

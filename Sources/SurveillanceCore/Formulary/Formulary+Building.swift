@@ -153,7 +153,8 @@ struct FormularyBuilder {
         rules.append(
           CompiledDMDRule(
             classIndex: index, ingredients: try compile(rule.ingredients, classID: medicineClass.id),
-            formRoute: try compile(rule.formRoute, classID: medicineClass.id)))
+            formRoute: try compile(rule.formRoute, classID: medicineClass.id),
+            name: try rule.name.map { try compile($0, classID: medicineClass.id) }))
       }
     }
     return rules

@@ -99,6 +99,9 @@ extension FormularyDefinition {
   public struct DMDRule: Decodable, Sendable {
     public var ingredients: NamePattern
     public var formRoute: NamePattern
+    /// When present, the VMP's name (or abbreviated name) must match too: a nebuliser liquid
+    /// whose form-route is not spelt as one, say.
+    public var name: NamePattern?
     public var note: String?
   }
 
