@@ -1,6 +1,7 @@
 import CSVReading
 import Foundation
 import SurveillanceCore
+import SurveillanceStore
 
 /// `merge`: puts the outputs of `nightly --shard I/N` runs back together into exactly the
 /// files one run over the whole area would have written.
@@ -25,6 +26,8 @@ public struct MergeJob: Sendable {
     let shards = try shardDirectories.map(ShardOutputs.init(directory:))
     try Self.checkCompatible(shards)
     let output = try OutputDirectory(path: outputPath)
+    let lock = try RunLock.acquire(at: RunLock.path(besideOutput: output.url), for: "merge --out \(outputPath)")
+    defer { lock.release() }
     let generation = try output.beginGeneration()
     for table in ["children.csv", "signals.csv"] {
       try generation.write(try Self.mergeCSV(shards.map { $0.directory.appendingPathComponent(table) }), to: table)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SurveillanceCore
+import SurveillanceStore
 
 /// The nightly run: read, reconcile, evaluate, write.
 public struct NightlyJob: Sendable {
@@ -16,6 +17,8 @@ public struct NightlyJob: Sendable {
   public var storePath: String?
   /// Hold and evaluate only one shard's children (`--shard I/N`); `nil` for the whole area.
   public var shard: ShardSelection?
+  /// How long to wait for another run holding the output directory or the store (`--wait`).
+  public var waitSeconds: Double = 0
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -32,13 +35,25 @@ public struct NightlyJob: Sendable {
   public struct Outcome: Sendable {
     public var manifest: RunManifest
     public var failure: String?
+    /// Where this run's files are: the output directory, or for a failed run the directory
+    /// beside it that holds its manifest and rejected rows (``failedOutputPath``).
     public var outputDirectory: URL
   }
+
+  /// Where a failed run puts its manifest, rejected rows and product list: beside `--out`,
+  /// which keeps the last good run's outputs untouched.
+  public var failedOutputPath: String { URL(fileURLWithPath: outputPath).standardizedFileURL.path + ".failed" }
 
   public func run() throws -> Outcome {
     var clock = Stopwatch()
     let output = try OutputDirectory(path: outputPath)
+    // One run at a time writes these outputs and this store: a second waits, or stops having
+    // changed nothing. The kernel lets go of both locks however this process ends.
+    let outputLock = try RunLock.acquire(at: RunLock.path(besideOutput: output.url), for: "nightly --out \(outputPath)", wait: waitSeconds)
+    defer { outputLock.release() }
     let store = try openStore()  // before the long part: a bad store path fails at once
+    let storeLock = try store.map { try $0.lockForWriting(for: "nightly --store \($0.path)", wait: waitSeconds) }
+    defer { storeLock?.release() }
     log("reading \(inputs.files.count) export(s) as of \(asOf)")
     let selection = shard
     let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf) { selection?.contains($0) ?? true }
@@ -67,17 +82,37 @@ public struct NightlyJob: Sendable {
     log("\(children.count) children evaluated, \(signals.count) signal(s)")
     var failure: String?
     for report in area.reports where report.rejectRate > maxRejectRate {
-      failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(output.url.path) for each row and reason"
+      failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(failedOutputPath) for each row and reason"
       break
     }
+    let productsCSV = renderer.unclassifiedProductsCSV(area.flaggedProducts)
+    if let failure {
+      // The last good run's outputs and the store's generation stay as they were; this run's
+      // manifest and rejected rows go beside them.
+      var manifest = RunManifest(
+        command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
+        status: "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports, childrenCount: children.count,
+        excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: ["rejects.csv", "unclassified-products.csv", "manifest.json"],
+        timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)],
+        startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
+      manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
+      let failed = try writeFailedRun(manifest, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
+      if let store {
+        let previous = try store.currentGeneration()
+        log("store \(store.path) not updated: the run failed; " + (previous.map { "the generation as of \($0.asOf) stays current" } ?? "it holds no generation yet"))
+      }
+      log("\(output.url.path) left as it was; this run's manifest and rejected rows are in \(failed.path)")
+      Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
+      return Outcome(manifest: manifest, failure: failure, outputDirectory: failed)
+    }
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
-    // All five files replace the previous run's together, or not at all.
+    // All six files replace the previous run's together, or not at all.
     let generation = try output.beginGeneration()
     let files: [(name: String, parts: [[UInt8]])] = [
       ("children.csv", [Array(RunOutputs.childrenCSVHeader.utf8)] + evaluatedRuns.map(\.childrenRows)),
       ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + evaluatedRuns.map(\.signalRows)),
       ("signals.jsonl", evaluatedRuns.map(\.signalLines)), ("rejects.csv", [Array(renderer.rejectsCSV(area.rejects).utf8)]),
-      ("unclassified-products.csv", [Array(renderer.unclassifiedProductsCSV(area.flaggedProducts).utf8)]),
+      ("unclassified-products.csv", [Array(productsCSV.utf8)]),
     ]
     // Written side by side too: each file is flushed to disk before the generation is
     // published, and the flushes overlap.
@@ -87,18 +122,45 @@ public struct NightlyJob: Sendable {
     let writeSeconds = clock.lap()
     var manifest = RunManifest(
       command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
-      status: failure == nil ? "ok" : "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports,
+      status: "ok", failure: nil, maxRejectRate: maxRejectRate, inputs: area.reports,
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
       timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
       startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
     manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
     try generation.write(manifest.json, to: "manifest.json")
-    try generation.publish()
-    if let store {
-      try write(to: store, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
+    // The store first, then the outputs: a store write that fails leaves both on the last
+    // good run (the staged outputs are dropped), and the outputs never name a run the store
+    // does not hold.
+    if let store, let storeLock {
+      do {
+        try write(to: store, holding: storeLock, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
+      } catch {
+        var failed = manifest
+        failed.status = "failed"
+        failed.failure = "the store could not be written: \(error)"
+        failed.outputs = ["rejects.csv", "unclassified-products.csv", "manifest.json"]
+        let where_ = try? writeFailedRun(failed, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
+        log("\(output.url.path) left as it was" + (where_.map { "; this run's manifest is in \($0.path)" } ?? ""))
+        throw error
+      }
     }
+    try generation.publish()
+    // A failure from an earlier night no longer describes the outputs.
+    try? FileManager.default.removeItem(atPath: failedOutputPath)
     Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
     return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
+  }
+
+  /// Writes a failed run's manifest, rejected rows and product list into ``failedOutputPath``,
+  /// replacing an earlier failure's, and returns where.
+  func writeFailedRun(_ manifest: RunManifest, rejects: String, products: String) throws -> URL {
+    let failed = try OutputDirectory(path: failedOutputPath)
+    let generation = try failed.beginGeneration()
+    try generation.write(rejects, to: "rejects.csv")
+    try generation.write(products, to: "unclassified-products.csv")
+    try generation.write(manifest.json, to: "manifest.json")
+    try generation.publish()
+    return failed.url
   }
 
   /// Says, without naming any child, how many products the run could not classify or found

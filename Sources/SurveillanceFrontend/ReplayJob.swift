@@ -1,5 +1,6 @@
 import Foundation
 import SurveillanceCore
+import SurveillanceStore
 
 /// `replay`: read the exports once, evaluate every child on every date of the schedule.
 public struct ReplayJob: Sendable {
@@ -28,6 +29,8 @@ public struct ReplayJob: Sendable {
   public func run() throws -> (path: String, firings: [FirstFiring]) {
     var clock = Stopwatch()
     let output = try OutputDirectory(path: outputPath)
+    let lock = try RunLock.acquire(at: RunLock.path(besideOutput: output.url), for: "replay --out \(outputPath)")
+    defer { lock.release() }
     let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: to)
     let readSeconds = clock.lap()
     let dates = step.dates(from: from, to: to)

@@ -38,8 +38,21 @@ extension SurveillanceStore {
   /// Rows go in batches of short transactions rather than one long one so that a
   /// pharmacist's look-up, which appends to the audit trail, never waits for a whole nightly
   /// load (minutes for an area) to get the write lock.
-  public func replaceGeneration(with contents: GenerationContents, writtenAt: String) throws(StoreError) -> GenerationReport {
-    try GenerationWriter(store: self).write(contents, writtenAt: writtenAt)
+  ///
+  /// `lock` is the store's writer lock (``lockForWriting(for:wait:)``), held for the whole
+  /// run: only one run writes generations at a time, so the partial generations this one
+  /// removes are never another run's rows.
+  public func replaceGeneration(with contents: GenerationContents, writtenAt: String, holding lock: RunLock) throws(StoreError) -> GenerationReport {
+    guard lock.path == writerLockPath, lock.isHeld else { throw .database(path: path, message: "a generation is written only under the store's writer lock") }
+    return try GenerationWriter(store: self).write(contents, writtenAt: writtenAt)
+  }
+
+  /// The lock file that one writer at a time holds.
+  public var writerLockPath: String { URL(fileURLWithPath: path).appendingPathComponent("writer.lock").path }
+
+  /// Takes the store's writer lock, waiting up to `wait` seconds for another run to finish.
+  public func lockForWriting(for purpose: String, wait: Double = 0) throws(RunLockError) -> RunLock {
+    try RunLock.acquire(at: writerLockPath, for: purpose, wait: wait)
   }
 }
 
@@ -65,9 +78,12 @@ struct GenerationWriter {
       rows = try writeRows(contents, runID: runID)
       let seconds = Self.seconds(clock.now - started)
       try store.write { db in
-        let children = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child WHERE runId = ?", arguments: [runID]) ?? -1
-        guard children == contents.children.count else {
-          throw StoreError.database(path: store.path, message: "generation \(runID) holds \(children) children, expected \(contents.children.count); not made current")
+        // Every table holds exactly what this run wrote, or the generation does not go live.
+        for (table, expected) in Self.expectedRows(contents) {
+          let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE runId = ?", arguments: [runID]) ?? -1
+          guard held == expected else {
+            throw StoreError.incompleteGeneration(path: store.path, table: table, held: held, expected: expected)
+          }
         }
         try db.execute(sql: "UPDATE run SET state = 'retired' WHERE state = 'current'")
         try db.execute(
@@ -83,6 +99,24 @@ struct GenerationWriter {
     }
     pruned += try prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state = 'retired'") })
     return GenerationReport(runID: runID, rows: rows, seconds: Self.seconds(clock.now - started), prunedRuns: pruned)
+  }
+
+  /// How many rows each generation table must hold for `contents`.
+  static func expectedRows(_ contents: GenerationContents) -> [(table: String, rows: Int)] {
+    var supplies = 0
+    var plans = 0
+    var events = 0
+    var signals = 0
+    for child in contents.children {
+      supplies += child.timeline.supplies.count
+      plans += child.timeline.plans.count
+      events += child.timeline.events.count
+      signals += child.summary.signals.count
+    }
+    return [
+      ("child", contents.children.count), ("supply", supplies), ("safeguardingPlan", plans), ("careEvent", events), ("signal", signals),
+      ("reject", contents.rejects.count), ("runInput", contents.manifest.inputs.count),
+    ]
   }
 
   private static func seconds(_ duration: Duration) -> Double {

@@ -19,6 +19,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
   case injectedFailure(afterRows: Int)
   /// SQLite refused (disk full, locked for too long, corrupt file...).
   case database(path: String, message: String)
+  /// A new generation's table did not hold what the run wrote: it was not made current.
+  case incompleteGeneration(path: String, table: String, held: Int, expected: Int)
 
   public var description: String {
     switch self {
@@ -38,6 +40,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
       return "the store's child table has no column for \(names.joined(separator: ", ")): add a migration in Sources/SurveillanceStore/StoreSchema.swift"
     case .injectedFailure(let rows):
       return "injected failure after \(rows) rows (a test of atomic generations)"
+    case .incompleteGeneration(let path, let table, let held, let expected):
+      return "\(path): the new generation's \(table) table holds \(held) rows where the run wrote \(expected); it was not made current, and the previous generation stays"
     case .database(let path, let message):
       return "\(path): \(message)"
     }

@@ -7,6 +7,19 @@ extension SurveillanceStore {
     try read { db in try Self.currentGeneration(db) }
   }
 
+  /// How many rows each table holds for the current generation (empty when there is none):
+  /// what an operator, or a test, checks a generation is whole by.
+  public func currentGenerationRowCounts() throws(StoreError) -> [String: Int] {
+    try read { db in
+      guard let generation = try Self.currentGeneration(db) else { return [:] }
+      var counts: [String: Int] = [:]
+      for table in ["child", "supply", "safeguardingPlan", "careEvent", "signal", "reject", "runInput"] {
+        counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE runId = ?", arguments: [generation.runID]) ?? 0
+      }
+      return counts
+    }
+  }
+
   /// One child in the current generation, read in one transaction so that the record and the
   /// generation it came from agree even while a nightly run flips to the next.
   /// `child` is `nil` when the generation has no record of the child.

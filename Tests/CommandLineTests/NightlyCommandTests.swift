@@ -80,13 +80,25 @@ struct NightlyCommandTests {
     #expect(nhsNumberShapedStrings(in: result.stderr + result.stdout) == [])
   }
 
-  @Test func tooManyRejectedRowsFailTheRunWithAPlainMessage() throws {
+  /// A failed run never replaces the last good outputs: they stay byte for byte, and the
+  /// failed run's manifest and rejected rows go beside them, in OUT.failed, until a good run
+  /// clears it.
+  @Test func tooManyRejectedRowsFailTheRunAndLeaveTheLastGoodOutputs() throws {
     let out = CommandRunner.temporaryDirectory("rate")
-    let result = try CommandRunner.run(Self.nightlyArguments(out: out) + ["--max-reject-rate", "0"])
+    #expect(try CommandRunner.run(Self.nightlyArguments(out: out)).status == 0)
+    let names = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
+    let before = try names.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+    let result = try CommandRunner.run(Self.nightlyArguments(out: out, asOf: "2026-11-22") + ["--max-reject-rate", "0"])
     #expect(result.status == 3)
     #expect(result.stderr.contains("of rows rejected"))
-    #expect(result.stderr.contains("rejects.csv"))
-    #expect(try manifest(in: out)["status"] as? String == "failed")
+    let failed = URL(fileURLWithPath: out.path + ".failed")
+    #expect(result.stderr.contains("rejects.csv in \(failed.path)"), "\(result.stderr)")
+    #expect(try names.map { try Data(contentsOf: out.appendingPathComponent($0)) } == before)
+    #expect(try manifest(in: failed)["status"] as? String == "failed")
+    #expect(FileManager.default.fileExists(atPath: failed.appendingPathComponent("rejects.csv").path))
+    #expect(!FileManager.default.fileExists(atPath: failed.appendingPathComponent("children.csv").path))
+    #expect(try CommandRunner.run(Self.nightlyArguments(out: out)).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: failed.path), "a good run clears the last failure")
   }
 
   @Test func anEmptyFileIsAnErrorNotAnEmptyRun() throws {

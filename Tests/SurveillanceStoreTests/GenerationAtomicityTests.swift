@@ -12,7 +12,7 @@ import Testing
     let store = try SurveillanceStore.openOrCreate(at: temporaryStorePath(name))
     let a = try SampleRun.contents()
     let b = try SampleRun.contents(asOf: date("2026-06-01"))
-    _ = try store.replaceGeneration(with: a, writtenAt: "A")
+    _ = try store.replaceGeneration(with: a, writtenAt: "A", holding: try store.lockForWriting(for: "test"))
     return (store, a, b)
   }
 
@@ -58,7 +58,7 @@ import Testing
     try store.appendAudit(AuditEntry(time: "t", user: "u", reason: "r", nhsPseudonym: "p", outcome: .found, trafficLight: "RED", source: "store", runID: generation.runID, asOf: generation.asOf))
 
     // The next run removes the leftovers and becomes current.
-    let report = try store.replaceGeneration(with: b, writtenAt: "B2")
+    let report = try store.replaceGeneration(with: b, writtenAt: "B2", holding: try store.lockForWriting(for: "test"))
     #expect(report.prunedRuns == 2, "the killed run's rows and generation A")
     #expect(try runStates(store) == ["current"])
     #expect(try store.currentGeneration()?.asOf == date("2026-06-01"))

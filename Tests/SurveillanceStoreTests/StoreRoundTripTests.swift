@@ -8,7 +8,7 @@ import Testing
   @Test func theRunsOutputsRenderedFromTheStoreAreByteForByteTheRunsOwn() throws {
     let contents = try SampleRun.contents()
     let store = try SurveillanceStore.openOrCreate(at: temporaryStorePath("outputs"))
-    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z")
+    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z", holding: try store.lockForWriting(for: "test"))
     let stored = try store.loadCurrentGeneration()
 
     let fileNames = contents.manifest.inputs.map(\.path)
@@ -28,7 +28,7 @@ import Testing
   @Test func everyFieldOfEveryChildSignalSupplyPlanAndEventComesBack() throws {
     let contents = try SampleRun.contents()
     let store = try SurveillanceStore.openOrCreate(at: temporaryStorePath("fields"))
-    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z")
+    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z", holding: try store.lockForWriting(for: "test"))
     let stored = try store.loadCurrentGeneration()
 
     #expect(stored.children.count == contents.children.count)
@@ -74,7 +74,7 @@ import Testing
   @Test func lookingUpOneChildGivesWhatTheWholeGenerationHoldsForThem() throws {
     let contents = try SampleRun.contents()
     let store = try SurveillanceStore.openOrCreate(at: temporaryStorePath("one"))
-    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z")
+    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z", holding: try store.lockForWriting(for: "test"))
     let child = try #require(contents.children.first { !$0.summary.signals.isEmpty && $0.summary.safeguarding != nil })
     let (generation, found) = try store.lookUp(child.summary.nhsNumber)
     let back = try #require(found)

@@ -46,7 +46,7 @@ import Testing
   @Test func theStoreDirectoryAndItsFilesAreOwnerOnly() throws {
     let path = temporaryStorePath("modes")
     let store = try SurveillanceStore.openOrCreate(at: path)
-    _ = try store.replaceGeneration(with: try SampleRun.contents(), writtenAt: "now")
+    _ = try store.replaceGeneration(with: try SampleRun.contents(), writtenAt: "now", holding: try store.lockForWriting(for: "test"))
     func mode(_ file: String) throws -> Int {
       try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int ?? -1
     }

@@ -26,7 +26,7 @@ import Testing
   static func pairs() throws -> [(exports: ChildRecord, store: ChildRecord)] {
     let contents = try SampleRun.contents()
     let store = try SurveillanceStore.openOrCreate(at: temporaryStorePath("records"))
-    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z")
+    _ = try store.replaceGeneration(with: contents, writtenAt: "2026-11-22T02:10:00Z", holding: try store.lockForWriting(for: "test"))
     let stored = try store.loadCurrentGeneration()
     let read = Dictionary(uniqueKeysWithValues: try SampleRun.area().records.map { ($0.nhsNumber, $0) })
     return try stored.children.map { child in
@@ -111,7 +111,7 @@ import Testing
 
   @Test func aGenerationWrittenBeforeRecordsWereKeptSaysSoRatherThanGuessing() throws {
     let store = try SurveillanceStore.openOrCreate(at: temporaryStorePath("old-generation"))
-    _ = try store.replaceGeneration(with: try SampleRun.contents(), writtenAt: "2026-11-22T02:10:00Z")
+    _ = try store.replaceGeneration(with: try SampleRun.contents(), writtenAt: "2026-11-22T02:10:00Z", holding: try store.lockForWriting(for: "test"))
     // As an earlier version wrote them: the columns the migration added are empty.
     try store.write { db in
       try db.execute(sql: "UPDATE supply SET containsIcs = NULL, dosesPerDevice = NULL, unitsPerDevice = NULL, daysPerDevice = NULL, matchedBy = NULL, prescriptionIdSide = NULL, issueProduct = NULL")

@@ -23,12 +23,16 @@ extension AsthmaSurveillance {
     @Option(help: ArgumentHelp("Hold and evaluate only the children of shard I of N (keyed hash; needs the pseudonymisation key); combine the parts with `merge`.", valueName: "I/N"))
     var shard: Shard?
 
+    @Option(name: .long, help: ArgumentHelp("Wait up to this many seconds for another run writing the same --out or --store to finish (default: stop at once, changing nothing).", valueName: "seconds"))
+    var wait: Double = 0
+
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
     func validate() throws {
       try inputs.requireExports()
       guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1, such as 0.05") }
+      guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be between 0 and 86400 seconds") }
       if store != nil && shard != nil {
         throw ValidationError("--store takes a whole area's run: run the shards, merge them, and load the store from an unsharded run")
       }
@@ -40,6 +44,7 @@ extension AsthmaSurveillance {
         inputs: inputs.runInputs, asOf: asOf ?? Today.date, outputPath: out, maxRejectRate: maxRejectRate,
         rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
       job.storePath = store
+      job.waitSeconds = wait
       if let shard {
         job.shard = ShardSelection(shard: shard, pseudonymiser: try Pseudonymiser.fromEnvironment())
       }
