@@ -51,6 +51,9 @@ public enum ExportReader {
     let context = DecodeContext(fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline)
     let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
       guard let decoder else {
+        // Checked before the fields become strings: a megabyte "header" is a broken file.
+        let longest = record.longestFieldBytes
+        if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }
         let layout = try ColumnLayout.detect(header: record.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
         decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
         contents.report.profile = layout.profile.id

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SurveillanceCore
 
 @main
 struct AsthmaSurveillance: ParsableCommand {
@@ -14,4 +16,22 @@ struct AsthmaSurveillance: ParsableCommand {
       """,
     version: version,
     subcommands: [Nightly.self, Patient.self, Audit.self, Replay.self, Merge.self, Report.self, CheckRules.self, FormularyCommand.self, Generate.self])
+
+  /// Runs the command; an error's message, ArgumentParser's own included (which repeats a
+  /// mistyped argument), is cut to a line and never repeats an NHS number.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if code == .success {
+        if !message.isEmpty { print(message) }
+      } else if !message.isEmpty {
+        FileHandle.standardError.write(Data((message.split(separator: "\n", omittingEmptySubsequences: false).map { Log.safe(String($0)) }.joined(separator: "\n") + "\n").utf8))
+      }
+      Foundation.exit(code.rawValue)
+    }
+  }
 }

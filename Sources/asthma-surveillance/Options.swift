@@ -74,8 +74,31 @@ enum Today {
 
 /// Progress for people watching a run; never a patient identifier.
 enum Log {
+  /// The longest message written: a line of a broken file quoted by mistake stays a line.
+  static let maxMessageCharacters = 2_000
+
   static func info(_ message: String) {
-    FileHandle.standardError.write(Data("asthma-surveillance: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("asthma-surveillance: \(safe(message))\n".utf8))
+  }
+
+  /// `message` cut to ``maxMessageCharacters`` with anything shaped like an NHS number
+  /// withheld: the last guard, behind messages that are written never to hold one.
+  static func safe(_ message: String) -> String {
+    let cut = message.count > maxMessageCharacters ? String(message.prefix(maxMessageCharacters)) + "... (message cut)" : message
+    return NHSNumber.redacted(cut)
+  }
+}
+
+/// What `--user` and `--reason` may say: they are stored in the audit trail and printed by
+/// `audit`, which hold a keyed hash of the child's NHS number, never the number.
+enum AuditText {
+  static func check(user: String, reason: String) throws {
+    for (option, text) in [("--user", user), ("--reason", reason)] {
+      if NHSNumber.appearsIn(text) {
+        throw ValidationError("\(option) must not contain an NHS number: the audit trail keeps a keyed hash of the child's number, never the number itself")
+      }
+      if text.count > 500 { throw ValidationError("\(option) is \(text.count) characters; keep it under 500") }
+    }
   }
 }
 

@@ -39,6 +39,7 @@ struct RowDecoderTests {
   static let cases: [(String, [String: String], RejectReason)] = [
     ("letters in the NHS number", ["nhs_number": "94347A5919"], .invalidNHSNumber),
     ("failing check digit", ["nhs_number": "9434765918"], .invalidNHSNumber),
+    ("a placeholder number that passes the check digit", ["nhs_number": "0000000000"], .placeholderNHSNumber),
     ("29 February in a common year", ["issue_date": "2023-02-29"], .invalidDate),
     ("empty issue date", ["issue_date": ""], .invalidDate),
     ("date before 1900", ["issue_date": "1066-10-14"], .invalidDate),
@@ -246,7 +247,7 @@ struct ColumnLayoutTests {
     #expect {
       try ColumnLayout.detect(header: ["patient", "drug_name", "issue_date"], kind: .gpPrescriptions, profiles: rules.profiles, file: "odd.csv")
     } throws: { error in
-      guard case .missingColumns(_, _, _, let missing, _) = error as? InputError else { return false }
+      guard case .missingColumns(_, _, _, let missing, _, _) = error as? InputError else { return false }
       return missing.contains { $0.hasPrefix("nhs_number") } && missing.contains { $0.hasPrefix("quantity") }
     }
   }

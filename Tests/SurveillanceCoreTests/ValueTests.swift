@@ -23,8 +23,8 @@ struct NHSNumberTests {
   }
 
   @Test func keepsLeadingZeros() throws {
-    // 0000000000 passes Modulus 11 (sum 0, check 11 -> 0); it must print with its zeros.
-    #expect(try NHSNumber.parse("0000000000").get().description == "0000000000")
+    // 0000000019 passes Modulus 11 (sum 2, check 9); it must print with its zeros.
+    #expect(try NHSNumber.parse("0000000019").get().description == "0000000019")
   }
 }
 
@@ -97,3 +97,21 @@ struct PeriodTests {
     #expect(window.dayCount == 365)
   }
 }
+
+@Suite struct NHSNumberShapeTests {
+  @Test(arguments: ["0000000000", "1111111111", "000 000 0000"])
+  func placeholderNumbersAreNotNHSNumbers(_ text: String) {
+    #expect(NHSNumber.parse(text) == .failure(.placeholder))
+  }
+
+  @Test(arguments: [
+    ("child 9990001774 at the counter", "child [number withheld] at the counter"), ("999 000 1774", "[number withheld]"),
+    ("999-000-1774.", "[number withheld]."), ("as of 2026-11-21, 11337 rows", "as of 2026-11-21, 11337 rows"),
+    ("no digits", "no digits"), ("The value '99900017740' is invalid", "The value '[number withheld]' is invalid"),
+  ])
+  func numbersShapedLikeNHSNumbersAreWithheldAndOtherNumbersKept(_ text: String, _ expected: String) {
+    #expect(NHSNumber.redacted(text) == expected)
+    #expect(NHSNumber.appearsIn(text) == (text != expected))
+  }
+}
+

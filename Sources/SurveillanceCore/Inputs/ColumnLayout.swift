@@ -62,7 +62,8 @@ public struct ColumnLayout: Sendable {
     guard let best else { throw .noProfile(file: file, kind: kind) }
     guard best.missing.isEmpty else {
       if looksLikeData(header) { throw .headerless(file: file) }
-      throw .missingColumns(file: file, kind: kind, closestProfile: best.profile.id, missing: best.missing, header: header)
+      let found = best.matches.keys.sorted { $0.rawValue < $1.rawValue }.map(\.rawValue)
+      throw .missingColumns(file: file, kind: kind, closestProfile: best.profile.id, missing: best.missing, columnCount: header.count, found: found)
     }
     // Two columns answering to one field (an export joined with itself, "NHS Number" twice)
     // would make every row ambiguous: which one is the child?
@@ -90,7 +91,9 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
   /// The file has no bytes, or no header row.
   case emptyFile(file: String)
   /// The header lacks columns every profile of this kind needs.
-  case missingColumns(file: String, kind: InputKind, closestProfile: String, missing: [String], header: [String])
+  /// `found` names the columns this layout expects that the header has (the layout's own
+  /// names, never the file's cells: a "header" may be a row of patient data).
+  case missingColumns(file: String, kind: InputKind, closestProfile: String, missing: [String], columnCount: Int, found: [String])
   /// `--profile` named a profile that `rules/inputs/` does not have.
   case unknownProfile(file: String, profile: String, known: [String])
   /// `rules/inputs/` has no profile for this kind of export.
@@ -99,6 +102,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
   case headerless(file: String)
   /// The first line holds NUL bytes: UTF-16 without a byte-order mark, a spreadsheet, an archive.
   case notText(file: String)
+  /// The first row has a field far longer than any header name: not a header.
+  case notAHeader(file: String, longestFieldBytes: Int)
   /// More than one column answers to one field the tool reads.
   case duplicateColumn(file: String, field: String, header: String, columns: [Int])
 
@@ -106,9 +111,9 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     switch self {
     case .emptyFile(let file):
       return "\(file): the file is empty; an export must have a header row"
-    case let .missingColumns(file, kind, closest, missing, header):
-      let shown = header.prefix(12).map { "'\($0)'" }.joined(separator: ", ")
-      return "\(file): not a \(kind.rawValue) export this tool knows: missing column(s) \(missing.joined(separator: ", ")) (closest layout: rules/inputs/\(closest).json); the header has \(shown)\(header.count > 12 ? ", ..." : ""). Add the header names to a profile in rules/inputs/, or name one with --gp-profile/--pharmacy-profile"
+    case let .missingColumns(file, kind, closest, missing, columnCount, found):
+      let recognised = found.isEmpty ? "none of the columns it expects" : "of the columns it expects only \(found.joined(separator: ", "))"
+      return "\(file): not a \(kind.rawValue) export this tool knows: missing column(s) \(missing.joined(separator: ", ")) (closest layout: rules/inputs/\(closest).json); the first row has \(columnCount) column(s), and \(recognised). Add the file's header names to a profile in rules/inputs/, or name one with --gp-profile/--pharmacy-profile"
     case let .unknownProfile(file, profile, known):
       return "\(file): no input profile '\(profile)'; known: \(known.joined(separator: ", "))"
     case let .noProfile(file, kind):
@@ -117,6 +122,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
       return "\(file): the file is not CSV text (its first line holds NUL bytes); it may be UTF-16, a spreadsheet (.xlsx) or compressed; save it as CSV (UTF-8) and run again"
     case let .duplicateColumn(file, field, header, columns):
       return "\(file): the header has '\(header)' (\(field)) in more than one column (columns \(columns.map(String.init).joined(separator: ", "))); the tool cannot tell which to read"
+    case let .notAHeader(file, bytes):
+      return "\(file): the first row is not a header: one of its fields is \(bytes) bytes long, where a column name is a few words; exports must start with a header row"
     case .headerless(let file):
       return "\(file): the first row looks like data, not a header; exports must start with a header row"
     }

@@ -320,6 +320,8 @@ public enum RejectReason: String, Sendable, Codable, CaseIterable, Comparable {
   case containsNUL = "contains_nul_byte"
   case repeatedHeader = "repeated_header"
   case invalidNHSNumber = "invalid_nhs_number"
+  /// A placeholder number (all one digit), which would make different children one.
+  case placeholderNHSNumber = "placeholder_nhs_number"
   case invalidDate = "invalid_date"
   case invalidDateOfBirth = "invalid_date_of_birth"
   case dateBeforeBirth = "date_before_birth"

@@ -254,10 +254,17 @@ public final class RowDecoder {
     }
     // A header pasted again mid-file (concatenated exports) repeats the header's first cell
     // byte for byte; only then is the whole row compared.
-    if row.fieldCount >= expected, row.withFieldBytes(0, { Self.sameBytes($0, headerFirstField) }),
+    if row.fieldCount >= expected, row.withFieldBytes(0, { Self.sameBytes(Self.withoutByteOrderMark($0), headerFirstField) }),
       (0..<expected).allSatisfy({ InputProfile.normalisedHeader(row.text(at: $0)) == normalisedHeader[$0] }) {
       throw Reject(reason: .repeatedHeader, detail: "the header row appears again inside the file")
     }
+  }
+
+  /// `bytes` without a leading UTF-8 byte-order mark: a second export pasted onto the end of
+  /// the first brings its own, before its header.
+  private static func withoutByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return bytes }
+    return UnsafeBufferPointer(rebasing: bytes[3...])
   }
 
   /// Byte equality by `memcmp`; the generic `elementsEqual` walks byte by byte, on every row.
@@ -320,7 +327,7 @@ public final class RowDecoder {
     case .success(let number): return number
     // The detail never repeats the value: rejects.csv keeps the whole row for the data owner,
     // but a reason may be shown in logs and summaries.
-    case .failure(let problem): throw Reject(reason: .invalidNHSNumber, detail: problem.description)
+    case .failure(let problem): throw Reject(reason: problem == .placeholder ? .placeholderNHSNumber : .invalidNHSNumber, detail: problem.description)
     }
   }
 

@@ -13,6 +13,9 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
     case notTenDigits(found: Int)
     case nonDigit
     case failsCheckDigit
+    /// All ten digits the same (`0000000000`, `1111111111`): some pass the check digit, but
+    /// they are what systems type for "unknown", and would make different children one.
+    case placeholder
 
     public var description: String {
       switch self {
@@ -20,6 +23,7 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
       case .notTenDigits(let found): return "NHS number has \(found) digits, not 10"
       case .nonDigit: return "NHS number contains a character that is not a digit"
       case .failsCheckDigit: return "NHS number fails the Modulus 11 check digit"
+      case .placeholder: return "NHS number is a placeholder (all ten digits the same), not a child's number"
       }
     }
   }
@@ -38,10 +42,13 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
     // check digit, 11 becomes 0, and 10 means the number was never issued.
     var sum = 0
     var lastDigit = 0
+    var firstDigit = -1
+    var allSame = true
     for byte in bytes {
       switch byte {
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
         let digit = Int(byte - UInt8(ascii: "0"))
+        if firstDigit < 0 { firstDigit = digit } else if digit != firstDigit { allSame = false }
         if count < 9 { sum += digit * (10 - count) }
         if count < 10 { value = value &* 10 &+ UInt64(digit) }
         lastDigit = digit
@@ -55,7 +62,47 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
     var check = 11 - sum % 11
     if check == 11 { check = 0 }
     guard check != 10, check == lastDigit else { return .failure(.failsCheckDigit) }
+    if allSame { return .failure(.placeholder) }
     return .success(NHSNumber(value: value))
+  }
+
+  /// Whether `text` holds something shaped like an NHS number (ten digits in a row, or
+  /// 3-3-4 with spaces or hyphens), valid or not: text that must not reach a log, a store's
+  /// audit trail or an error message.
+  public static func appearsIn(_ text: some StringProtocol) -> Bool { redacted(String(text)) != String(text) }
+
+  /// `text` with every run of 9 to 12 digits (spaces and hyphens between them allowed)
+  /// replaced, so that a mistyped NHS number echoed by a message is not repeated.
+  public static func redacted(_ text: String) -> String {
+    var out = ""
+    var run = ""
+    var digits = 0
+    func flush() {
+      if (9...12).contains(digits) { out += "[number withheld]" } else { out += run }
+      run = ""
+      digits = 0
+    }
+    for character in text {
+      if character.isASCII, character.isNumber {
+        run.append(character)
+        digits += 1
+      } else if (character == " " || character == "-"), digits > 0 {
+        run.append(character)
+      } else {
+        // A trailing separator is not part of the number.
+        let trailing = run.reversed().prefix { $0 == " " || $0 == "-" }
+        let kept = String(run.dropLast(trailing.count))
+        run = kept
+        flush()
+        out += String(trailing.reversed())
+        out.append(character)
+      }
+    }
+    let trailing = run.reversed().prefix { $0 == " " || $0 == "-" }
+    run = String(run.dropLast(trailing.count))
+    flush()
+    out += String(trailing.reversed())
+    return out
   }
 
   /// A number already known to be valid (read back from the tool's own output).

@@ -49,6 +49,7 @@ extension AsthmaSurveillance {
       if nhsNumber.isEmpty { throw ValidationError("give the child's NHS number") }
       if user.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--user must name who is looking") }
       if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why") }
+      try AuditText.check(user: user, reason: reason)
       let hasExports = !inputs.gp.isEmpty || !inputs.pharmacy.isEmpty
       if store != nil {
         if hasExports { throw ValidationError("give --store or exports (--gp/--pharmacy), not both") }

@@ -64,6 +64,7 @@ extension AsthmaSurveillance.Report {
         guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
           throw ValidationError("--reason must say why: every look-up in a store is audited")
         }
+        try AuditText.check(user: user, reason: reason)
         return
       }
       try inputs.requireExports()
