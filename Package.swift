@@ -30,6 +30,7 @@ let package = Package(
     .target(name: "SurveillanceStore", dependencies: [
       "SurveillanceCore",
       .product(name: "GRDB", package: "GRDB.swift"),
+      .product(name: "Crypto", package: "swift-crypto"),
     ]),
 
     // MARK: Reports for CDOP, safeguarding and medicines teams (pure: model in, HTML text out)

@@ -26,6 +26,13 @@ public struct Pseudonymiser: Sendable {
   /// The key from the environment: a key file first, then the variable itself.
   public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(KeyError) -> Pseudonymiser {
     if let path = environment[keyFileVariable], !path.isEmpty {
+      // As ssh does with a private key: a key others can read, or that someone else owns
+      // (and so could change), is not used.
+      var status = stat()
+      guard stat(path, &status) == 0 else { throw .unreadableFile(path) }
+      let mode = Int(status.st_mode & 0o777)
+      guard status.st_uid == geteuid() else { throw .notOwned(path) }
+      guard mode & 0o077 == 0 else { throw .unsafeFile(path, mode: mode) }
       guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path) }
       return try Pseudonymiser(keyBytes: keyBytes(fromFile: [UInt8](data)))
     }
@@ -75,6 +82,10 @@ public struct Pseudonymiser: Sendable {
   public enum KeyError: Error, CustomStringConvertible, Equatable {
     case missing
     case unreadableFile(String)
+    /// Group or others may read (or write) the key file.
+    case unsafeFile(String, mode: Int)
+    /// Another user owns the key file.
+    case notOwned(String)
     case tooShort(bytes: Int)
 
     public var description: String {
@@ -83,6 +94,10 @@ public struct Pseudonymiser: Sendable {
         return "no pseudonymisation key: set \(Pseudonymiser.keyFileVariable) to a file holding at least \(Pseudonymiser.minimumKeyBytes) random bytes (for example: head -c 32 /dev/urandom > ~/.asthma-key && chmod 600 ~/.asthma-key), or \(Pseudonymiser.keyVariable); keys are never taken from the command line"
       case .unreadableFile(let path):
         return "the key file \(path) (from \(Pseudonymiser.keyFileVariable)) cannot be read"
+      case .unsafeFile(let path, let mode):
+        return "the key file \(path) can be read by others (mode \(String(mode, radix: 8))); it is not used. Make it owner-only: chmod 600 \(path)"
+      case .notOwned(let path):
+        return "the key file \(path) belongs to another user; it is not used. Keep the key in a file you own, mode 600"
       case .tooShort(let bytes):
         return "the pseudonymisation key has \(bytes) bytes; it needs at least \(Pseudonymiser.minimumKeyBytes)"
       }

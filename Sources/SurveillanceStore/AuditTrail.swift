@@ -1,5 +1,11 @@
+import Crypto
+import Foundation
 import GRDB
 import SurveillanceCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// What a look-up found, as the audit trail records it.
 public enum AuditOutcome: String, Sendable, CaseIterable {
@@ -61,8 +67,12 @@ public struct AuditEntry: Sendable, Equatable {
 extension SurveillanceStore {
   /// Appends one entry, durably, before the record is shown: a look-up whose entry cannot be
   /// written must not show anything.
+  ///
+  /// After the entry commits, the seal beside the database (``AuditSeal``) records how many
+  /// entries the trail holds and a hash of the last, so that entries lost with the database's
+  /// write-ahead log are found when the store is next opened.
   public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
-    try write { db in
+    let seal = try write { db in
       try db.execute(
         sql: """
           INSERT INTO audit (time, user, reason, nhsPseudonym, outcome, trafficLight, source, runId, asOf, command)
@@ -72,7 +82,24 @@ extension SurveillanceStore {
           entry.time, entry.user, entry.reason, entry.nhsPseudonym, entry.outcome.rawValue, entry.trafficLight, entry.source,
           entry.runID, entry.asOf?.description, entry.command,
         ])
+      return try AuditSeal.current(db)
     }
+    try seal.write(besideDatabaseIn: path)
+  }
+
+  /// Checks the trail against its seal: every entry sealed is still there, the last one
+  /// unchanged. A store sealed before by an older binary gets its first seal.
+  func checkAuditSeal() throws(StoreError) {
+    let current = try read { db in try AuditSeal.current(db) }
+    guard let sealed = AuditSeal.read(besideDatabaseIn: path) else {
+      if current.count > 0 { try current.write(besideDatabaseIn: path) }
+      return
+    }
+    guard current.count >= sealed.count else {
+      throw .auditEntriesLost(path: path, sealed: sealed.count, found: current.count)
+    }
+    let hash = try read { db in try AuditSeal.hash(ofEntry: sealed.count, db) }
+    guard hash == sealed.lastHash else { throw .auditTrailChanged(path: path, entry: sealed.count) }
   }
 
   /// The whole trail, oldest first.
@@ -84,6 +111,55 @@ extension SurveillanceStore {
           outcome: AuditOutcome(rawValue: row["outcome"]) ?? .failed, trafficLight: row["trafficLight"], source: row["source"],
           runID: row["runId"], asOf: (row["asOf"] as String?).flatMap { CalendarDate(iso: $0) }, command: row["command"])
       }
+    }
+  }
+}
+
+/// The audit trail's seal: how many entries it holds and a hash of the last, kept in a small
+/// file beside the database (`audit.seal`) and written after every entry.
+///
+/// Why outside the database: entries lost with the database, such as those still in a
+/// write-ahead log that someone deleted, take any count kept inside it with them.
+struct AuditSeal: Equatable {
+  static let fileName = "audit.seal"
+  var count: Int
+  var lastHash: String
+
+  static func current(_ db: Database) throws -> AuditSeal {
+    let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit") ?? 0
+    return AuditSeal(count: count, lastHash: try hash(ofEntry: count, db))
+  }
+
+  /// SHA-256 of the `number`th entry (1-based, by id) as stored; empty for none.
+  static func hash(ofEntry number: Int, _ db: Database) throws -> String {
+    guard number > 0, let row = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY id LIMIT 1 OFFSET ?", arguments: [number - 1]) else {
+      return ""
+    }
+    let fields = ["id", "time", "user", "reason", "nhsPseudonym", "outcome", "trafficLight", "source", "runId", "asOf", "command"]
+    let text = fields.map { (row[$0] as DatabaseValue).description }.joined(separator: "\u{1F}")
+    return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+
+  static func read(besideDatabaseIn directory: String) -> AuditSeal? {
+    guard let text = try? String(contentsOfFile: directory + "/" + fileName, encoding: .utf8) else { return nil }
+    let parts = text.split(whereSeparator: \.isWhitespace)
+    guard parts.count == 4, parts[0] == "count", let count = Int(parts[1]), parts[2] == "last" else { return nil }
+    return AuditSeal(count: count, lastHash: String(parts[3]))
+  }
+
+  /// Written to a temporary name, flushed and renamed, owner-only.
+  func write(besideDatabaseIn directory: String) throws(StoreError) {
+    let final = directory + "/" + Self.fileName
+    let temporary = final + ".tmp-\(getpid())"
+    let text = "count \(count) last \(lastHash.isEmpty ? "-" : lastHash)\n"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard descriptor >= 0 else { throw .cannotCreate(path: final, reason: String(cString: strerror(errno))) }
+    let written = text.withCString { Glibc.write(descriptor, $0, strlen($0)) }
+    let synced = fsync(descriptor)
+    close(descriptor)
+    guard written == text.utf8.count, synced == 0, rename(temporary, final) == 0 else {
+      unlink(temporary)
+      throw .cannotCreate(path: final, reason: String(cString: strerror(errno)))
     }
   }
 }

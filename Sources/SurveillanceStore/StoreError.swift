@@ -19,6 +19,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
   case injectedFailure(afterRows: Int)
   /// SQLite refused (disk full, locked for too long, corrupt file...).
   case database(path: String, message: String)
+  /// The store directory holds files but not its database.
+  case databaseMissing(path: String)
+  /// The store's database file is empty (truncated, or never finished).
+  case databaseEmpty(path: String)
+  /// The audit trail holds fewer entries than its seal recorded.
+  case auditEntriesLost(path: String, sealed: Int, found: Int)
+  /// The entry the seal last recorded is not what it was.
+  case auditTrailChanged(path: String, entry: Int)
   /// A new generation's table did not hold what the run wrote: it was not made current.
   case incompleteGeneration(path: String, table: String, held: Int, expected: Int)
 
@@ -40,6 +48,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
       return "the store's child table has no column for \(names.joined(separator: ", ")): add a migration in Sources/SurveillanceStore/StoreSchema.swift"
     case .injectedFailure(let rows):
       return "injected failure after \(rows) rows (a test of atomic generations)"
+    case .databaseMissing(let path):
+      return "\(path): the store directory has no database (\(SurveillanceStore.databaseFileName)) but other files: it was deleted or moved. Restore it from a backup; to start a new store (losing its audit trail), give an empty or new directory"
+    case .databaseEmpty(let path):
+      return "\(path): the store's database is empty (0 bytes): it was truncated. Restore it from a backup; it is not re-created, since that would lose its audit trail"
+    case .auditEntriesLost(let path, let sealed, let found):
+      return "\(path): the audit trail holds \(found) entries but \(sealed) were recorded (audit.seal): \(sealed - found) look-up(s) were lost, perhaps with a deleted -wal file. Restore the store from a backup; it is not used until then"
+    case .auditTrailChanged(let path, let entry):
+      return "\(path): audit entry \(entry) is not what was recorded (audit.seal). Restore the store from a backup; it is not used until then"
     case .incompleteGeneration(let path, let table, let held, let expected):
       return "\(path): the new generation's \(table) table holds \(held) rows where the run wrote \(expected); it was not made current, and the previous generation stays"
     case .database(let path, let message):

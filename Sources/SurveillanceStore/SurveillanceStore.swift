@@ -59,6 +59,7 @@ public final class SurveillanceStore: Sendable {
       throw Self.storeError(error, path: directory)
     }
     try migrateIfNeeded()
+    try checkAuditSeal()
   }
 
   /// Applies the migrations this binary knows and the store lacks; refuses a store that a
@@ -136,11 +137,16 @@ enum StoreDirectory {
     guard status.st_mode & S_IFMT == S_IFDIR else { throw .notADirectory(path: directory) }
     let mode = Int(status.st_mode & 0o777)
     guard mode & 0o077 == 0 else { throw .notOwnerOnly(path: directory, mode: mode) }
-    if !create,
-      !FileManager.default.fileExists(atPath: URL(fileURLWithPath: directory).appendingPathComponent(SurveillanceStore.databaseFileName).path)
-    {
-      throw .noStore(path: directory)
+    let database = URL(fileURLWithPath: directory).appendingPathComponent(SurveillanceStore.databaseFileName).path
+    var file = stat()
+    guard stat(database, &file) == 0 else {
+      // A store directory with other files but no database lost it: starting afresh would
+      // silently drop its audit trail.
+      let others = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+      if create, others.isEmpty { return }
+      throw create ? .databaseMissing(path: directory) : .noStore(path: directory)
     }
+    guard file.st_size > 0 else { throw .databaseEmpty(path: directory) }
   }
 
   /// Creates the database file with mode 0600 before SQLite opens it, and tightens an

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// No message repeats a cell of an export or an NHS number, however the input is broken or
 /// the command mistyped; and no message is longer than a line.
 @Suite(.serialized)
@@ -82,5 +86,33 @@ struct MessageSafetyTests {
     #expect(result.status == 0, "\(result.stderr)")
     let inputs = try #require(try manifest(in: out)["inputs"] as? [[String: Any]])
     #expect((inputs[0]["rejected_by_reason"] as? [String: Int]) == ["repeated_header": 1])
+  }
+}
+
+/// A key others can read, or someone else owns, is not used, as ssh refuses such a key.
+@Suite struct KeyFileTests {
+  func lookUp(withKeyMode mode: Int, owner: UInt32? = nil) throws -> CommandRunner.Output {
+    let key = CommandRunner.temporaryDirectory("key-file")
+    #expect(FileManager.default.createFile(atPath: key.path, contents: Data(repeating: 0x5A, count: 32), attributes: [.posixPermissions: mode]))
+    if let owner { #expect(chown(key.path, owner, owner) == 0) }
+    let exports = try PatientFixtures.writeExports(into: CommandRunner.temporaryDirectory("key-exports"))
+    return try CommandRunner.run(
+      ["patient", PatientFixtures.amberChild] + exports
+        + ["--as-of", "2026-11-21", "--audit", CommandRunner.temporaryDirectory("key-audit").path, "--user", "u", "--reason", "r"],
+      environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path, "NO_COLOR": "1"])
+  }
+
+  @Test func aKeyFileOthersCanReadIsRefusedWithTheFix() throws {
+    let result = try lookUp(withKeyMode: 0o644)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("chmod 600"), "\(result.stderr)")
+    #expect(try lookUp(withKeyMode: 0o600).status == 0)
+  }
+
+  @Test(.enabled(if: geteuid() == 0, "only root can give a file to another user"))
+  func aKeyFileAnotherUserOwnsIsRefused() throws {
+    let result = try lookUp(withKeyMode: 0o600, owner: 65534)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("belongs to another user"), "\(result.stderr)")
   }
 }

@@ -30,6 +30,7 @@ struct PatientDataLeakTests {
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     let key = work.appendingPathComponent("key")
     try Data((0..<32).map { UInt8($0 * 7 % 251) }).write(to: key)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
     let environment = ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path]
     let inputs = Array(NightlyCommandTests.nightlyArguments(out: work.appendingPathComponent("nightly")).dropFirst())
     let nightly = try CommandRunner.run(["nightly"] + inputs, environment: environment)

@@ -9,6 +9,7 @@ struct ShardMergeTests {
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     let key = work.appendingPathComponent("key")
     try Data((0..<32).map { UInt8($0 * 13 % 251) }).write(to: key)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
     let environment = ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path]
 
     let single = work.appendingPathComponent("single")
@@ -47,6 +48,7 @@ struct ShardMergeTests {
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     let key = work.appendingPathComponent("key")
     try Data(repeating: 9, count: 32).write(to: key)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
     let out = work.appendingPathComponent("shard-1")
     #expect(try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "1/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path]).status == 0)
     let result = try CommandRunner.run(["merge", "--out", work.appendingPathComponent("m").path, out.path])

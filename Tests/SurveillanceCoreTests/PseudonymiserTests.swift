@@ -33,6 +33,7 @@ struct PseudonymiserTests {
   func fromFile(_ bytes: [UInt8]) throws -> Pseudonymiser {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)")
     try Data(bytes).write(to: file)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     return try Pseudonymiser.fromEnvironment([Pseudonymiser.keyFileVariable: file.path])
   }
 
