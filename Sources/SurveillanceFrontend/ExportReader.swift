@@ -48,7 +48,9 @@ public enum ExportReader {
     var hasher = SHA256()
     var decoder: RowDecoder?
     var contents = ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? ""))
-    let context = DecodeContext(fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline)
+    let context = DecodeContext(
+      fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
+      rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
     let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
       guard let decoder else {
         // Checked before the fields become strings: a megabyte "header" is a broken file.

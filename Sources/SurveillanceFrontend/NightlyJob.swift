@@ -94,7 +94,7 @@ public struct NightlyJob: Sendable {
         status: "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports, childrenCount: children.count,
         excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: ["rejects.csv", "unclassified-products.csv", "manifest.json"],
         timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)],
-        startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
+        startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description)] } ?? []) + Self.testDataNote(rules))
       manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
       let failed = try writeFailedRun(manifest, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
       if let store {
@@ -125,7 +125,7 @@ public struct NightlyJob: Sendable {
       status: "ok", failure: nil, maxRejectRate: maxRejectRate, inputs: area.reports,
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
       timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
-      startedAt: clock.startedAt, extra: shard.map { [("shard", $0.shard.description)] } ?? [])
+      startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description)] } ?? []) + Self.testDataNote(rules))
     manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
     try generation.write(manifest.json, to: "manifest.json")
     // The store first, then the outputs: a store write that fails leaves both on the last
@@ -175,6 +175,11 @@ public struct NightlyJob: Sendable {
     if conflicts > 0 {
       log("\(conflicts) product(s) had a code and a name that disagree (the role that can raise a signal was kept): see unclassified-products.csv")
     }
+  }
+
+  /// The manifest's note that the run read test data (test-range NHS numbers accepted).
+  static func testDataNote(_ rules: RuleSet) -> [(String, String)] {
+    rules.nhsNumbers.acceptsTestNumbers ? [("test_data", "NHS numbers from the test ranges accepted (--test-data)")] : []
   }
 
   /// Lets go of `value` on another thread. An area's records and signals are a million small

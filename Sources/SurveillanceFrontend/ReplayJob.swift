@@ -47,7 +47,7 @@ public struct ReplayJob: Sendable {
       signalsByRule: RunManifest.count(firings.map(\.first)), outputs: ["first-fired.csv", "manifest.json"],
       timings: [("read_and_decode", readSeconds), ("replay", evaluateSeconds), ("total", clock.total)],
       startedAt: clock.startedAt,
-      extra: [("replay_from", from.description), ("replay_to", to.description), ("replay_every", step.rawValue), ("replay_dates", String(dates.count))])
+      extra: [("replay_from", from.description), ("replay_to", to.description), ("replay_every", step.rawValue), ("replay_dates", String(dates.count))] + NightlyJob.testDataNote(rules))
     manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()

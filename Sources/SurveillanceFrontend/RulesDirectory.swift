@@ -48,6 +48,8 @@ public struct RulesDirectory: Sendable {
     let timeline = attempt("timeline.json") { try decode(TimelinePolicy.self, "timeline.json") }
     let care = attempt("care.json") { try decode(CarePolicy.self, "care.json") }
     let holidays = attempt(Self.bankHolidaysFile) { try decode(BankHolidayFile.self, Self.bankHolidaysFile) }
+    let nhsNumbers = attempt("nhs-numbers.json") { try decode(NHSNumberRules.self, "nhs-numbers.json") }
+    problems.append(contentsOf: (nhsNumbers?.problems ?? []).map { "nhs-numbers.json: \($0)" })
 
     var signals: [SignalRule] = []
     for file in jsonFiles(in: "signals") {
@@ -61,12 +63,14 @@ public struct RulesDirectory: Sendable {
       problems.append("signals/: two rules share the id '\(id)'")
     }
 
-    guard problems.isEmpty, let version, let formulary, let timeline, let care, let holidays else {
+    guard problems.isEmpty, let version, let formulary, let timeline, let care, let holidays, let nhsNumbers else {
       throw RulesError(problems: problems)
     }
-    return RuleSet(
+    var rules = RuleSet(
       version: version.version, profiles: profiles, formulary: formulary, timeline: timeline, care: care,
       calendar: WorkingDayCalendar(bankHolidays: holidays.dates), signals: signals)
+    rules.nhsNumbers = nhsNumbers
+    return rules
   }
 
   static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.json"

@@ -16,9 +16,17 @@ struct RulesOptions: ParsableArguments {
       valueName: "path"))
   var dmd: String?
 
+  @Flag(
+    name: .customLong("test-data"),
+    help: ArgumentHelp(
+      "Read test data: accept NHS numbers from the ranges reserved for testing (rules/nhs-numbers.json), as the bundled samples and generated exports use.",
+      discussion: "Without it their rows are rejected (test_range_nhs_number). Also set by ASTHMA_SURVEILLANCE_TEST_DATA=1. The manifest records it."))
+  var testData = false
+
   func load() throws -> (RuleSet, String) {
     let directory = RulesDirectory.locate(rules)
     var ruleSet = try directory.load(pinnedProductTable: dmd == nil)
+    ruleSet.nhsNumbers.acceptsTestNumbers = testData || ProcessInfo.processInfo.environment["ASTHMA_SURVEILLANCE_TEST_DATA"] == "1"
     if let dmd { ruleSet.formulary = try ruleSet.formulary.adding(releaseAt: dmd, log: Log.info) }
     return (ruleSet, directory.fingerprint())
   }

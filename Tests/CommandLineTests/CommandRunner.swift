@@ -11,8 +11,11 @@ struct CommandRunner {
     var stderr: String
   }
 
-  /// The binary SwiftPM built beside this test bundle.
+  /// The binary SwiftPM built beside this test bundle. Every run of it here reads test data
+  /// (the samples' NHS numbers are from the test range): the environment says so, and every
+  /// process started from this one inherits it.
   static let binary: URL = {
+    setenv("ASTHMA_SURVEILLANCE_TEST_DATA", "1", 1)
     var directory = Bundle.main.bundleURL
     for _ in 0..<4 {
       let candidate = directory.appendingPathComponent("asthma-surveillance")
@@ -28,6 +31,7 @@ struct CommandRunner {
     process.arguments = arguments
     process.currentDirectoryURL = repositoryRoot
     var env = ProcessInfo.processInfo.environment
+    env["ASTHMA_SURVEILLANCE_TEST_DATA"] = "1"
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let out = Pipe()

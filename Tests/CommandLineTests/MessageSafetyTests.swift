@@ -116,3 +116,22 @@ struct MessageSafetyTests {
     #expect(result.stderr.contains("belongs to another user"), "\(result.stderr)")
   }
 }
+
+/// The samples' NHS numbers are from the range reserved for testing: a run not told it reads
+/// test data rejects them, so a test record in a real export never becomes a child.
+@Suite struct TestRangeTests {
+  @Test func withoutTestDataTheSamplesRowsAreRejectedAsTestNumbers() throws {
+    let out = CommandRunner.temporaryDirectory("real-run")
+    let result = try CommandRunner.run(
+      ["nightly", "--gp", "data-samples/gp.csv", "--as-of", "2026-11-21", "--out", out.path], environment: ["ASTHMA_SURVEILLANCE_TEST_DATA": "0"])
+    #expect(result.status == 3, "every row is rejected: the run fails")
+    let failed = try manifest(in: URL(fileURLWithPath: out.path + ".failed"))
+    let inputs = try #require(failed["inputs"] as? [[String: Any]])
+    #expect(((inputs[0]["rejected_by_reason"] as? [String: Int])?["test_range_nhs_number"] ?? 0) > 1_000)
+    let accepted = try CommandRunner.run(
+      ["nightly", "--gp", "data-samples/gp.csv", "--as-of", "2026-11-21", "--out", out.path, "--test-data"],
+      environment: ["ASTHMA_SURVEILLANCE_TEST_DATA": "0"])
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+    #expect(try manifest(in: out)["test_data"] as? String != nil)
+  }
+}

@@ -26,6 +26,30 @@ struct RowDecoderTests {
     return nil
   }
 
+  /// A real export holding a number reserved for testing has a test record in it: rejected,
+  /// with its own reason, unless the run reads test data.
+  @Test func testRangeNumbersAreRejectedUnlessTheRunReadsTestData() throws {
+    let rules = try ShippedRules.load()
+    let layout = try ColumnLayout.detect(header: Self.gpHeader, kind: .gpPrescriptions, profiles: rules.profiles, file: "gp.csv")
+    var real = rules.nhsNumbers
+    real.acceptsTestNumbers = false
+    let context = DecodeContext(
+      fileIndex: 0, latestEvaluationDate: date("2017-11-26"), earliestEvaluationDate: date("2017-11-26"), policy: rules.timeline,
+      rejectedNumberRanges: real.rejectedRanges)
+    let decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
+    guard case .rejected(let rejected) = decoder.decode(row(["nhs_number": "9990000018"]), line: 3) else {
+      Issue.record("a test-range number was accepted")
+      return
+    }
+    #expect(rejected.reason == .testRangeNHSNumber)
+    #expect(!rejected.detail.contains("9990000018"))
+    guard case .supply = decoder.decode(Self.salbutamol, line: 4) else {
+      Issue.record("a real number was rejected")
+      return
+    }
+    #expect(rules.nhsNumbers.acceptsTestNumbers, "the tests read test data")
+  }
+
   @Test func aValidRowBecomesASupplyOfOneDevice() throws {
     guard case .supply(let supply) = try decoder().decode(Self.salbutamol, line: 2) else {
       Issue.record("expected a supply")
@@ -147,7 +171,9 @@ struct RowDecoderTests {
   }
 
   @Test func everyRejectReasonIsExercisedSomewhere() {
-    let covered = Set(Self.cases.map(\.2)).union([.wrongFieldCount, .repeatedHeader, .containsNUL, .invalidValue, .endBeforeStart, .fieldTooLong])
+    let covered = Set(Self.cases.map(\.2)).union([
+      .wrongFieldCount, .repeatedHeader, .containsNUL, .invalidValue, .endBeforeStart, .fieldTooLong, .testRangeNHSNumber,
+    ])
     #expect(covered == Set(RejectReason.allCases))
   }
 

@@ -322,6 +322,8 @@ public enum RejectReason: String, Sendable, Codable, CaseIterable, Comparable {
   case invalidNHSNumber = "invalid_nhs_number"
   /// A placeholder number (all one digit), which would make different children one.
   case placeholderNHSNumber = "placeholder_nhs_number"
+  /// A number from a range reserved for testing, in a run that does not read test data.
+  case testRangeNHSNumber = "test_range_nhs_number"
   case invalidDate = "invalid_date"
   case invalidDateOfBirth = "invalid_date_of_birth"
   case dateBeforeBirth = "date_before_birth"

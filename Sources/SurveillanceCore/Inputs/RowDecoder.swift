@@ -109,12 +109,19 @@ public struct DecodeContext: Sendable {
   /// evaluates; the as-of date for a nightly run).
   public var earliestEvaluationDate: CalendarDate
   public var policy: TimelinePolicy
+  /// NHS numbers in these ranges are rejected (`rules/nhs-numbers.json`, unless the run reads
+  /// test data).
+  public var rejectedNumberRanges: [ClosedRange<UInt64>]
 
-  public init(fileIndex: Int, latestEvaluationDate: CalendarDate, earliestEvaluationDate: CalendarDate, policy: TimelinePolicy) {
+  public init(
+    fileIndex: Int, latestEvaluationDate: CalendarDate, earliestEvaluationDate: CalendarDate, policy: TimelinePolicy,
+    rejectedNumberRanges: [ClosedRange<UInt64>] = []
+  ) {
     self.fileIndex = fileIndex
     self.latestEvaluationDate = latestEvaluationDate
     self.earliestEvaluationDate = earliestEvaluationDate
     self.policy = policy
+    self.rejectedNumberRanges = rejectedNumberRanges
   }
 }
 
@@ -318,13 +325,23 @@ public final class RowDecoder {
   }
 
   private func nhsNumber(_ row: some RecordFields, _ slices: FieldSlices) throws -> NHSNumber {
-    if let bytes = plainText(slices, .nhsNumber), case .success(let number) = NHSNumber.parse(utf8: bytes) { return number }
+    if let bytes = plainText(slices, .nhsNumber), case .success(let number) = NHSNumber.parse(utf8: bytes) { return try allowed(number) }
     return try nhsNumber(row)
+  }
+
+  /// `number`, unless it is in a range the run rejects.
+  private func allowed(_ number: NHSNumber) throws -> NHSNumber {
+    for range in context.rejectedNumberRanges where range.contains(number.value) {
+      throw Reject(
+        reason: .testRangeNHSNumber,
+        detail: "NHS number is in a range reserved for testing (rules/nhs-numbers.json); give --test-data to read test exports")
+    }
+    return number
   }
 
   private func nhsNumber(_ row: some RecordFields) throws -> NHSNumber {
     switch NHSNumber.parse(text(row, .nhsNumber) ?? "") {
-    case .success(let number): return number
+    case .success(let number): return try allowed(number)
     // The detail never repeats the value: rejects.csv keeps the whole row for the data owner,
     // but a reason may be shown in logs and summaries.
     case .failure(let problem): throw Reject(reason: problem == .placeholder ? .placeholderNHSNumber : .invalidNHSNumber, detail: problem.description)

@@ -8,6 +8,9 @@ public struct RuleSet: Sendable {
   public var calendar: WorkingDayCalendar
   /// In id order.
   public var signals: [SignalRule]
+  /// NHS numbers not taken as a child's (`rules/nhs-numbers.json`), and whether this run
+  /// reads test data.
+  public var nhsNumbers = NHSNumberRules(testRanges: [])
 
   public init(version: String, profiles: [InputProfile], formulary: Formulary, timeline: TimelinePolicy, care: CarePolicy, calendar: WorkingDayCalendar, signals: [SignalRule]) {
     self.version = version
@@ -17,6 +20,14 @@ public struct RuleSet: Sendable {
     self.care = care
     self.calendar = calendar
     self.signals = signals.sorted { $0.id < $1.id }
+  }
+
+  /// These rules for a run that reads test data (the samples, generated exports, tests):
+  /// NHS numbers from the test ranges are accepted.
+  public func readingTestData() -> RuleSet {
+    var rules = self
+    rules.nhsNumbers.acceptsTestNumbers = true
+    return rules
   }
 }
 

@@ -120,3 +120,44 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
 
   public static func < (lhs: NHSNumber, rhs: NHSNumber) -> Bool { lhs.value < rhs.value }
 }
+
+/// The NHS numbers a run does not take as a child's (`rules/nhs-numbers.json`): the ranges
+/// reserved for testing, which a real export should never hold. A run of test data (the
+/// samples, the synthetic generator's exports) says so explicitly (`--test-data`).
+public struct NHSNumberRules: Decodable, Sendable {
+  public struct Range: Decodable, Sendable {
+    public var first: String
+    public var last: String
+    public var note: String?
+  }
+
+  public var testRanges: [Range]
+  /// Whether this run reads test data, whose test-range numbers are then accepted. Set by
+  /// the run, never by the file.
+  public var acceptsTestNumbers = false
+
+  private enum CodingKeys: String, CodingKey { case testRanges = "test_ranges" }
+
+  public init(testRanges: [Range], acceptsTestNumbers: Bool = false) {
+    self.testRanges = testRanges
+    self.acceptsTestNumbers = acceptsTestNumbers
+  }
+
+  /// The ranges a run rejects: none when it reads test data.
+  public var rejectedRanges: [ClosedRange<UInt64>] {
+    acceptsTestNumbers ? [] : testRanges.compactMap { range in
+      guard let first = UInt64(range.first), let last = UInt64(range.last), first <= last else { return nil }
+      return first...last
+    }
+  }
+
+  /// Problems with the file's ranges, for `check-rules`.
+  public var problems: [String] {
+    testRanges.compactMap { range in
+      guard range.first.count == 10, range.last.count == 10, let first = UInt64(range.first), let last = UInt64(range.last), first <= last else {
+        return "test range \(range.first)-\(range.last) must be two ten-digit numbers, the first not after the last"
+      }
+      return nil
+    }
+  }
+}
