@@ -112,4 +112,28 @@ struct RunExclusionTests {
       #expect(outputs == generation.startedAt || outputs ?? "" < generation.startedAt, "round \(round)")
     }
   }
+
+  /// A store that cannot take the new generation (here a file-size limit, as a full disk
+  /// would): the run fails, the store stays on its generation and `--out` on the last good
+  /// outputs, byte for byte; the failed run's manifest says why, in OUT.failed.
+  @Test func aStoreWriteThatFailsLeavesTheOutputsAndTheStoreAsTheyWere() throws {
+    let base = CommandRunner.temporaryDirectory("store-full")
+    let out = base.appendingPathComponent("out")
+    let store = base.appendingPathComponent("store")
+    #expect(try CommandRunner.run(Self.arguments(out: out, store: store)).status == 0)
+    let before = try Self.snapshot(out)
+    let generation = try SurveillanceStore.openExisting(at: store.path).currentGeneration()
+    // 2 MB (4000 blocks of 512 bytes): every output file fits, the store's second generation does not.
+    let quoted = ([CommandRunner.binary.path] + NightlyCommandTests.nightlyArguments(out: out, asOf: "2026-11-22") + ["--store", store.path])
+      .map { "'\($0)'" }.joined(separator: " ")
+    let result = try CommandRunner.shell("trap '' XFSZ; ulimit -f 4000; exec \(quoted)")
+    #expect(result.status != 0)
+    #expect(!result.stderr.contains("Fatal error"))
+    #expect(try Self.snapshot(out) == before)
+    #expect(try manifest(in: out)["as_of"] as? String == "2026-11-21")
+    #expect(try SurveillanceStore.openExisting(at: store.path).currentGeneration() == generation)
+    let failed = try manifest(in: URL(fileURLWithPath: out.path + ".failed"))
+    #expect(failed["status"] as? String == "failed")
+    #expect((failed["failure"] as? String)?.contains("store") == true, "\(failed["failure"] ?? "")")
+  }
 }
