@@ -35,6 +35,8 @@ public struct PatientCheck: Sendable {
     /// Supplies in the last 12 months of respiratory products the tool could not classify,
     /// oldest first: counted by no figure, so a GREEN answer must say they exist.
     public var unclassifiedSupplies: [UnclassifiedSupply] = []
+    /// ICS/formoterol (MART or AIR) use, when any was supplied in the last 12 months.
+    public var icsFormoterol: ICSFormoterolUse?
 
     public var trafficLight: TrafficLight { TrafficLight(highest: signals.map(\.severity).max()) }
   }
@@ -51,12 +53,43 @@ public struct PatientCheck: Sendable {
         months: MonthTally.lastTwelveMonths(supplies: child.supplies, events: child.events, asOf: asOf),
         actionPlan: child.summary.actionPlan,
         safeguardingPlanActive: child.summary.safeguarding?.isActive == true,
-        unclassifiedSupplies: UnclassifiedSupply.lastTwelveMonths(child.supplies, asOf: asOf))
+        unclassifiedSupplies: UnclassifiedSupply.lastTwelveMonths(child.supplies, asOf: asOf),
+        icsFormoterol: ICSFormoterolUse(child.summary))
     }
   }
 
   /// What the audit trail records as the look-up's outcome.
   public var auditOutcome: AuditOutcome { record == nil ? .noRecord : .found }
+}
+
+/// How much ICS/formoterol a child was supplied, as the check shows it: for a child on
+/// maintenance and reliever therapy (MART) or an anti-inflammatory reliever (AIR) the one
+/// inhaler is both preventer and reliever, so its inhalations a day are the figure to read.
+public struct ICSFormoterolUse: Sendable, Equatable {
+  public var devices12m: Int
+  public var inhalationsPerDay3m: Double
+  public var separateRelievers12m: Int
+
+  /// From the child's `children.csv` figures; `nil` when no ICS/formoterol was supplied.
+  init?(_ summary: ChildSummary) {
+    func figure(_ name: String) -> Double? {
+      ChildrenTable.columns.firstIndex { $0.name == name }.flatMap { summary.figures.indices.contains($0) ? summary.figures[$0].value : nil }
+    }
+    guard let devices = figure("ics_formoterol_devices_12m"), devices > 0 else { return nil }
+    devices12m = Int(devices)
+    inhalationsPerDay3m = figure("ics_formoterol_doses_per_day_3m") ?? 0
+    separateRelievers12m = Int(figure("reliever_devices_12m") ?? 0)
+  }
+
+  /// One line for a person at the counter.
+  public var sentence: String {
+    let perDay = (inhalationsPerDay3m * 10).rounded(.down) / 10
+    let inhalers = devices12m == 1 ? "1 inhaler" : "\(devices12m) inhalers"
+    let relievers = separateRelievers12m == 0
+      ? "no separate reliever, so this inhaler is both preventer and reliever (maintenance and reliever therapy, MART, or an anti-inflammatory reliever, AIR)"
+      : "\(separateRelievers12m == 1 ? "1 separate reliever inhaler" : "\(separateRelievers12m) separate reliever inhalers") as well"
+    return "Steroid/formoterol inhaler (MART or AIR): \(inhalers) in 12 months, about \(perDay) inhalations a day over the last 3 months from the doses supplied; \(relievers)."
+  }
 }
 
 /// A supply of a respiratory product the formulary could not classify, as the check shows it.

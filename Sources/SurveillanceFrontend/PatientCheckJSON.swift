@@ -50,6 +50,13 @@ public enum PatientCheckJSON {
       json.string("last_plan", record.actionPlan.lastPlanDate?.description)
       json.string("review_due", record.actionPlan.reviewDue?.description)
       json.endObject()
+      if let use = record.icsFormoterol {
+        json.beginObject("ics_formoterol")
+        json.int("devices_12m", use.devices12m)
+        json.number("inhalations_per_day_3m", (use.inhalationsPerDay3m * 100).rounded(.down) / 100)
+        json.int("separate_relievers_12m", use.separateRelievers12m)
+        json.endObject()
+      }
       json.beginArray("unclassified_supplies")
       for supply in record.unclassifiedSupplies {
         json.beginObject()

@@ -25,6 +25,7 @@ public struct PatientCheckText: Sendable {
     lines.append(contentsOf: wrap("Age \(record.ageYears). \(provenance)."))
     lines.append("")
     lines.append(contentsOf: summaryLines(record))
+    if let use = record.icsFormoterol { lines.append(contentsOf: wrap(use.sentence)) }
     if !record.unclassifiedSupplies.isEmpty {
       lines.append(contentsOf: wrap(Self.unclassifiedNote(record.unclassifiedSupplies)))
     }

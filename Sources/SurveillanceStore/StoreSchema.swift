@@ -21,7 +21,7 @@ public enum StoreSchema {
     migrator.registerMigration("v1 audit trail", migrate: createAuditTable)
     migrator.registerMigration("v2 supply sides for child records", migrate: addSupplySides)
     migrator.registerMigration("v2 audit command", migrate: addAuditCommand)
-    migrator.registerMigration("v3 unclassified products", migrate: addUnclassifiedProducts)
+    migrator.registerMigration("v3 unclassified products and dose figures", migrate: addUnclassifiedProducts)
     return migrator
   }
 
@@ -265,7 +265,11 @@ public enum StoreSchema {
   /// formulary was built from; `children.csv`'s count of such supplies. NULL in generations
   /// written before they existed.
   private static func addUnclassifiedProducts(_ db: Database) throws {
-    try db.alter(table: "child") { t in t.add(column: "unclassifiedSupplies12m", .double) }
+    try db.alter(table: "child") { t in
+      t.add(column: "unclassifiedSupplies12m", .double)
+      t.add(column: "icsFormoterolDosesPerDay3m", .double)
+      t.add(column: "icsFormoterolDosesPerDay12m", .double)
+    }
     try db.alter(table: "run") { t in
       // {"unclassified_respiratory": products, "code_name_conflict": products}
       t.add(column: "products", .jsonText)

@@ -30,6 +30,12 @@ struct ProductRecognitionCommandTests {
     }
     rows.append("9998101026,2023-05-01,Z80001,2026-03-20,7511000001105,0301011R0AAAPAP,Salbutamol 100micrograms/dose inhaler CFC free (Actavis UK Ltd),1,device,acute,G8000001,")
     rows.append("9998101034,2015-01-01,Z80001,2026-07-01,999000101000001100,,,200,dose,acute,G8000001,")
+    // 999 810 1085 (13), on MART: a Symbicort 200/6 Turbohaler (120 doses) every 12 days.
+    for index in 0..<8 {
+      let day = Calendar(identifier: .gregorian).date(byAdding: .day, value: 12 * index, to: ISO8601DateFormatter().date(from: "2026-08-25T12:00:00Z")!)!
+      let text = String(ISO8601DateFormatter().string(from: day).prefix(10))
+      rows.append("9998101085,2013-02-01,Z80001,\(text),3294611000001104,0302000K0BDABAM,Symbicort 200/6 Turbohaler (AstraZeneca UK Ltd),1,inhaler,repeat,G8000001,")
+    }
     rows.append("9998101042,2014-01-01,Z80001,2026-08-01,222311000001102,,Salbutamol 2.5mg/2.5ml nebuliser liquid unit dose vials,20,unit dose,acute,G8000001,")
     let collected = (1...4).map { "9998101050,2013-01-01,Z80001,2026-0\($0 + 1)-05,7511000001105,0301011R0AAAPAP,Salbutamol 100micrograms/dose inhaler CFC free (Actavis UK Ltd),1,device,acute,G8000001,RX-50\($0)" }
     return (rows + collected + collected).joined(separator: "\n") + "\n"
@@ -130,5 +136,21 @@ struct ProductRecognitionCommandTests {
     let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
     let listed = object?["unclassified_supplies"] as? [[String: String]]
     #expect(listed == [["date": "2026-07-01", "product": "999000101000001100"]])
+  }
+
+  /// A child on MART at the counter: the check says how many inhalations a day the supplies
+  /// suggest, and that the one inhaler is preventer and reliever.
+  @Test func thePharmacistsCheckSaysHowMuchAChildOnMARTUses() throws {
+    let audit = CommandRunner.temporaryDirectory("recognition-mart")
+    let result = try CommandRunner.run(
+      ["patient", "9998101085"] + Self.exports()
+        + ["--as-of", "2026-11-21", "--audit", audit.path, "--user", "Test Pharmacist", "--reason", "reliever request"],
+      environment: TestKey.environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    let text = result.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+    // Eight inhalers from 25 August, 120 doses each, all in the 3 months to 21 November (92 days).
+    #expect(text.contains("about 10.4 inhalations a day over the last 3 months"), "\(result.stdout)")
+    #expect(text.contains("no separate reliever"), "\(result.stdout)")
+    #expect(text.contains("Heavy use of a maintenance and reliever (MART) inhaler"), "\(result.stdout)")
   }
 }

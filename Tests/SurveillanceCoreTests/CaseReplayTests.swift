@@ -124,6 +124,43 @@ struct CaseReplayTests {
     #expect(signals.map(\.ruleID) == [])
   }
 
+  /// The 13-year-old of issue 15: thirty 120-dose budesonide/formoterol inhalers in a year
+  /// on MART, about ten inhalations a day, above the SmPC's eight: over-use of the one
+  /// inhaler, and nothing about preventer under-supply.
+  @Test func aChildOnMARTUsingThirtyInhalersAYearIsFlaggedForOverUse() throws {
+    var child = ChildBuilder()
+    child.nhs = TestNHS.number(4)
+    child.birth = date("2004-06-01")
+    var day = date("2016-11-25")
+    for _ in 0..<30 {
+      child.dispensed(.icsFormoterol, day.description)
+      day = day.adding(days: 12)
+    }
+    let rules = try ShippedRules.load()
+    let fired = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases)).firingRules(for: child.record, asOf: date("2017-11-20"))
+    #expect(fired.map(\.ruleID).contains("mart-overuse"))
+    #expect(!fired.map(\.ruleID).contains("preventer-undersupply"))
+    #expect(!fired.map(\.ruleID).contains("reliever-overuse"), "ICS/formoterol is never counted as a SABA")
+  }
+
+  /// Eight such inhalers a year cover the maintenance dose: no preventer under-supply, which
+  /// a count of separate preventer inhalers (fewer than nine) wrongly raised.
+  @Test func aChildOnMARTWithEightInhalersAYearIsNotUnderSupplied() throws {
+    var child = ChildBuilder()
+    child.nhs = TestNHS.number(5)
+    child.birth = date("2004-06-01")
+    child.dispensed(.icsFormoterol, "2016-11-10")
+    var day = date("2016-12-10")
+    for _ in 0..<8 {
+      child.dispensed(.icsFormoterol, day.description)
+      day = day.adding(days: 45)
+    }
+    let rules = try ShippedRules.load()
+    let fired = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases)).firingRules(for: child.record, asOf: date("2017-11-20"))
+    #expect(!fired.map(\.ruleID).contains("preventer-undersupply"))
+    #expect(!fired.map(\.ruleID).contains("mart-overuse"))
+  }
+
   @Test func aChildOnMARTFiresNothing() throws {
     let rules = try ShippedRules.load()
     let evaluation = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases))

@@ -17,7 +17,8 @@ struct ChildBuilder {
   static func product(_ role: MedicineRole, ics: Bool? = nil, days: Int? = 30) -> ProductClassification {
     ProductClassification(
       role: role, classID: role.rawValue, containsICS: ics ?? (role == .preventer || role == .icsFormoterol),
-      dosesPerDevice: 200, daysPerDevice: (role == .preventer || role == .icsFormoterol) ? days : nil, matchedBy: .dmdCode)
+      // ICS/formoterol inhalers hold 120 doses (Symbicort 200/6, Fostair 100/6); the others 200.
+      dosesPerDevice: role == .icsFormoterol ? 120 : 200, daysPerDevice: (role == .preventer || role == .icsFormoterol) ? days : nil, matchedBy: .dmdCode)
   }
 
   private mutating func make(

@@ -66,6 +66,8 @@ public enum ChildrenTable {
     Column(name: "preventer_ratio_12m", metric: .preventerRatio, window: Period(months: 12)),
     Column(name: "preventer_days_covered_12m", metric: .preventerDaysCovered, window: Period(months: 12)),
     Column(name: "ics_formoterol_devices_12m", metric: .icsFormoterolDevices, window: Period(months: 12)),
+    Column(name: "ics_formoterol_doses_per_day_3m", metric: .icsFormoterolDosesPerDay, window: Period(months: 3)),
+    Column(name: "ics_formoterol_doses_per_day_12m", metric: .icsFormoterolDosesPerDay, window: Period(months: 12)),
     Column(name: "nebule_issues_12m", metric: .nebuleIssues, window: Period(months: 12)),
     Column(name: "supplies_without_prescription_6m", metric: .suppliesWithoutPrescription, window: Period(months: 6)),
     Column(name: "emergency_supplies_6m", metric: .emergencySupplies, window: Period(months: 6)),

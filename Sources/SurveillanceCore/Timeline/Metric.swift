@@ -57,6 +57,10 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
   /// Supplies of respiratory products that no formulary class claims: counted by no other
   /// figure, reported so that a missing classification is seen, not mistaken for good control.
   case unclassifiedSupplies = "unclassified_supplies"
+  /// ICS/formoterol inhalations a day on average over the window: devices times the doses
+  /// each holds (from the formulary or the dm+d release's packs), divided by the window's
+  /// days. For a child on MART or AIR, the reliever and the preventer in one figure.
+  case icsFormoterolDosesPerDay = "ics_formoterol_doses_per_day"
 
   /// The position in `allCases`, for hashing without hashing the name.
   var ordinal: Int {
@@ -86,6 +90,7 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
     case .asthmaReviews: 22
     case .wasNotBrought: 23
     case .unclassifiedSupplies: 24
+    case .icsFormoterolDosesPerDay: 25
     }
   }
 
@@ -177,7 +182,7 @@ extension ChildTimeline {
     case .attacks: return .careEvents([.edAttendance, .hospitalAdmission, .outOfHoursTreatment], distinctDays: true)
     case .asthmaReviews: return .careEvents([.asthmaReview], distinctDays: false)
     case .wasNotBrought: return .careEvents([.wasNotBrought], distinctDays: false)
-    case .preventerRatio, .preventerDaysCovered, .preventerHistoryMonths, .oralSteroidCourses: return .special
+    case .preventerRatio, .preventerDaysCovered, .preventerHistoryMonths, .oralSteroidCourses, .icsFormoterolDosesPerDay: return .special
     }
   }
 
@@ -249,6 +254,13 @@ extension ChildTimeline {
         return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: evidence.sorted())
       case .preventerDaysCovered:
         return preventerCoverage(in: window, gatheringEvidence: gatheringEvidence)
+      case .icsFormoterolDosesPerDay:
+        var doses = 0
+        for index in supplies.indices where window.contains(supplies[index].date) && supplies[index].role == .icsFormoterol {
+          doses += supplies[index].devices * (supplies[index].product.dosesPerDevice ?? 0)
+          note(supplies[index])
+        }
+        return Figure(value: Double(doses) / Double(window.dayCount), evidence: evidence)
       case .preventerHistoryMonths:
         guard let first = supplies.firstIndex(where: Self.isPreventer).map({ supplies[$0] }) else { return Figure(value: nil) }
         let months = (asOf.year - first.date.year) * 12 + (asOf.month - first.date.month) - (asOf.day < first.date.day ? 1 : 0)

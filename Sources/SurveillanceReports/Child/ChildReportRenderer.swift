@@ -58,6 +58,18 @@ public struct ChildReportRenderer {
         item("safeguarding context on the report date", report.safeguarding?.summary ?? (report.coverage.kinds.contains(.safeguarding) ? "none" : "unknown"))
         item("personal asthma action plan", report.actionPlan.state.rawValue)
         item("practice that issued last", report.timeline.practiceCode ?? "none")
+        let martDevices = report.timeline.value(.icsFormoterolDevices, over: Period(months: 12), courseMergeDays: report.courseMergeDays) ?? 0
+        if martDevices > 0 {
+          let perDay = report.timeline.value(.icsFormoterolDosesPerDay, over: Period(months: 3), courseMergeDays: report.courseMergeDays) ?? 0
+          let relievers = Int(report.timeline.value(.relieverDevices, over: Period(months: 12), courseMergeDays: report.courseMergeDays) ?? 0)
+          item(
+            "steroid/formoterol (MART or AIR) inhalations a day over the last 3 months, from the doses supplied (\(Words.count(Int(martDevices), "inhaler")) in 12 months, \(relievers == 0 ? "no separate reliever: the one inhaler is preventer and reliever" : Words.count(relievers, "separate reliever")))",
+            Words.number((perDay * 10).rounded(.down) / 10))
+        }
+        let unclassified = Int(report.timeline.value(.unclassifiedSupplies, over: Period(months: 12), courseMergeDays: report.courseMergeDays) ?? 0)
+        if unclassified > 0 {
+          item("supplies in 12 months of a respiratory product the tool could not classify, counted by no figure", String(unclassified))
+        }
       }
       html.newline()
       html.element("p", "The record was replayed \(Words.step(report.replayStep)) from \(report.replayFrom) to \(report.asOf) (\(report.replayDates) dates), each date using only what these exports held by then: the table \u{201C}When could this have been seen?\u{201D} gives the first date each signal fired. Every supply and event below names the export row it came from.")
