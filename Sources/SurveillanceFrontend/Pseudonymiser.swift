@@ -2,6 +2,10 @@ import Crypto
 import Foundation
 import SurveillanceCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Turns NHS numbers into stable pseudonyms with a keyed hash (HMAC-SHA256), for outputs
 /// whose reader does not need identity (area reports) and for the audit trail.
 ///
@@ -28,11 +32,12 @@ public struct Pseudonymiser: Sendable {
     if let path = environment[keyFileVariable], !path.isEmpty {
       // As ssh does with a private key: a key others can read, or that someone else owns
       // (and so could change), is not used.
-      var status = stat()
-      guard stat(path, &status) == 0 else { throw .unreadableFile(path) }
-      let mode = Int(status.st_mode & 0o777)
-      guard status.st_uid == geteuid() else { throw .notOwned(path) }
-      guard mode & 0o077 == 0 else { throw .unsafeFile(path, mode: mode) }
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue,
+        let owner = (attributes[.ownerAccountID] as? NSNumber)?.uint32Value
+      else { throw .unreadableFile(path) }
+      guard owner == geteuid() else { throw .notOwned(path) }
+      guard mode & 0o077 == 0 else { throw .unsafeFile(path, mode: mode & 0o777) }
       guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path) }
       return try Pseudonymiser(keyBytes: keyBytes(fromFile: [UInt8](data)))
     }
