@@ -200,8 +200,8 @@ struct GenerationWriter {
       INSERT INTO supply (runId, nhsNumber, position, status, date, role, devices, classId, productKey, drugName, quantity,
         quantityUnit, supplyType, prescriptionId, practiceCode, issueDate, issueSourceFile, issueSourceLine, pharmacyCode,
         dispensingSourceFile, dispensingSourceLine, containsIcs, dosesPerDevice, unitsPerDevice, daysPerDevice, matchedBy,
-        prescriptionIdSide, issueProduct)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        prescriptionIdSide, issueProduct, minimumAgeYears)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """)
     for (position, event) in timeline.supplies.enumerated() {
       let supply = StoredSupply(event)
@@ -214,6 +214,7 @@ struct GenerationWriter {
         supply.dispensingSource.map { Int($0.file) }, supply.dispensingSource.map { Int($0.line) },
         product.containsICS, product.dosesPerDevice, product.unitsPerDevice, product.daysPerDevice, product.matchedBy.rawValue,
         supply.prescriptionIDSide?.rawValue, supply.issueItem.map { StoreJSON.supplyItem($0, against: SupplyItem(event.primary)) },
+        product.minimumAgeYears,
       ]
       try supplyStatement.execute(arguments: StatementArguments(values))
       rows += 1

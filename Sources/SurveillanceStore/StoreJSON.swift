@@ -86,6 +86,7 @@ enum StoreJSON {
     count("dosesPerDevice", product.dosesPerDevice, baseProduct.dosesPerDevice)
     count("unitsPerDevice", product.unitsPerDevice, baseProduct.unitsPerDevice)
     count("daysPerDevice", product.daysPerDevice, baseProduct.daysPerDevice)
+    count("minimumAgeYears", product.minimumAgeYears, baseProduct.minimumAgeYears)
     if product.matchedBy != baseProduct.matchedBy { json.string("matchedBy", product.matchedBy.rawValue) }
     json.endObject()
     return json.text
@@ -132,11 +133,11 @@ enum StoreJSON {
 
     var productKey: Field<String>, drugName: Field<String>, quantity: Field<Double>, quantityUnit: Field<String>
     var devices: Field<Int>, role: Field<String>, classId: Field<String>, containsIcs: Field<Bool>
-    var dosesPerDevice: Field<Int>, unitsPerDevice: Field<Int>, daysPerDevice: Field<Int>, matchedBy: Field<String>
+    var dosesPerDevice: Field<Int>, unitsPerDevice: Field<Int>, daysPerDevice: Field<Int>, minimumAgeYears: Field<Int>, matchedBy: Field<String>
 
     private enum Keys: String, CodingKey {
       case productKey, drugName, quantity, quantityUnit, devices, role, classId, containsIcs, dosesPerDevice, unitsPerDevice,
-        daysPerDevice, matchedBy
+        daysPerDevice, minimumAgeYears, matchedBy
     }
 
     init(from decoder: any Decoder) throws {
@@ -156,6 +157,7 @@ enum StoreJSON {
       dosesPerDevice = try field(.dosesPerDevice)
       unitsPerDevice = try field(.unitsPerDevice)
       daysPerDevice = try field(.daysPerDevice)
+      minimumAgeYears = try field(.minimumAgeYears)
       matchedBy = try field(.matchedBy)
     }
   }
@@ -184,7 +186,8 @@ enum StoreJSON {
       product: ProductClassification(
         role: role, classID: classID, containsICS: containsICS, dosesPerDevice: changes.dosesPerDevice.applied(to: product.dosesPerDevice),
         unitsPerDevice: changes.unitsPerDevice.applied(to: product.unitsPerDevice),
-        daysPerDevice: changes.daysPerDevice.applied(to: product.daysPerDevice), matchedBy: matchedBy))
+        daysPerDevice: changes.daysPerDevice.applied(to: product.daysPerDevice),
+        minimumAgeYears: changes.minimumAgeYears.applied(to: product.minimumAgeYears), matchedBy: matchedBy))
   }
 
   static func readCounts(_ text: String) -> [String: Int] { decode([String: Int].self, text) ?? [:] }

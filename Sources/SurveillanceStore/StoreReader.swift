@@ -131,7 +131,8 @@ extension SurveillanceStore {
     if let containsICS = row["containsIcs"] as Bool? {
       product = ProductClassification(
         role: role, classID: classID, containsICS: containsICS, dosesPerDevice: row["dosesPerDevice"],
-        unitsPerDevice: row["unitsPerDevice"], daysPerDevice: row["daysPerDevice"], matchedBy: try decode(row, "matchedBy"))
+        unitsPerDevice: row["unitsPerDevice"], daysPerDevice: row["daysPerDevice"], minimumAgeYears: row["minimumAgeYears"],
+        matchedBy: try decode(row, "matchedBy"))
     }
     let supply = StoredSupply(
       status: try decode(row, "status"), date: try date(row, "date"), role: role, devices: row["devices"],

@@ -278,5 +278,7 @@ public enum StoreSchema {
     }
     // {"unclassified_respiratory_rows": rows, "code_name_conflict_rows": rows}
     try db.alter(table: "runInput") { t in t.add(column: "products", .jsonText) }
+    // The primary row's classification: the youngest age its product is licensed for.
+    try db.alter(table: "supply") { t in t.add(column: "minimumAgeYears", .integer) }
   }
 }

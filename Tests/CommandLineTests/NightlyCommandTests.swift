@@ -157,7 +157,7 @@ struct ReplayAndRulesCommandTests {
   @Test func checkRulesPassesOnTheShippedRules() throws {
     let result = try CommandRunner.run(["check-rules"])
     #expect(result.status == 0, "\(result.stdout)")
-    #expect(result.stdout.contains("18 signal rules"))
+    #expect(result.stdout.contains("19 signal rules"))
   }
 
   @Test func checkRulesReportsEveryProblemAtOnce() throws {

@@ -33,7 +33,7 @@ struct RuleExampleTests {
       "reliever-overuse", "reliever-rate", "saba-without-ics", "low-preventer-ratio", "preventer-undersupply",
       "preventer-not-collected", "nebules-primary-care", "emergency-supply", "supply-before-prescription",
       "many-pharmacies", "oral-steroid-courses", "attack-without-review", "repeated-attacks", "no-annual-review",
-      "action-plan-overdue", "was-not-brought", "mart-overuse", "laba-without-ics",
+      "action-plan-overdue", "was-not-brought", "mart-overuse", "laba-without-ics", "adult-only-inhaler",
     ]
     #expect(ids == expected)
   }

@@ -8,6 +8,7 @@ struct CompiledMedicineClass: Sendable {
   var doses: CompiledPerDevice?
   var units: CompiledPerDevice?
   var days: CompiledPerDevice?
+  var minimumAgeYears: Int?
 
   /// The classification of a product of this class, with its numbers chosen from its BNF code
   /// and name terms.
@@ -19,6 +20,7 @@ struct CompiledMedicineClass: Sendable {
       dosesPerDevice: doses?.value(bnf: bnf, terms: terms, presentationLength: presentationLength),
       unitsPerDevice: units?.value(bnf: bnf, terms: terms, presentationLength: presentationLength),
       daysPerDevice: days?.value(bnf: bnf, terms: terms, presentationLength: presentationLength),
+      minimumAgeYears: minimumAgeYears,
       matchedBy: matchedBy)
   }
 }

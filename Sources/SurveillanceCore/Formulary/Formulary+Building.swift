@@ -99,7 +99,8 @@ struct FormularyBuilder {
           id: id, role: medicineClass.role, containsICS: medicineClass.containsIcs, count: medicineClass.count,
           doses: try perDevice(medicineClass.dosesPerDevice, classID: id, field: "doses_per_device"),
           units: try perDevice(medicineClass.unitsPerDevice, classID: id, field: "units_per_device"),
-          days: try perDevice(medicineClass.daysPerDevice, classID: id, field: "days_per_device")))
+          days: try perDevice(medicineClass.daysPerDevice, classID: id, field: "days_per_device"),
+          minimumAgeYears: try licensedAge(medicineClass.licensedFromAge, classID: id)))
       for rule in medicineClass.bnfRules ?? [] {
         bnfRules.append(
           CompiledBNFRule(
@@ -171,6 +172,13 @@ struct FormularyBuilder {
       pluralSuffixes: definition.quantityUnits.pluralSuffixes,
       notIfName: try net.notIfName.map { try compile($0, classID: context) },
       formRoutes: try compile(net.formRoutes, classID: context))
+  }
+
+  func licensedAge(_ age: FormularyDefinition.LicensedAge?, classID: String) throws -> Int? {
+    guard let age else { return nil }
+    try checkSources(age.sources, context: "class '\(classID)' licensed_from_age")
+    guard (1...120).contains(age.years) else { throw FormularyError.invalidNumber(context: "class '\(classID)' licensed_from_age", value: Double(age.years)) }
+    return age.years
   }
 
   func bnfPatterns(_ texts: [String], classID: String) throws -> [BNFPattern] {

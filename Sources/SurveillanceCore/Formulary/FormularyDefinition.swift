@@ -80,6 +80,7 @@ extension FormularyDefinition {
     cited.formUnion(safetyNet.sources + conflicts.sources + dmdRelease.sources)
     for medicineClass in classes {
       cited.formUnion(medicineClass.sources)
+      cited.formUnion(medicineClass.licensedFromAge?.sources ?? [])
       for perDevice in [medicineClass.dosesPerDevice, medicineClass.unitsPerDevice, medicineClass.daysPerDevice].compactMap({ $0 }) {
         cited.formUnion(perDevice.sources)
         for override in perDevice.overrides ?? [] { cited.formUnion(override.sources) }

@@ -21,6 +21,16 @@ extension FormularyDefinition {
     public var dosesPerDevice: PerDevice?
     public var unitsPerDevice: PerDevice?
     public var daysPerDevice: PerDevice?
+    /// The youngest age the class's products are licensed for, when every product of the
+    /// class shares it (the triples and LAMA/LABA combinations: adults only).
+    public var licensedFromAge: LicensedAge?
+    public var sources: [String]
+  }
+
+  /// An age, in whole years, from which products are licensed, with the SmPCs that say so.
+  public struct LicensedAge: Decodable, Sendable {
+    public var years: Int
+    public var note: String?
     public var sources: [String]
   }
 

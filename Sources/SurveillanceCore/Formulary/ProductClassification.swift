@@ -13,13 +13,16 @@ public struct ProductClassification: Sendable, Hashable {
   public var unitsPerDevice: Int?
   /// Days one device is meant to last, for preventer coverage.
   public var daysPerDevice: Int?
+  /// The youngest age, in whole years, the product is licensed for, when the formulary knows.
+  public var minimumAgeYears: Int?
   /// Which of the supply's identifiers decided the classification.
   public var matchedBy: MatchMethod
 
   public init(
     role: MedicineRole, classID: String, containsICS: Bool, dosesPerDevice: Int? = nil,
-    unitsPerDevice: Int? = nil, daysPerDevice: Int? = nil, matchedBy: MatchMethod
+    unitsPerDevice: Int? = nil, daysPerDevice: Int? = nil, minimumAgeYears: Int? = nil, matchedBy: MatchMethod
   ) {
+    self.minimumAgeYears = minimumAgeYears
     self.role = role
     self.classID = classID
     self.containsICS = containsICS

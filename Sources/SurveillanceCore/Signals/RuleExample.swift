@@ -55,9 +55,12 @@ public struct RuleExample: Decodable, Sendable {
     public var issuedDaysLater: Int
     /// For a preventer that is not an inhaled steroid (montelukast).
     public var containsICS: Bool?
+    /// A formulary class to take the product from, instead of the first class of `role`.
+    public var classID: String?
 
     enum CodingKeys: String, CodingKey {
       case date, role, devices, route, pharmacy
+      case classID = "class"
       case supplyType = "supply_type"
       case issuedDaysLater = "issued_days_later"
       case containsICS = "contains_ics"
@@ -73,6 +76,7 @@ public struct RuleExample: Decodable, Sendable {
       pharmacy = try c.decodeIfPresent(String.self, forKey: .pharmacy) ?? "FA001"
       issuedDaysLater = try c.decodeIfPresent(Int.self, forKey: .issuedDaysLater) ?? 7
       containsICS = try c.decodeIfPresent(Bool.self, forKey: .containsICS)
+      classID = try c.decodeIfPresent(String.self, forKey: .classID)
     }
   }
 
@@ -99,13 +103,13 @@ public struct RuleExample: Decodable, Sendable {
 
   /// The example as a child's record. `product` gives the formulary's product for a role,
   /// so examples count devices and coverage exactly as real supplies do.
-  public func record(product: (MedicineRole) -> ProductClassification) -> ChildRecord {
+  public func record(product: (MedicineRole, String?) -> ProductClassification) -> ChildRecord {
     let nhs = Self.exampleNHSNumber
     let birth = asOf.adding(months: -(ageYears * 12 + 6))
     var supplies: [Supply] = []
     var line = 2
     func make(_ side: SupplySide, _ item: ExampleSupply, date: CalendarDate, id: String?, type: SupplyType?) -> Supply {
-      var classification = product(item.role)
+      var classification = product(item.role, item.classID)
       if let containsICS = item.containsICS { classification.containsICS = containsICS }
       defer { line += 1 }
       return Supply(

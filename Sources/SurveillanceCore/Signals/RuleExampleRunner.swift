@@ -15,13 +15,18 @@ public struct RuleExampleRunner: Sendable {
 
   /// The signal the rule raises on the example, or `nil`.
   public func signal(_ rule: SignalRule, on example: RuleExample) -> Signal? {
-    let record = example.record(product: rules.formulary.exampleProduct(for:))
+    let record = example.record { role, classID in rules.formulary.exampleProduct(for: role, classID: classID) }
     let timeline = ChildTimeline(record: record, asOf: example.asOf, inputs: Set(example.inputs), policy: rules.timeline)
     return SignalEvaluator(rules: rules).evaluate(rule, on: timeline)
   }
 
   /// A failure message, or `nil` when the example behaves as stated.
   public func check(_ rule: SignalRule, _ example: RuleExample, shouldFire: Bool) -> String? {
+    for supply in example.supplies {
+      if let classID = supply.classID, rules.formulary.exampleProduct(for: supply.role, classID: classID).classID != classID {
+        return "\(rule.id): example \"\(example.note)\" names class '\(classID)', which the formulary does not have with role \(supply.role.rawValue)"
+      }
+    }
     let signal = self.signal(rule, on: example)
     switch (shouldFire, signal) {
     case (true, nil):

@@ -61,6 +61,9 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
   /// each holds (from the formulary or the dm+d release's packs), divided by the window's
   /// days. For a child on MART or AIR, the reliever and the preventer in one figure.
   case icsFormoterolDosesPerDay = "ics_formoterol_doses_per_day"
+  /// Supplies of a product licensed only from an age the child had not reached on the day
+  /// (a triple inhaler, licensed for adults), when the formulary knows the product's age.
+  case suppliesBelowLicensedAge = "supplies_below_licensed_age"
 
   /// The position in `allCases`, for hashing without hashing the name.
   var ordinal: Int {
@@ -91,6 +94,7 @@ public enum Metric: String, Codable, Sendable, CaseIterable, CodingKeyRepresenta
     case .wasNotBrought: 23
     case .unclassifiedSupplies: 24
     case .icsFormoterolDosesPerDay: 25
+    case .suppliesBelowLicensedAge: 26
     }
   }
 
@@ -176,6 +180,12 @@ extension ChildTimeline {
     case .preventerIssuedNotDispensed: return .supplies { Self.isPreventer($0) && $0.status == .issuedNotDispensed }
     case .labaAloneSupplies: return .supplies { $0.role == .labaAlone }
     case .unclassifiedSupplies: return .supplies { $0.role == .unclassified }
+    case .suppliesBelowLicensedAge:
+      let birth = dateOfBirth
+      return .supplies { supply in
+        guard let birth, let minimum = supply.product.minimumAgeYears else { return false }
+        return birth.wholeYears(to: supply.date) < minimum
+      }
     case .pharmacies: return .pharmacies { _ in true }
     case .relieverPharmacies: return .pharmacies { $0.role == .reliever }
     case .hospitalAttendances: return .careEvents([.edAttendance, .hospitalAdmission], distinctDays: true)

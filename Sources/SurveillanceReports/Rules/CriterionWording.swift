@@ -76,6 +76,7 @@ enum CriterionWording {
     case .asthmaReviews: return "asthma reviews"
     case .wasNotBrought: return "appointments the child was not brought to"
     case .unclassifiedSupplies: return "supplies of a respiratory product the tool could not classify"
+    case .suppliesBelowLicensedAge: return "supplies of a product licensed only for older patients (adults, for the triple inhalers)"
     case .icsFormoterolDosesPerDay: return "steroid/formoterol (MART or AIR) inhalations a day, from the doses supplied"
     }
   }
