@@ -64,7 +64,7 @@ let package = Package(
       name: "SurveillanceCoreTests",
       dependencies: ["SurveillanceCore", "CSVReading", "SurveillanceFrontend", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
       exclude: ["Fixtures"]),
-    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore", "CSVReading"]),
+    .testTarget(name: "CommandLineTests", dependencies: ["asthma-surveillance", "SurveillanceCore", "SurveillanceStore", "CSVReading"], exclude: ["Golden"]),
     .testTarget(name: "HostileInputTests", dependencies: [
       "SurveillanceCore", "SurveillanceFrontend", "CSVReading",
       .product(name: "PropertyBased", package: "swift-property-based"),

@@ -18,7 +18,7 @@ enum FuzzHarness {
   static let rules: RuleSet = {
     let path = ProcessInfo.processInfo.environment["ASTHMA_SURVEILLANCE_RULES"] ?? "rules"
     do {
-      return try RulesDirectory(url: URL(fileURLWithPath: path)).load()
+      return try RulesDirectory(url: URL(fileURLWithPath: path)).load().readingTestData()
     } catch {
       fatalError("the fuzzer needs the rules directory (run from the repository root): \(error)")
     }
@@ -28,76 +28,11 @@ enum FuzzHarness {
     fileIndex: 0, latestEvaluationDate: CalendarDate(year: 2026, month: 11, day: 21)!,
     earliestEvaluationDate: CalendarDate(year: 2026, month: 11, day: 21)!, policy: rules.timeline)
 
-  /// The records, line numbers, summary and error of one read, to compare two reads by.
-  static func transcript(_ bytes: [UInt8], plainLinesInPlace: Bool) -> String {
-    var text = ""
-    do {
-      let summary = try CSVReader.read(bytes: bytes, source: "fuzz", chunkSize: 97, plainLinesInPlace: plainLinesInPlace) { record in
-        text += "\(record.lineNumber):"
-        for index in 0..<record.count { text += record.withBytes(at: index) { " \(Array($0))" } }
-        text += "\n"
-      }
-      text += "\(summary)"
-    } catch {
-      text += "error: \(error)"
-    }
-    return text
-  }
-
-  /// Whether two decodings of a row came to the same.
-  static func sameOutcome(_ first: DecodedRow, _ second: DecodedRow) -> Bool {
-    switch (first, second) {
-    case (.supply(let a), .supply(let b)): a == b
-    case (.plan(let a), .plan(let b)): a == b
-    case (.event(let a), .event(let b)): a == b
-    case (.outOfScope(let a), .outOfScope(let b)): a == b
-    case (.rejected(let a), .rejected(let b)): a == b
-    default: false
-    }
-  }
-
-  /// Reads `bytes` as each kind of export in turn.
+  /// Reads `bytes` as each kind of export in turn; any disagreement between the reading
+  /// paths stops the fuzzer with its description.
   static func run(_ bytes: [UInt8]) {
-    precondition(
-      transcript(bytes, plainLinesInPlace: true) == transcript(bytes, plainLinesInPlace: false),
-      "reading plain lines in place differs from libcsv alone")
-    for kind in InputKind.allCases {
-      var decoder: RowDecoder?
-      var textDecoder: RowDecoder?
-      var read = 0
-      var accepted = 0
-      var rejected = 0
-      do {
-        try CSVReader.read(bytes: bytes, source: "fuzz", chunkSize: 97) { record in
-          guard let decoder else {
-            let layout = try ColumnLayout.detect(header: record.fields, kind: kind, profiles: rules.profiles, file: "fuzz")
-            decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
-            textDecoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
-            return
-          }
-          read += 1
-          // The quick check the export reader makes first must agree with the full path.
-          let settledQuickly = record.withSlices { decoder.isOtherMedicine($0) }
-          let decoded = decoder.decode(record, line: record.lineNumber)
-          if settledQuickly, case .outOfScope(.notAsthmaRelated) = decoded {} else if settledQuickly {
-            preconditionFailure("a row settled quickly as another medicine decodes otherwise")
-          }
-          let decodedFromText = textDecoder!.decode(record.fields, line: record.lineNumber)
-          precondition(sameOutcome(decoded, decodedFromText), "a row decodes differently from its bytes and from its text")
-          switch decoded {
-          case .rejected(let row):
-            precondition(row.source.line >= 1, "a rejected row without a line")
-            rejected += 1
-          case .supply, .plan, .event, .outOfScope: accepted += 1
-          }
-        }
-      } catch is CSVReadingError {
-      } catch is InputError {
-      } catch {
-        fatalError("unexpected error type \(type(of: error)): \(error)")
-      }
-      precondition(read == accepted + rejected, "rows read \(read) != accepted \(accepted) + rejected \(rejected)")
-    }
+    let found = ReadingCrossCheck.disagreements(in: bytes, rules: rules, context: context)
+    precondition(found.isEmpty, found.joined(separator: "; "))
   }
 }
 

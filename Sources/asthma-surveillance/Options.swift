@@ -69,7 +69,12 @@ struct InputOptions: ParsableArguments {
 }
 
 extension CalendarDate: ExpressibleByArgument {
-  public init?(argument: String) { self.init(iso: argument) }
+  /// Dates the options take: real days from 1900 to 2199. Prescribing records are no older,
+  /// and a date far outside them is a typing slip, not an evaluation date.
+  public init?(argument: String) {
+    guard let date = CalendarDate(iso: argument), (1900...2199).contains(date.year) else { return nil }
+    self = date
+  }
 }
 
 enum Today {

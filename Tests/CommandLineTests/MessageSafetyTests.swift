@@ -135,3 +135,34 @@ struct MessageSafetyTests {
     #expect(try manifest(in: out)["test_data"] as? String != nil)
   }
 }
+
+/// Every date the options accept gives an answer or a plain error, never a crash; a date
+/// outside them (year 1 once crashed `report child`) is refused by the option itself.
+@Suite struct DateEdgeTests {
+  static let hakeem = [
+    "--gp", "data-samples/case-hakeem/gp.csv", "--pharmacy", "data-samples/case-hakeem/pharmacy.csv",
+    "--care-events", "data-samples/case-hakeem/care-events.csv",
+  ]
+
+  @Test(arguments: ["1900-01-01", "1900-03-01", "2199-12-31", "2000-02-29"])
+  func theEdgesOfTheAcceptedDatesNeverCrash(_ day: String) throws {
+    let out = CommandRunner.temporaryDirectory("edge")
+    let runs: [[String]] = [
+      ["nightly"] + Self.hakeem + ["--as-of", day, "--out", out.appendingPathComponent("nightly").path],
+      ["report", "child", "9999999018"] + Self.hakeem + ["--as-of", day, "--every", "month", "--out", out.appendingPathComponent("child.html").path],
+      ["replay"] + Self.hakeem + ["--from", day, "--to", day, "--out", out.appendingPathComponent("replay").path],
+    ]
+    for arguments in runs {
+      let result = try CommandRunner.run(arguments)
+      #expect([0, 1].contains(result.status), "\(arguments.prefix(2)) on \(day): status \(result.status), \(result.stderr.suffix(300))")
+      #expect(!result.stderr.contains("Fatal error"))
+    }
+  }
+
+  @Test(arguments: ["0001-06-01", "1899-12-31", "2200-01-01", "10000-01-01"])
+  func aDateOutsideTheAcceptedRangeIsRefusedByTheOption(_ day: String) throws {
+    let result = try CommandRunner.run(["report", "child", "9999999018"] + Self.hakeem + ["--as-of", day, "--out", "/tmp/never-written.html"])
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("--as-of"))
+  }
+}

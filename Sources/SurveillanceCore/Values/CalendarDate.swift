@@ -44,10 +44,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
   }
 
   /// This date moved by whole months, clamped to the end of a shorter month
-  /// (31 May minus 3 months is 28 or 29 February).
+  /// (31 May minus 3 months is 28 or 29 February), and to the calendar's first and last days
+  /// (1 January of year 1, 31 December 9999) rather than past them.
   public func adding(months: Int) -> CalendarDate {
     let (y, m, d) = components
     let total = y * 12 + (m - 1) + months
+    guard total >= 12 else { return CalendarDate(year: 1, month: 1, day: 1)! }
+    guard total < 10_000 * 12 else { return CalendarDate(year: 9999, month: 12, day: 31)! }
     let year = total / 12
     let month = total % 12 + 1
     let day = min(d, Self.daysInMonth(year: year, month: month))
