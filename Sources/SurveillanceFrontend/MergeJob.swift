@@ -90,6 +90,13 @@ public struct MergeJob: Sendable {
       let values = Set(shards.map { $0.manifest[key] as? String ?? "" })
       guard values.count == 1 else { throw MergeError.inconsistent("the shards differ in \(key): \(values.sorted().joined(separator: ", "))") }
     }
+    // Shards split by a keyed hash: made with different keys, they hold overlapping children
+    // and miss others. The fingerprint shows it without the key.
+    let keys = Set(shards.map { $0.manifest["key_fingerprint"] as? String ?? "" })
+    guard keys.count == 1, keys.first?.isEmpty == false else {
+      throw MergeError.inconsistent(
+        "the shards were made with different pseudonymisation keys (key fingerprints \(keys.sorted().map { $0.isEmpty ? "none" : $0 }.joined(separator: ", "))): some children would be in two shards and others in none; run every shard with the same ASTHMA_SURVEILLANCE_KEY_FILE")
+    }
     let inputs = shards.map { ($0.manifest["inputs"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "") \($0["sha256"] ?? "")" } }
     guard inputs.allSatisfy({ $0 == inputs[0] }) else { throw MergeError.inconsistent("the shards read different exports") }
     let parts = shards.compactMap { ($0.manifest["shard"] as? String).flatMap(Shard.init) }

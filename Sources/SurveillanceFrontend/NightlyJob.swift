@@ -94,7 +94,7 @@ public struct NightlyJob: Sendable {
         status: "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports, childrenCount: children.count,
         excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: ["rejects.csv", "unclassified-products.csv", "manifest.json"],
         timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)],
-        startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description)] } ?? []) + Self.testDataNote(rules))
+        startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []) + Self.testDataNote(rules))
       manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
       let failed = try writeFailedRun(manifest, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
       if let store {
@@ -125,7 +125,7 @@ public struct NightlyJob: Sendable {
       status: "ok", failure: nil, maxRejectRate: maxRejectRate, inputs: area.reports,
       childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
       timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
-      startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description)] } ?? []) + Self.testDataNote(rules))
+      startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []) + Self.testDataNote(rules))
     manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
     try generation.write(manifest.json, to: "manifest.json")
     // The store first, then the outputs: a store write that fails leaves both on the last

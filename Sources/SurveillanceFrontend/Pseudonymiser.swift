@@ -75,6 +75,17 @@ public struct Pseudonymiser: Sendable {
     }.joined()
   }
 
+  /// A fingerprint of the key, never the key: 16 hex digits of an HMAC of a fixed text, so
+  /// that two runs can show they used the same key (shards a merge puts together) without
+  /// either revealing it.
+  public var keyFingerprint: String {
+    let mac = HMAC<SHA256>.authenticationCode(for: Data("asthma-surveillance key fingerprint".utf8), using: SymmetricKey(data: keyBytes))
+    return mac.prefix(8).map { byte in
+      let hex = String(byte, radix: 16)
+      return hex.count == 1 ? "0" + hex : hex
+    }.joined()
+  }
+
   /// Which of `count` buckets the child falls in (0-based), from the same keyed hash: an
   /// even spread that nobody without the key can steer or reverse.
   public func bucket(for nhsNumber: NHSNumber, of count: Int) -> Int {

@@ -56,6 +56,28 @@ struct ShardMergeTests {
     #expect(result.stderr.contains("every shard"))
   }
 
+  /// Shards split by different keys hold some children twice and miss others: refused,
+  /// naming the difference, without printing either key.
+  @Test func shardsMadeWithDifferentKeysAreRefused() throws {
+    let work = CommandRunner.temporaryDirectory("shards-keys")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    var shards: [String] = []
+    for index in 1...2 {
+      let key = work.appendingPathComponent("key-\(index)")
+      try Data(repeating: UInt8(index), count: 32).write(to: key)
+      try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+      let out = work.appendingPathComponent("shard-\(index)")
+      let run = try CommandRunner.run(
+        NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "\(index)/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path])
+      #expect(run.status == 0, "\(run.stderr)")
+      shards.append(out.path)
+    }
+    let result = try CommandRunner.run(["merge", "--out", work.appendingPathComponent("merged").path] + shards)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("different pseudonymisation keys"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("merged/children.csv").path))
+  }
+
   @Test func aShardWithoutAKeyIsAClearError() throws {
     let out = CommandRunner.temporaryDirectory("shard-nokey")
     let result = try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "1/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
