@@ -15,6 +15,15 @@ public struct PatientCheck: Sendable {
   public var source: Source
   /// `nil` when the records hold nothing about this child.
   public var record: Record?
+  /// For a check from exports: rows the exports' reading rejected, in all and holding this
+  /// child's NHS number, so that an answer from partial data says it is one.
+  public var rejectedRows: RejectedRows?
+
+  public struct RejectedRows: Sendable, Equatable {
+    public var inFiles: Int
+    public var rowsRead: Int
+    public var forThisChild: Int
+  }
 
   public enum Source: Sendable, Equatable {
     /// A nightly generation: the run's start time.

@@ -16,6 +16,13 @@ public enum PatientCheckJSON {
       json.raw("run_started_at", "null")
     }
     json.bool("record_found", check.record != nil)
+    if let rejected = check.rejectedRows {
+      json.beginObject("rejected_rows")
+      json.int("in_exports", rejected.inFiles)
+      json.int("rows_read", rejected.rowsRead)
+      json.int("for_this_child", rejected.forThisChild)
+      json.endObject()
+    }
     if let record = check.record {
       let highest = record.signals.map(\.severity).max()
       json.int("age_years", record.ageYears)

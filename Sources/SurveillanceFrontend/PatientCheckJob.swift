@@ -81,7 +81,16 @@ public struct PatientCheckJob: Sendable {
     {
       child = StoredChild(evaluated)
     }
-    return PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child)
+    var check = PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child)
+    let digits = nhsNumber.description
+    let forChild = area.rejects.filter { row in
+      row.fields.contains { field in String(field.filter(\.isNumber)) == digits }
+    }.count
+    let total = area.reports.reduce(0) { $0 + $1.rowsRejected }
+    if total > 0 {
+      check.rejectedRows = PatientCheck.RejectedRows(inFiles: total, rowsRead: area.reports.reduce(0) { $0 + $1.rowsRead }, forThisChild: forChild)
+    }
+    return check
   }
 }
 

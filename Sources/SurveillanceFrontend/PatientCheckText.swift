@@ -17,6 +17,11 @@ public struct PatientCheckText: Sendable {
     case .exports: provenance = "Records as of \(check.asOf) (from the exports given)"
     }
     guard let record = check.record else {
+      if let rejected = check.rejectedRows, rejected.forThisChild > 0 {
+        lines.append(contentsOf: wrap(
+          "No usable record of this child: \(Self.rows(rejected.forThisChild)) holding this NHS number were rejected when the exports were read (a bad date, quantity or product), so nothing can be said from them. \(provenance). Ask for the exports to be checked; a nightly run lists each rejected row in rejects.csv."))
+        return lines.joined(separator: "\n") + "\n"
+      }
       lines.append(contentsOf: wrap("No record of this child. \(provenance)."))
       lines.append(contentsOf: wrap(
         "The records hold children with recent asthma supplies or care events. No record means nothing to report here, not that the child has no asthma."))
@@ -25,6 +30,7 @@ public struct PatientCheckText: Sendable {
     lines.append(contentsOf: wrap("Age \(record.ageYears). \(provenance)."))
     lines.append("")
     lines.append(contentsOf: summaryLines(record))
+    if let rejected = check.rejectedRows, let note = Self.partialDataNote(rejected) { lines.append(contentsOf: wrap(note)) }
     if let use = record.icsFormoterol { lines.append(contentsOf: wrap(use.sentence)) }
     if !record.unclassifiedSupplies.isEmpty {
       lines.append(contentsOf: wrap(Self.unclassifiedNote(record.unclassifiedSupplies)))
@@ -111,6 +117,21 @@ public struct PatientCheckText: Sendable {
     if month.emergencySupplies > 0 { words.append(month.emergencySupplies == 1 ? "emergency supply" : "emergency supplies x\(month.emergencySupplies)") }
     if month.attacks > 0 { words.append(month.attacks == 1 ? "attack" : "attacks x\(month.attacks)") }
     return words.joined(separator: ", ")
+  }
+
+  static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }
+
+  /// What a check from partial exports must say: rows were rejected, and how many were this
+  /// child's. `nil` when nothing was rejected.
+  static func partialDataNote(_ rejected: PatientCheck.RejectedRows) -> String? {
+    guard rejected.inFiles > 0 else { return nil }
+    let share = rejected.rowsRead == 0 ? 0 : Int((Double(rejected.inFiles) / Double(rejected.rowsRead) * 100).rounded(.up))
+    let child = switch rejected.forThisChild {
+    case 0: "none of them holds this child's NHS number"
+    case 1: "1 of them holds this child's NHS number and is not counted"
+    default: "\(rejected.forThisChild) of them hold this child's NHS number and are not counted"
+    }
+    return "Partial data: \(rows(rejected.inFiles)) of the exports (about \(share)%) were rejected when read; \(child)."
   }
 
   /// What the check could not count, said so that GREEN is not read as well controlled.
