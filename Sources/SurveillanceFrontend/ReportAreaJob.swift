@@ -1,6 +1,7 @@
 import Foundation
 import SurveillanceCore
 import SurveillanceReports
+import SurveillanceStore
 
 /// `report area`: every child evaluated on the report date and on each month before it, the
 /// area report written as HTML with its tables as CSV beside it.
@@ -9,8 +10,9 @@ public struct ReportAreaJob: Sendable {
   public enum Identity: Sendable {
     /// Keyed-hash pseudonyms (the default).
     case pseudonymised(Pseudonymiser)
-    /// NHS numbers, asked for explicitly with `--identify`.
-    case identified
+    /// NHS numbers, asked for explicitly with `--identify`: who asked and why is recorded in
+    /// an audit trail before the report is written.
+    case identified(IdentifiedReportAccess)
   }
 
   public var inputs: RunInputs
@@ -90,7 +92,9 @@ public struct ReportAreaJob: Sendable {
   /// Writes the page and its CSV files; returns the directory and the file names.
   public func run() throws -> (directory: String, files: [String]) {
     let output = try OutputDirectory(path: outputPath)
-    return try Self.write(try makeReport(), to: output)
+    let report = try makeReport()
+    if case .identified(let access) = identity { try access.record(source: "exports", runID: nil, asOf: asOf, log: log) }
+    return try Self.write(report, to: output)
   }
 
   /// Writes the CSV files, then the page; returns the directory and the file names.
@@ -112,5 +116,36 @@ public struct ReportAreaJob: Sendable {
     case .identified: return nhsNumber.description
     case .pseudonymised(let pseudonymiser): return AreaReport.displayPseudonym(pseudonymiser.pseudonym(for: nhsNumber))
     }
+  }
+}
+
+/// Who asked for an area report naming children (`report area --identify`), and why. A report
+/// that names every child with a signal discloses more than any one look-up, so it is audited
+/// as a look-up is: the entry is appended before a file is written, and a report whose entry
+/// cannot be written is not written.
+public struct IdentifiedReportAccess: Sendable {
+  public var user: String
+  public var reason: String
+  /// Now, ISO 8601 in UTC: the clock belongs to the executable.
+  public var time: String
+  /// The store whose audit trail records the report: the store read, or for a report from
+  /// exports the `--audit` store (created owner-only if missing).
+  public var auditStorePath: String
+
+  public init(user: String, reason: String, time: String, auditStorePath: String) {
+    self.user = user
+    self.reason = reason
+    self.time = time
+    self.auditStorePath = auditStorePath
+  }
+
+  /// Appends the report's entry: no child's keyed hash (the report names many), outcome
+  /// `found` (children were named).
+  func record(source: String, runID: Int64?, asOf: CalendarDate, log: @Sendable (String) -> Void) throws {
+    let store = try SurveillanceStore.openOrCreate(at: auditStorePath)
+    try store.appendAudit(AuditEntry(
+      time: time, user: user, reason: reason, nhsPseudonym: nil, outcome: .found, trafficLight: nil, source: source, runID: runID,
+      asOf: asOf, command: AuditEntry.reportAreaIdentifiedCommand))
+    log("recorded the identified report in the audit trail of \(ReportLog.safe(auditStorePath))")
   }
 }

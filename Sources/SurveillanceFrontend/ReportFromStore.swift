@@ -149,7 +149,10 @@ public struct StoreAreaReportJob: Sendable {
   }
 
   /// The report, without writing it.
-  public func makeReport() throws -> AreaReport {
+  public func makeReport() throws -> AreaReport { try makeReportWithRunID().report }
+
+  /// The report and the run ID of the generation it was read from.
+  func makeReportWithRunID() throws -> (report: AreaReport, runID: Int64) {
     let generation = try SurveillanceStore.openExisting(at: storePath).loadCurrentGeneration()
     let manifest = generation.manifest
     guard manifest.rulesSHA256 == rulesFingerprint else {
@@ -174,12 +177,16 @@ public struct StoreAreaReportJob: Sendable {
     report.sourceLimits = [
       "Read from the store's nightly run as of \(asOf), which keeps the children in the population on that date. A child in the population on an earlier trend date but not on \(asOf) (one who has turned 18, or has had no asthma supply or care event in the 12 months before it) is not in the store, so the trend's earlier months may count fewer children than a report read from the exports. Children not evaluated on the report date are the nightly run's count."
     ]
-    return report
+    return (report, generation.info.runID)
   }
 
   /// Writes the page and its CSV files; returns the directory and the file names.
   public func run() throws -> (directory: String, files: [String]) {
     let output = try OutputDirectory(path: outputPath)
-    return try ReportAreaJob.write(try makeReport(), to: output)
+    let (report, runID) = try makeReportWithRunID()
+    if case .identified(let access) = identity {
+      try access.record(source: "store", runID: runID, asOf: report.asOf, log: log)
+    }
+    return try ReportAreaJob.write(report, to: output)
   }
 }

@@ -40,11 +40,15 @@ public struct AuditEntry: Sendable, Equatable {
   public var runID: Int64?
   public var asOf: CalendarDate?
   /// Which command looked: `patient` (a check at the counter: the signals and the last 12
-  /// months) or `report child` (the whole chronology, written to a file).
+  /// months), `report child` (the whole chronology, written to a file) or
+  /// `report area --identify` (an area report naming children).
   public var command: String
 
   public static let patientCommand = "patient"
   public static let reportChildCommand = "report child"
+  /// An area report naming children (`report area --identify`); it names no one child, so
+  /// its entry has no keyed hash.
+  public static let reportAreaIdentifiedCommand = "report area --identify"
 
   public init(
     id: Int64? = nil, time: String, user: String, reason: String, nhsPseudonym: String?, outcome: AuditOutcome,

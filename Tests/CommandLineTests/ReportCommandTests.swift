@@ -47,11 +47,40 @@ struct ReportCommandTests {
     #expect(nhsNumberShapedStrings(in: html) == [])
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("children-with-signals.csv").path))
 
-    let identified = try CommandRunner.run(arguments + ["--identify"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
+    let audit = CommandRunner.temporaryDirectory("report-area-audit")
+    let identifying = arguments + ["--identify", "--user", "j.bloggs", "--reason", "safeguarding review", "--audit", audit.path]
+    let identified = try CommandRunner.run(identifying, environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
     #expect(identified.status == 0, "\(identified.stderr)")
     let named = try String(contentsOf: out.appendingPathComponent("children-with-signals.csv"), encoding: .utf8)
     #expect(named.contains("9999999018"))
     #expect(nhsNumberShapedStrings(in: identified.stderr) == [])
+
+    let trail = try CommandRunner.run(["audit", "--store", audit.path])
+    #expect(trail.status == 0, "\(trail.stderr)")
+    #expect(trail.stdout.contains("report area --identify"))
+    #expect(trail.stdout.contains("j.bloggs"))
+    #expect(trail.stdout.contains("safeguarding review"))
+    #expect(trail.stdout.contains("1 look-up(s)"))
+  }
+
+  @Test func anAreaReportNamingChildrenIsRefusedWithoutWhoWhyAndWhereToAudit() throws {
+    let out = CommandRunner.temporaryDirectory("report-area-unaudited")
+    let arguments = ["report", "area"] + Self.caseInputs + ["--as-of", "2017-11-26", "--months", "6", "--out", out.path, "--identify"]
+    let audit = CommandRunner.temporaryDirectory("report-area-unaudited-trail").path
+    let refusals: [([String], String)] = [
+      (["--reason", "review", "--audit", audit], "--user"),
+      (["--user", "j.bloggs", "--audit", audit], "--reason"),
+      (["--user", "j.bloggs", "--reason", "review"], "--audit"),
+    ]
+    for (extra, named) in refusals {
+      let refused = try CommandRunner.run(arguments + extra)
+      #expect(refused.status != 0)
+      #expect(refused.stderr.contains(named), "\(refused.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("children-with-signals.csv").path))
+    let pseudonymised = try CommandRunner.run(["report", "area"] + Self.caseInputs + ["--out", out.path, "--user", "j.bloggs"])
+    #expect(pseudonymised.status != 0)
+    #expect(pseudonymised.stderr.contains("--identify"))
   }
 
   @Test func theRuleCatalogueIsHTMLOrMarkdownByItsFileName() throws {

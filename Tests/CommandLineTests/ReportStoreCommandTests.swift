@@ -160,12 +160,20 @@ struct ReportStoreCommandTests {
     #expect(html.contains("As known on 2026-11-21"))
     #expect(html.contains("nightly run as of 2026-11-21"))
 
-    let identified = try CommandRunner.run(arguments + ["--identify"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
+    let unaudited = try CommandRunner.run(arguments + ["--identify"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
+    #expect(unaudited.status != 0)
+    #expect(unaudited.stderr.contains("--user"), "\(unaudited.stderr)")
+
+    let identifying = arguments + ["--identify", "--user", "medicines.team", "--reason", "practice follow-up"]
+    let identified = try CommandRunner.run(identifying, environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
     #expect(identified.status == 0, "\(identified.stderr)")
     let named = try String(contentsOf: out.appendingPathComponent("children-with-signals.csv"), encoding: .utf8)
     #expect(named.hasPrefix("nhs_number,"))
     #expect(!nhsNumberShapedStrings(in: named).isEmpty)
     #expect(nhsNumberShapedStrings(in: identified.stderr) == [])
+    let storeIndex = try #require(arguments.firstIndex(of: "--store"))
+    let trail = try CommandRunner.run(["audit", "--store", arguments[storeIndex + 1]])
+    #expect(trail.stdout.contains("report area --identify") && trail.stdout.contains("medicines.team"), "\(trail.stdout)")
 
     let withDate = try CommandRunner.run(arguments + ["--as-of", "2026-11-01"], environment: TestKey.environment)
     #expect(withDate.status != 0)

@@ -49,6 +49,11 @@ enum SampleReports {
     return report
   }
 
+  /// Who asked for an identified report, for reports made without writing them (so without
+  /// an audit entry: only writing a report records one).
+  static let unwrittenAccess = IdentifiedReportAccess(
+    user: "test", reason: "report rendering test", time: "2026-11-21T09:00:00Z", auditStorePath: "/nonexistent/never-written")
+
   /// The whole sample area (eight exports) as of the samples' export date.
   static func area(identified: Bool) throws -> AreaReport {
     let samples = "data-samples/"
@@ -57,7 +62,7 @@ enum SampleReports {
       pharmacy: [absolute(samples + "pharmacy.csv"), absolute(samples + "pharmacy-pmr.csv")],
       safeguarding: [absolute(samples + "safeguarding.csv"), absolute(samples + "safeguarding-la.csv")],
       careEvents: [absolute(samples + "care-events.csv"), absolute(samples + "care-events-emis.csv")])
-    let identity: ReportAreaJob.Identity = identified ? .identified : .pseudonymised(try testPseudonymiser())
+    let identity: ReportAreaJob.Identity = identified ? .identified(unwrittenAccess) : .pseudonymised(try testPseudonymiser())
     let job = ReportAreaJob(
       inputs: inputs, asOf: date("2026-11-21"), trendMonths: 24, identity: identity, outputPath: "unused", rules: try ShippedRules.load(),
       rulesFingerprint: "0123456789abcdef0123456789abcdef", toolVersion: provenanceVersion, log: { _ in })

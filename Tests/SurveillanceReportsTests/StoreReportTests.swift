@@ -2,6 +2,7 @@ import Foundation
 import SurveillanceCore
 import SurveillanceFrontend
 import SurveillanceReports
+import SurveillanceStore
 import Testing
 
 /// Reports made from a nightly store are the reports the same exports give: the child's
@@ -98,7 +99,7 @@ struct StoreReportTests {
   }
 
   static func areaFromStore(identified: Bool) throws -> AreaReport {
-    let identity: ReportAreaJob.Identity = identified ? .identified : .pseudonymised(try SampleReports.testPseudonymiser())
+    let identity: ReportAreaJob.Identity = identified ? .identified(SampleReports.unwrittenAccess) : .pseudonymised(try SampleReports.testPseudonymiser())
     let job = StoreAreaReportJob(
       storePath: try sampleStore.get(), trendMonths: 24, identity: identity, outputPath: "unused", rules: try ShippedRules.load(),
       rulesFingerprint: fingerprint, toolVersion: SampleReports.provenanceVersion, log: { _ in })
@@ -115,6 +116,36 @@ struct StoreReportTests {
     #expect(!nhsNumberShapedStrings(in: identified.html()).isEmpty)
     let cohort = try #require(identified.csvFiles().first { $0.name == "children-with-signals.csv" })
     #expect(!nhsNumberShapedStrings(in: cohort.text).isEmpty)
+  }
+
+  @Test func anIdentifiedAreaReportFromAStoreIsInItsAuditTrailBeforeItIsWritten() throws {
+    let store = try Self.hakeemStore()
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("identified-area-\(UUID().uuidString)").path
+    let access = IdentifiedReportAccess(user: "cdop.analyst", reason: "thematic review", time: "2026-12-01T10:00:00Z", auditStorePath: store)
+    let job = StoreAreaReportJob(
+      storePath: store, trendMonths: 6, identity: .identified(access), outputPath: out, rules: try ShippedRules.load(),
+      rulesFingerprint: Self.fingerprint, toolVersion: SampleReports.provenanceVersion, log: { _ in })
+    _ = try job.run()
+
+    let entries = try SurveillanceStore.openExisting(at: store).auditEntries()
+    let entry = try #require(entries.last)
+    #expect(entries.count == 1)
+    #expect(entry.command == AuditEntry.reportAreaIdentifiedCommand)
+    #expect(entry.user == "cdop.analyst" && entry.reason == "thematic review")
+    #expect(entry.source == "store" && entry.runID != nil && entry.asOf == date("2017-11-26"))
+    #expect(entry.nhsPseudonym == nil, "the report names many children, so the entry names none")
+    #expect(FileManager.default.fileExists(atPath: out + "/children-with-signals.csv"))
+  }
+
+  @Test func anIdentifiedAreaReportWhoseAuditEntryCannotBeWrittenIsNotWritten() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("unaudited-area-\(UUID().uuidString)").path
+    let access = IdentifiedReportAccess(user: "a", reason: "b", time: "2026-12-01T10:00:00Z", auditStorePath: "/proc/no-audit-here")
+    let job = StoreAreaReportJob(
+      storePath: try Self.hakeemStore(), trendMonths: 6, identity: .identified(access), outputPath: out, rules: try ShippedRules.load(),
+      rulesFingerprint: Self.fingerprint, toolVersion: SampleReports.provenanceVersion, log: { _ in })
+    #expect(throws: (any Error).self) { try job.run() }
+    #expect(!FileManager.default.fileExists(atPath: out + "/children-with-signals.csv"))
+    #expect(!FileManager.default.fileExists(atPath: out + "/area-report.html"))
   }
 
   @Test func anAreaReportFromAStoreShowsTheReportDateAsTheExportsDo() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SurveillanceCore
 import SurveillanceFrontend
 
@@ -11,7 +12,9 @@ extension AsthmaSurveillance.Report {
         writes area-report.html and its tables as CSV (owner-only): children with each signal by severity \
         and practice, the monthly trend, preventer ratios, and children with safeguarding context and signals. \
         Children appear as keyed-hash pseudonyms (key from $ASTHMA_SURVEILLANCE_KEY_FILE or \
-        $ASTHMA_SURVEILLANCE_KEY, never the command line); --identify shows NHS numbers instead.
+        $ASTHMA_SURVEILLANCE_KEY, never the command line); --identify shows NHS numbers instead, and is \
+        audited: --user and --reason are recorded in the store's audit trail (or, reading exports, the \
+        --audit store's) before anything is written.
         """)
 
     @Option(help: ArgumentHelp("Read the store's current generation (nightly --store) instead of exports.", valueName: "dir"))
@@ -28,8 +31,17 @@ extension AsthmaSurveillance.Report {
     @Option(help: ArgumentHelp("Months of monthly trend before the report date.", valueName: "n"))
     var months = 24
 
-    @Flag(help: "Show NHS numbers instead of pseudonyms (for those who must act on named children).")
+    @Flag(help: "Show NHS numbers instead of pseudonyms (for those who must act on named children; audited).")
     var identify = false
+
+    @Option(help: ArgumentHelp("With --identify: who is asking (recorded in the audit trail).", valueName: "name"))
+    var user: String?
+
+    @Option(help: ArgumentHelp("With --identify: why (recorded in the audit trail), such as \"safeguarding review\".", valueName: "text"))
+    var reason: String?
+
+    @Option(help: ArgumentHelp("With --identify and exports: the store directory that holds the audit trail (created owner-only if missing).", valueName: "dir"))
+    var audit: String?
 
     @Option(help: ArgumentHelp("Output directory (created owner-only; files are written 0600).", valueName: "dir"))
     var out: String
@@ -44,11 +56,39 @@ extension AsthmaSurveillance.Report {
         try inputs.requireExports()
       }
       guard (1...120).contains(months) else { throw ValidationError("--months must be between 1 and 120") }
+      try validateIdentifying()
+    }
+
+    /// A report naming children is audited like a look-up: who, why, and where the entry goes.
+    private func validateIdentifying() throws {
+      guard identify else {
+        if user != nil || reason != nil || audit != nil {
+          throw ValidationError("--user, --reason and --audit are for reports naming children (--identify)")
+        }
+        return
+      }
+      guard let user, !user.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw ValidationError("--identify needs --user, naming who is asking: a report naming children is audited")
+      }
+      guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw ValidationError("--identify needs --reason, saying why: a report naming children is audited")
+      }
+      try AuditText.check(user: user, reason: reason)
+      if store != nil {
+        if audit != nil { throw ValidationError("--audit is for reports from exports; a store keeps its own audit trail") }
+      } else if audit == nil {
+        throw ValidationError("--identify with exports needs --audit DIR (a store directory for the audit trail, created if missing)")
+      }
     }
 
     func run() throws {
       // The key first: a missing key should fail before minutes of reading.
-      let identity: ReportAreaJob.Identity = identify ? .identified : .pseudonymised(try Pseudonymiser.fromEnvironment())
+      let identity: ReportAreaJob.Identity =
+        if identify, let user, let reason, let auditStore = store ?? audit {
+          .identified(IdentifiedReportAccess(user: user, reason: reason, time: UTCTimestamp.now, auditStorePath: auditStore))
+        } else {
+          .pseudonymised(try Pseudonymiser.fromEnvironment())
+        }
       let (ruleSet, fingerprint) = try rules.load()
       let (directory, files): (String, [String])
       if let store {
