@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
   ],
   targets: [
     // MARK: C library
@@ -41,6 +42,7 @@ let package = Package(
       "CSVReading", "CSystemCalls", "SurveillanceCore", "SurveillanceReports", "SurveillanceStore",
       .product(name: "Crypto", package: "swift-crypto"),
       .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      .product(name: "Prometheus", package: "swift-prometheus"),
     ]),
 
     // MARK: One thin executable: arguments in, frontend called, exit code out

@@ -19,6 +19,8 @@ public struct NightlyJob: Sendable {
   public var shard: ShardSelection?
   /// How long to wait for another run holding the output directory or the store (`--wait`).
   public var waitSeconds: Double = 0
+  /// Where to write the run's metrics in the Prometheus text format (`--metrics`), or `nil`.
+  public var metricsPath: String?
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -38,6 +40,8 @@ public struct NightlyJob: Sendable {
     /// Where this run's files are: the output directory, or for a failed run the directory
     /// beside it that holds its manifest and rejected rows (``failedOutputPath``).
     public var outputDirectory: URL
+    /// The store generation the run made current, when it had a store and succeeded.
+    public var storeRunID: Int64? = nil
   }
 
   /// Where a failed run puts its manifest, rejected rows and product list: beside `--out`,
@@ -54,6 +58,54 @@ public struct NightlyJob: Sendable {
     let store = try openStore()  // before the long part: a bad store path fails at once
     let storeLock = try store.map { try $0.lockForWriting(for: "nightly --store \($0.path)", wait: waitSeconds) }
     defer { storeLock?.release() }
+    // The store remembers the run from its start: one killed half way stays `running`, and
+    // the next morning's look-ups say so.
+    let outcomeID = try store?.recordRunStarted(command: "nightly", startedAt: clock.startedAt, asOf: asOf)
+    do {
+      let outcome = try evaluateAndPublish(output: output, store: store, storeLock: storeLock, clock: &clock)
+      finishRun(in: store, id: outcomeID, clock: clock, outcome: outcome, error: nil)
+      return outcome
+    } catch {
+      finishRun(in: store, id: outcomeID, clock: clock, outcome: nil, error: error)
+      throw error
+    }
+  }
+
+  /// Completes the store's record of this run, and writes the metrics file. Neither may turn
+  /// a finished run into a failed one: a problem writing them is logged.
+  private func finishRun(in store: SurveillanceStore?, id: Int64?, clock: Stopwatch, outcome: Outcome?, error: (any Error)?) {
+    let finishedAt = ISO8601DateFormatter().string(from: Date())
+    let failure = outcome?.failure ?? error.map { "\($0)" }
+    let manifest = outcome?.manifest
+    if let store, let id {
+      let record = RunOutcome(
+        id: id, command: "nightly", startedAt: clock.startedAt, finishedAt: finishedAt, asOf: asOf,
+        status: failure == nil ? .succeeded : .failed, failure: failure, runID: outcome?.storeRunID,
+        rowsRead: manifest.map { $0.inputs.reduce(0) { $0 + $1.rowsRead } },
+        rowsRejected: manifest.map { $0.inputs.reduce(0) { $0 + $1.rowsRejected } }, childrenCount: manifest?.childrenCount,
+        signals: manifest.map { $0.signalsByRule.values.reduce(0) { $0 + $1.values.reduce(0, +) } }, seconds: clock.total)
+      do {
+        try store.finishRun(record)
+      } catch {
+        log("warning: could not record how this run ended in the store: \(error)")
+      }
+    }
+    if let metricsPath {
+      let metrics = RunMetrics(
+        finishedAt: Date(), succeeded: failure == nil, seconds: clock.total, asOf: asOf, manifest: manifest,
+        previousFile: metricsPath)
+      do {
+        try metrics.write(to: metricsPath)
+      } catch {
+        log("warning: could not write the metrics file \(metricsPath): \(error)")
+      }
+    }
+  }
+
+  /// Reads, evaluates and publishes, holding the locks `run()` took.
+  private func evaluateAndPublish(
+    output: OutputDirectory, store: SurveillanceStore?, storeLock: RunLock?, clock: inout Stopwatch
+  ) throws -> Outcome {
     log("reading \(inputs.files.count) export(s) as of \(asOf)")
     let selection = shard
     let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf) { selection?.contains($0) ?? true }
@@ -131,9 +183,11 @@ public struct NightlyJob: Sendable {
     // The store first, then the outputs: a store write that fails leaves both on the last
     // good run (the staged outputs are dropped), and the outputs never name a run the store
     // does not hold.
+    var storeRunID: Int64?
     if let store, let storeLock {
       do {
-        try write(to: store, holding: storeLock, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
+        storeRunID = try write(
+          to: store, holding: storeLock, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
       } catch {
         var failed = manifest
         failed.status = "failed"
@@ -148,7 +202,7 @@ public struct NightlyJob: Sendable {
     // A failure from an earlier night no longer describes the outputs.
     try? FileManager.default.removeItem(atPath: failedOutputPath)
     Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
-    return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url)
+    return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url, storeRunID: storeRunID)
   }
 
   /// Writes a failed run's manifest, rejected rows and product list into ``failedOutputPath``,

@@ -18,6 +18,9 @@ public struct PatientCheck: Sendable {
   /// For a check from exports: rows the exports' reading rejected, in all and holding this
   /// child's NHS number, so that an answer from partial data says it is one.
   public var rejectedRows: RejectedRows?
+  /// For a check from a store: what is wrong with the store's records as a whole (out of
+  /// date, the last nightly run failed), said before anything else.
+  public var warnings: [String] = []
 
   public struct RejectedRows: Sendable, Equatable {
     public var inFiles: Int

@@ -16,6 +16,9 @@ public enum PatientCheckJSON {
       json.raw("run_started_at", "null")
     }
     json.bool("record_found", check.record != nil)
+    json.beginArray("warnings")
+    for warning in check.warnings { json.string(nil, warning) }
+    json.endArray()
     if let rejected = check.rejectedRows {
       json.beginObject("rejected_rows")
       json.int("in_exports", rejected.inFiles)

@@ -21,6 +21,8 @@ public struct PatientCheckJob: Sendable {
   public var pseudonymiser: Pseudonymiser
   /// Now, ISO 8601 in UTC: the clock belongs to the executable.
   public var time: String
+  /// For a look-up in a store: when its records count as out of date. `nil` asks nothing.
+  public var freshness: FreshnessPolicy?
 
   public init(records: Records, nhsNumberText: String, user: String, reason: String, pseudonymiser: Pseudonymiser, time: String) {
     self.records = records
@@ -59,7 +61,9 @@ public struct PatientCheckJob: Sendable {
       case .store:
         let (generation, child) = try audit.lookUp(nhsNumber)
         runID = generation.runID
-        check = PatientCheck(nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child)
+        var found = PatientCheck(nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child)
+        if let freshness { found.warnings = try audit.health(freshness).warnings }
+        check = found
       case .exports(let inputs, let asOf, let rules, _):
         check = try Self.checkFromExports(nhsNumber, inputs: inputs, asOf: asOf, rules: rules)
       }

@@ -11,6 +11,9 @@ public struct PatientCheckText: Sendable {
 
   public func render(_ check: PatientCheck) -> String {
     var lines = ["Asthma check for NHS number \(Self.spaced(check.nhsNumber))"]
+    for warning in check.warnings {
+      lines.append(contentsOf: wrap(paint("WARNING:", "1;31") + " " + warning))
+    }
     let provenance: String
     switch check.source {
     case .store(let started): provenance = "Records as of \(check.asOf) (nightly run started \(started))"

@@ -40,6 +40,8 @@ public struct StoreChildReportJob: Sendable {
   public var rulesFingerprint: String
   public var toolVersion: String
   public var log: @Sendable (String) -> Void
+  /// When the store's records count as out of date, for the warning at the top; `nil` asks nothing.
+  public var freshness: FreshnessPolicy?
 
   public init(
     storePath: String, nhsNumberText: String, access: StoreAccess, asOf: CalendarDate?, replayFrom: CalendarDate?, replayMonths: Int,
@@ -89,7 +91,10 @@ public struct StoreChildReportJob: Sendable {
       throw ReportError.childNotInStore(asOf: found.generation.asOf)
     }
     try audit(.found, nhsNumber, runID: found.generation.runID, asOf: found.generation.asOf)
-    return report
+    var warned = report
+    if let freshness { warned.dataWarnings = try store.health(freshness).warnings }
+    for warning in warned.dataWarnings { log("warning: \(warning)") }
+    return warned
   }
 
   /// The child's report from the current generation, `nil` when it holds no record of them.
@@ -133,6 +138,8 @@ public struct StoreAreaReportJob: Sendable {
   public var rulesFingerprint: String
   public var toolVersion: String
   public var log: @Sendable (String) -> Void
+  /// When the store's records count as out of date, for the warning at the top; `nil` asks nothing.
+  public var freshness: FreshnessPolicy?
 
   public init(
     storePath: String, trendMonths: Int, identity: ReportAreaJob.Identity, outputPath: String, rules: RuleSet, rulesFingerprint: String,
@@ -153,7 +160,8 @@ public struct StoreAreaReportJob: Sendable {
 
   /// The report and the run ID of the generation it was read from.
   func makeReportWithRunID() throws -> (report: AreaReport, runID: Int64) {
-    let generation = try SurveillanceStore.openExisting(at: storePath).loadCurrentGeneration()
+    let store = try SurveillanceStore.openExisting(at: storePath)
+    let generation = try store.loadCurrentGeneration()
     let manifest = generation.manifest
     guard manifest.rulesSHA256 == rulesFingerprint else {
       throw ReportError.rulesDifferFromStore(storeRulesVersion: manifest.rulesVersion, givenRulesVersion: rules.version)
@@ -177,6 +185,8 @@ public struct StoreAreaReportJob: Sendable {
     report.sourceLimits = [
       "Read from the store's nightly run as of \(asOf), which keeps the children in the population on that date. A child in the population on an earlier trend date but not on \(asOf) (one who has turned 18, or has had no asthma supply or care event in the 12 months before it) is not in the store, so the trend's earlier months may count fewer children than a report read from the exports. Children not evaluated on the report date are the nightly run's count."
     ]
+    if let freshness { report.dataWarnings = try store.health(freshness).warnings }
+    for warning in report.dataWarnings { log("warning: \(warning)") }
     return (report, generation.info.runID)
   }
 

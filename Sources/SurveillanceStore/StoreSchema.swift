@@ -22,6 +22,7 @@ public enum StoreSchema {
     migrator.registerMigration("v2 supply sides for child records", migrate: addSupplySides)
     migrator.registerMigration("v2 audit command", migrate: addAuditCommand)
     migrator.registerMigration("v3 unclassified products and dose figures", migrate: addUnclassifiedProducts)
+    migrator.registerMigration("v4 nightly run outcomes", migrate: createRunOutcomeTable)
     return migrator
   }
 
@@ -280,5 +281,31 @@ public enum StoreSchema {
     try db.alter(table: "runInput") { t in t.add(column: "products", .jsonText) }
     // The primary row's classification: the youngest age its product is licensed for.
     try db.alter(table: "supply") { t in t.add(column: "minimumAgeYears", .integer) }
+  }
+
+  /// Every nightly run against the store, finished or not: the `run` table holds only the
+  /// generations that went live, so a run that failed (too many rejected rows, an unreadable
+  /// export, a store write that failed) or never finished (killed) left no trace, and the
+  /// morning after, the store looked as healthy as ever. A run's row is written when it starts
+  /// (`running`) and completed when it ends; like the audit trail it outlives generations.
+  private static func createRunOutcomeTable(_ db: Database) throws {
+    try db.create(table: "runOutcome") { t in
+      t.autoIncrementedPrimaryKey("id")
+      t.column("command", .text).notNull()
+      t.column("startedAt", .text).notNull()
+      t.column("finishedAt", .text)
+      t.column("asOf", .text).notNull()
+      // running, succeeded or failed
+      t.column("status", .text).notNull()
+      // Why it failed, in the log's words (no NHS number).
+      t.column("failure", .text)
+      // The generation it made current, when it succeeded.
+      t.column("runId", .integer)
+      t.column("rowsRead", .integer)
+      t.column("rowsRejected", .integer)
+      t.column("childrenCount", .integer)
+      t.column("signals", .integer)
+      t.column("seconds", .double)
+    }
   }
 }

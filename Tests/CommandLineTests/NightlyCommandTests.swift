@@ -199,6 +199,8 @@ struct ReplayAndRulesCommandTests {
                                 what to do, the last 12 months (audited).
         audit                   List who looked up which child (as a keyed hash),
                                 when, why and what they saw.
+        status                  Say whether a store's records are current: their
+                                date, and how the last nightly runs ended.
         replay                  Find the first date each child's signals would have
                                 fired ("when could this have been seen?").
         merge                   Combine the outputs of nightly --shard I/N runs into

@@ -23,6 +23,9 @@ public struct AreaReport: Sendable {
   /// What the report's source adds to the data's limits, such as a store that holds only the
   /// children in the population on its nightly run's date.
   public var sourceLimits: [String] = []
+  /// What is wrong with the source as a whole (a store whose records are out of date, or whose
+  /// last nightly run failed), shown at the top of the page before anything else.
+  public var dataWarnings: [String] = []
 
   public init(
     asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],

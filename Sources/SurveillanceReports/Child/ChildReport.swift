@@ -32,6 +32,9 @@ public struct ChildReport: Sendable {
   public var courseMergeDays: Int
   public var coverage: DataCoverage
   public var provenance: ReportProvenance
+  /// What is wrong with the source as a whole (a store whose records are out of date, or whose
+  /// last nightly run failed), shown at the top of the page before anything else.
+  public var dataWarnings: [String] = []
 
   public init(
     record: ChildRecord, rules: RuleSet, asOf: CalendarDate, replayFrom: CalendarDate, step: ReplayStep,

@@ -10,6 +10,8 @@ struct ReportPage {
   var subtitle: String
   /// Facts for the page header (rules version, tool version, inputs), in order.
   var provenance: [(String, String)]
+  /// Problems with the source as a whole, shown under the title before anything else.
+  var warnings: [String] = []
 
   /// Nothing is loaded and nothing runs; inline styles and `data:` are all the page needs.
   static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -49,6 +51,12 @@ struct ReportPage {
       html.newline()
       html.element("p", ["class": "subtitle"], subtitle)
       html.newline()
+      if !warnings.isEmpty {
+        html.element("div", ["class": "warning", "role": "alert"]) { html in
+          for warning in warnings { html.element("p", "Warning: " + warning) }
+        }
+        html.newline()
+      }
       html.element("dl", ["class": "provenance"]) { html in
         for (term, value) in provenance {
           html.element("div") { html in

@@ -10,8 +10,17 @@ extension AsthmaSurveillance {
     @Option(help: ArgumentHelp("The store directory (nightly --store, or patient --audit).", valueName: "dir"))
     var store: String
 
+    @OptionGroup var freshness: FreshnessOptions
+
     func run() throws {
-      let entries = try SurveillanceStore.openExisting(at: store).auditEntries()
+      let opened = try SurveillanceStore.openExisting(at: store)
+      let entries = try opened.auditEntries()
+      // A store that only holds an audit trail (patient --audit) has never had a nightly run,
+      // and should not be warned about as if it had stopped having them.
+      let health = try opened.health(freshness.policy)
+      if health.current != nil || health.lastRun != nil {
+        for warning in health.warnings { print("WARNING: \(warning)") }
+      }
       print(AuditTable.render(entries), terminator: "")
     }
   }

@@ -26,6 +26,9 @@ extension AsthmaSurveillance {
     @Option(name: .long, help: ArgumentHelp("Wait up to this many seconds for another run writing the same --out or --store to finish (default: stop at once, changing nothing).", valueName: "seconds"))
     var wait: Double = 0
 
+    @Option(help: ArgumentHelp("Write the run's metrics (Prometheus text format, for node_exporter's textfile collector) to this file, whether the run succeeds or fails.", valueName: "file.prom"))
+    var metrics: String?
+
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
@@ -45,6 +48,7 @@ extension AsthmaSurveillance {
         rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
       job.storePath = store
       job.waitSeconds = wait
+      job.metricsPath = metrics
       if let shard {
         job.shard = ShardSelection(shard: shard, pseudonymiser: try Pseudonymiser.fromEnvironment())
       }

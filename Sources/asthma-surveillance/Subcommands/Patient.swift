@@ -45,6 +45,8 @@ extension AsthmaSurveillance {
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
+    @OptionGroup(title: "With --store") var freshness: FreshnessOptions
+
     func validate() throws {
       if nhsNumber.isEmpty { throw ValidationError("give the child's NHS number") }
       if user.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--user must name who is looking") }
@@ -70,9 +72,10 @@ extension AsthmaSurveillance {
         let (ruleSet, _) = try rules.load()
         records = .exports(inputs.runInputs, asOf: asOf ?? Today.date, rules: ruleSet, auditPath: audit!)
       }
-      let job = PatientCheckJob(
+      var job = PatientCheckJob(
         records: records, nhsNumberText: nhsNumber.joined(separator: " "), user: user, reason: reason,
         pseudonymiser: pseudonymiser, time: UTCTimestamp.now)
+      job.freshness = freshness.policy
       let check = try job.run()
       print(json ? PatientCheckJSON.render(check) : PatientCheckText(colour: Terminal.wantsColour).render(check), terminator: "")
     }
@@ -81,9 +84,10 @@ extension AsthmaSurveillance {
 
 /// Whether standard output is a person's terminal that wants colour.
 enum Terminal {
-  /// A terminal, and `NO_COLOR` unset or empty (<https://no-color.org>).
+  /// A terminal that is not `TERM=dumb`, and `NO_COLOR` unset or empty (<https://no-color.org>).
   static var wantsColour: Bool {
-    isatty(STDOUT_FILENO) != 0 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let environment = ProcessInfo.processInfo.environment
+    return isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
   }
 }
 

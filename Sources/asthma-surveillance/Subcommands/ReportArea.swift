@@ -46,6 +46,8 @@ extension AsthmaSurveillance.Report {
     @Option(help: ArgumentHelp("Output directory (created owner-only; files are written 0600).", valueName: "dir"))
     var out: String
 
+    @OptionGroup(title: "With --store") var freshness: FreshnessOptions
+
     func validate() throws {
       if store != nil {
         if !inputs.gp.isEmpty || !inputs.pharmacy.isEmpty || !inputs.safeguarding.isEmpty || !inputs.careEvents.isEmpty {
@@ -92,9 +94,10 @@ extension AsthmaSurveillance.Report {
       let (ruleSet, fingerprint) = try rules.load()
       let (directory, files): (String, [String])
       if let store {
-        let job = StoreAreaReportJob(
+        var job = StoreAreaReportJob(
           storePath: store, trendMonths: months, identity: identity, outputPath: out, rules: ruleSet, rulesFingerprint: fingerprint,
           toolVersion: AsthmaSurveillance.version, log: Log.info)
+        job.freshness = freshness.policy
         (directory, files) = try job.run()
       } else {
         let job = ReportAreaJob(

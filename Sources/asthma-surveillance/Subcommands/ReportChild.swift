@@ -45,6 +45,8 @@ extension AsthmaSurveillance.Report {
     @Option(help: ArgumentHelp("The HTML file to write (owner-only).", valueName: "file.html"))
     var out: String
 
+    @OptionGroup(title: "With --store") var freshness: FreshnessOptions
+
     /// The replay looks back this far by default: two years shows the year before the
     /// 12-month windows the rules count over.
     static let defaultReplayMonths = 24
@@ -79,11 +81,12 @@ extension AsthmaSurveillance.Report {
         // The key first: without it nothing is looked up, as for `patient`.
         let pseudonymiser = try Pseudonymiser.fromEnvironment()
         let (ruleSet, fingerprint) = try rules.load()
-        let job = StoreChildReportJob(
+        var job = StoreChildReportJob(
           storePath: store, nhsNumberText: nhsNumber.joined(separator: " "),
           access: StoreAccess(user: user!, reason: reason!, pseudonymiser: pseudonymiser, time: UTCTimestamp.now), asOf: asOf,
           replayFrom: from, replayMonths: Self.defaultReplayMonths, step: every, outputPath: out, rules: ruleSet,
           rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
+        job.freshness = freshness.policy
         let path = try job.run()
         Log.info("wrote the child report to \(ReportLog.safe(path))")
         return
