@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     // MARK: C library
@@ -49,6 +50,7 @@ let package = Package(
     .executableTarget(name: "asthma-surveillance", dependencies: [
       "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore", "SyntheticArea",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      .product(name: "TOMLKit", package: "TOMLKit"),
     ]),
 
     // MARK: Benchmark: builds a large store, times `patient` look-ups as whole processes

@@ -20,12 +20,17 @@ struct AsthmaSurveillance: ParsableCommand {
   /// Runs the command; an error's message, ArgumentParser's own included (which repeats a
   /// mistyped argument), is cut to a line and never repeats an NHS number.
   static func main() {
+    var configNote: String?
     do {
-      var command = try parseAsRoot()
+      let expanded = try ConfigFile.expand(Array(CommandLine.arguments.dropFirst()))
+      configNote = expanded.note
+      var command = try parseAsRoot(expanded.arguments)
       try command.run()
     } catch {
       let code = exitCode(for: error)
-      let message = fullMessage(for: error)
+      var message = fullMessage(for: error)
+      // A usage error may be about a setting in the config file rather than anything typed.
+      if code == .validationFailure, let configNote { message += "\n" + configNote }
       if code == .success {
         if !message.isEmpty { print(message) }
       } else if !message.isEmpty {

@@ -8,6 +8,11 @@ extension AsthmaSurveillance {
     static let configuration = CommandConfiguration(
       abstract: "Read an area's exports and write children.csv, signals, rejects and a manifest.")
 
+    @Option(help: ArgumentHelp(
+      "Read options from this TOML file, keyed by their long names (gp = [\"gp.csv\"], out = \"out\", max-reject-rate = 0.02); the command line overrides it.",
+      valueName: "file.toml"))
+    var config: String?
+
     @OptionGroup var inputs: InputOptions
     @OptionGroup var rules: RulesOptions
 
