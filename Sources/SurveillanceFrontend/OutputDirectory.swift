@@ -17,6 +17,10 @@ public struct OutputDirectory: Sendable {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
       guard isDirectory.boolValue else { throw .notADirectory(path) }
+      // Publishing swaps in an owner-only directory: an existing one that others can reach
+      // would silently stop being theirs. Refuse it, with the fix, as a store does.
+      let mode = (try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int) ?? 0
+      if mode & 0o077 != 0 { throw .readableByOthers(path, mode: mode) }
     } else if mkdir(url.path, 0o700) != 0 {
       // Parents may be missing: create them with the same owner-only mode.
       do {
@@ -77,12 +81,16 @@ public enum OutputError: Error, CustomStringConvertible {
   case notADirectory(String)
   case cannotCreate(String, String)
   case cannotWrite(String, String)
+  /// An existing output directory that group or others can read or enter.
+  case readableByOthers(String, mode: Int)
 
   public var description: String {
     switch self {
     case .notADirectory(let path): return "\(path): exists and is not a directory"
     case .cannotCreate(let path, let reason): return "\(path): cannot create the output directory: \(reason)"
     case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason); the previous file, if any, is unchanged"
+    case .readableByOthers(let path, let mode):
+      return "\(path): the output directory has mode \(String(mode, radix: 8)), so others could read the patient data written into it (and a run makes it owner-only); run `chmod 700 \(path)`, or give a new directory for --out"
     }
   }
 }
