@@ -97,7 +97,7 @@ public struct NightlyJob: Sendable {
       do {
         try metrics.write(to: metricsPath)
       } catch {
-        log("warning: could not write the metrics file \(metricsPath): \(error)")
+        log("warning: could not write the metrics file \(metricsPath): \(FileErrorText.describe(error))")
       }
     }
   }

@@ -1,5 +1,6 @@
 import CSystemCalls
 import Foundation
+import SurveillanceCore
 
 #if canImport(Glibc)
   import Glibc
@@ -21,13 +22,24 @@ public struct OutputDirectory: Sendable {
       // would silently stop being theirs. Refuse it, with the fix, as a store does.
       let mode = (try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int) ?? 0
       if mode & 0o077 != 0 { throw .readableByOthers(path, mode: mode) }
-    } else if mkdir(url.path, 0o700) != 0 {
-      // Parents may be missing: create them with the same owner-only mode.
-      do {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-      } catch {
-        throw .cannotCreate(path, String(describing: error))
+    } else {
+      try Self.makeDirectories(url.standardizedFileURL.path, given: path)
+    }
+  }
+
+  /// `mkdir -p` with owner-only folders, failing in the system's words ("not a directory",
+  /// "permission denied") for the first folder that cannot be made.
+  private static func makeDirectories(_ absolute: String, given: String) throws(OutputError) {
+    var prefix = ""
+    for component in absolute.split(separator: "/") {
+      prefix += "/" + component
+      if mkdir(prefix, 0o700) != 0, errno != EEXIST {
+        throw .cannotCreate(given, String(cString: strerror(errno)).lowercased())
       }
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw .cannotCreate(given, "a part of the path is a file")
     }
   }
 

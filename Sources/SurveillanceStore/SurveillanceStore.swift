@@ -130,7 +130,7 @@ enum StoreDirectory {
         try FileManager.default.createDirectory(
           atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
       } catch {
-        throw .cannotCreate(path: directory, reason: String(describing: error))
+        throw .cannotCreate(path: directory, reason: FileErrorText.describe(error))
       }
       return
     }

@@ -29,6 +29,10 @@ struct AsthmaSurveillance: ParsableCommand {
     } catch {
       let code = exitCode(for: error)
       var message = fullMessage(for: error)
+      // Foundation's own errors in plain words, with the path they name.
+      if let reason = FileErrorText.reason(error) {
+        message = "Error: " + (FileErrorText.path(error).map { "\($0): " } ?? "") + reason
+      }
       // A usage error may be about a setting in the config file rather than anything typed.
       if code == .validationFailure, let configNote { message += "\n" + configNote }
       if code == .success {

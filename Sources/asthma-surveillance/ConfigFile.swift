@@ -72,7 +72,7 @@ enum ConfigFile {
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
     } catch {
-      throw Problem(description: "\(path): the config file cannot be read (\(FileProblem.describe(error)))")
+      throw Problem(description: "\(path): the config file cannot be read (\(FileErrorText.describe(error)))")
     }
     let table: TOMLTable
     do {
@@ -109,20 +109,5 @@ enum ConfigFile {
     if let int = value.int { return String(int) }
     if let double = value.double { return String(double) }
     return nil
-  }
-}
-
-/// A file error in plain words, without Foundation's domain and code.
-enum FileProblem {
-  static func describe(_ error: any Error) -> String {
-    let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-    if let underlying, underlying.domain == NSPOSIXErrorDomain, let message = strerror(Int32(underlying.code)) {
-      return String(cString: message).lowercased()
-    }
-    switch (error as NSError).code {
-    case NSFileReadNoSuchFileError: return "no such file"
-    case NSFileReadNoPermissionError: return "permission denied"
-    default: return "unreadable"
-    }
   }
 }
