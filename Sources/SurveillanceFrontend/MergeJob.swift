@@ -84,6 +84,16 @@ public struct MergeJob: Sendable {
 
   // MARK: Manifests
 
+  /// Which export two shards' manifests disagree on, in words: a file only one read, or the
+  /// same file with different contents (SHA-256).
+  static func exportDifference(_ one: [(path: String, sha256: String)], _ other: [(path: String, sha256: String)]) -> String {
+    for (a, b) in zip(one, other) where a != b {
+      if a.path == b.path { return "\(a.path) (its contents differ: SHA-256 \(a.sha256.prefix(12))... and \(b.sha256.prefix(12))...)" }
+      return "which files they read (\(a.path) and \(b.path))"
+    }
+    return "how many exports they read (\(one.count) and \(other.count))"
+  }
+
   static func checkCompatible(_ shards: [ShardOutputs]) throws {
     guard let first = shards.first else { throw MergeError.inconsistent("no shard directories given") }
     for key in ["as_of", "rules_sha256", "command"] {
@@ -97,8 +107,12 @@ public struct MergeJob: Sendable {
       throw MergeError.inconsistent(
         "the shards were made with different pseudonymisation keys (key fingerprints \(keys.sorted().map { $0.isEmpty ? "none" : $0 }.joined(separator: ", "))): some children would be in two shards and others in none; run every shard with the same ASTHMA_SURVEILLANCE_KEY_FILE")
     }
-    let inputs = shards.map { ($0.manifest["inputs"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "") \($0["sha256"] ?? "")" } }
-    guard inputs.allSatisfy({ $0 == inputs[0] }) else { throw MergeError.inconsistent("the shards read different exports") }
+    let inputs = shards.map { ($0.manifest["inputs"] as? [[String: Any]] ?? []).map { ($0["path"] as? String ?? "", $0["sha256"] as? String ?? "") } }
+    for (shard, read) in zip(shards, inputs) where !read.elementsEqual(inputs[0], by: ==) {
+      throw MergeError.inconsistent(
+        "the shards read different exports: \(first.directory.lastPathComponent) and \(shard.directory.lastPathComponent) differ in "
+          + Self.exportDifference(inputs[0], read))
+    }
     let parts = shards.compactMap { ($0.manifest["shard"] as? String).flatMap(Shard.init) }
     guard parts.count == shards.count, let count = parts.first?.count, parts.allSatisfy({ $0.count == count }),
       Set(parts.map(\.index)) == Set(1...count)

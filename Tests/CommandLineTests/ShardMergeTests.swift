@@ -78,6 +78,35 @@ struct ShardMergeTests {
     #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("merged/children.csv").path))
   }
 
+  /// An export that changed between two shards' runs (a late file landing mid-way) makes
+  /// shards of two different areas: refused, naming the file.
+  @Test func shardsThatReadAnExportWithDifferentContentsAreRefused() throws {
+    let work = CommandRunner.temporaryDirectory("shards-exports")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let key = work.appendingPathComponent("key")
+    try Data(repeating: 7, count: 32).write(to: key)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+    let gp = work.appendingPathComponent("gp.csv")
+    try FileManager.default.copyItem(atPath: "data-samples/gp.csv", toPath: gp.path)
+    var shards: [String] = []
+    for index in 1...2 {
+      if index == 2 {
+        let handle = try FileHandle(forWritingTo: gp)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\n".utf8))
+        try handle.close()
+      }
+      let out = work.appendingPathComponent("shard-\(index)")
+      let arguments = NightlyCommandTests.nightlyArguments(out: out).map { $0 == "data-samples/gp.csv" ? gp.path : $0 }
+      let run = try CommandRunner.run(arguments + ["--shard", "\(index)/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path])
+      #expect(run.status == 0, "\(run.stderr)")
+      shards.append(out.path)
+    }
+    let result = try CommandRunner.run(["merge", "--out", work.appendingPathComponent("merged").path] + shards)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("shard-1 and shard-2 differ in \(gp.path) (its contents differ"), "\(result.stderr)")
+  }
+
   @Test func aShardWithoutAKeyIsAClearError() throws {
     let out = CommandRunner.temporaryDirectory("shard-nokey")
     let result = try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "1/2"], environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
