@@ -17,6 +17,15 @@ struct NightlyCommandTests {
     ]
   }
 
+  @Test func theRunEndsWithASummaryLine() throws {
+    let result = try CommandRunner.run(Self.nightlyArguments(out: CommandRunner.temporaryDirectory("summary")))
+    #expect(result.status == 0, "\(result.stderr)")
+    let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+    #expect(
+      last == "asthma-surveillance: done as of 2026-11-21: 446 children, 1049 signal(s) (52 urgent, 221 priority, 776 review); 25515 rows read, 160 rejected (each in rejects.csv)",
+      "\(last)")
+  }
+
   @Test func runsOnTheSamplesAndAccountsForEveryRow() throws {
     let out = CommandRunner.temporaryDirectory("nightly")
     let result = try CommandRunner.run(Self.nightlyArguments(out: out))

@@ -59,6 +59,7 @@ extension AsthmaSurveillance {
       }
       let outcome = try job.run()
       Log.info("wrote \(outcome.manifest.outputs.joined(separator: ", ")) to \(outcome.outputDirectory.path)")
+      Log.info(RunSummary.line(outcome.manifest))
       if let failure = outcome.failure {
         Log.info("run failed: \(failure)")
         throw ExitCode(3)
