@@ -1,0 +1,61 @@
+import Foundation
+
+// Writes a Swift source file holding the named files of a rules folder, for the
+// EmbedRulesPlugin build-tool plugin.
+//
+// Usage: embed-rules RULES_DIR OUTPUT.swift PATH...
+//
+// Each file is a base64 string literal: a few hundred kilobytes of string literals compile in
+// well under a second, where the same bytes as an array literal of integers take the type
+// checker minutes. The bytes are copied as they are, whatever their encoding.
+
+let arguments = CommandLine.arguments.dropFirst()
+guard arguments.count >= 2 else {
+  FileHandle.standardError.write(Data("usage: embed-rules RULES_DIR OUTPUT.swift PATH...\n".utf8))
+  exit(2)
+}
+let rules = URL(fileURLWithPath: arguments[arguments.startIndex], isDirectory: true)
+let output = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
+let paths = arguments.dropFirst(2).sorted()
+
+/// `text` as a Swift string literal's contents (paths are plain, but a quote or backslash in
+/// a file name must not break the generated file).
+func escaped(_ text: String) -> String {
+  text.unicodeScalars.map { scalar -> String in
+    switch scalar {
+    case "\"": return "\\\""
+    case "\\": return "\\\\"
+    case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "\\u{\(String(scalar.value, radix: 16))}"
+    default: return String(scalar)
+    }
+  }.joined()
+}
+
+var source = """
+  // Generated at build time by embed-rules (Sources/embed-rules) from rules/: do not edit.
+  // Edit the files under rules/ instead; the build embeds them again.
+
+  /// Every file under rules/ when this executable was built: its path inside rules/ and its
+  /// bytes in base64, in path order.
+  let generatedRuleFiles: [(path: String, base64: String)] = [
+
+  """
+for path in paths {
+  let file = rules.appendingPathComponent(path)
+  guard let bytes = FileManager.default.contents(atPath: file.path) else {
+    FileHandle.standardError.write(Data("embed-rules: cannot read \(file.path)\n".utf8))
+    exit(1)
+  }
+  source += "  (\"\(escaped(path))\", \"\(bytes.base64EncodedString())\"),\n"
+}
+source += "]\n"
+
+do {
+  // Only when it changed: an unchanged file leaves the target's build as it was.
+  if (try? Data(contentsOf: output)) != Data(source.utf8) {
+    try Data(source.utf8).write(to: output, options: .atomic)
+  }
+} catch {
+  FileHandle.standardError.write(Data("embed-rules: cannot write \(output.path): \(error)\n".utf8))
+  exit(1)
+}
