@@ -16,7 +16,7 @@ struct EmbedRulesPlugin: BuildToolPlugin {
     let output = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedRuleFiles.swift")
     return [
       .buildCommand(
-        displayName: "Embedding rules/ in \(target.name)",
+        displayName: "Embedding the rules in \(target.name)",
         executable: try context.tool(named: "embed-rules").url,
         // The paths are arguments as well as inputs: a file added or removed changes the
         // command itself, which makes the build run it again.

@@ -59,3 +59,19 @@ do {
   FileHandle.standardError.write(Data("embed-rules: cannot write \(output.path): \(error)\n".utf8))
   exit(1)
 }
+
+#if FUZZING
+  // The fuzz build (README, "Fuzzing") passes -sanitize=fuzzer and -DFUZZING to every target,
+  // this build-time tool included. libFuzzer's runtime then needs a fuzz entry point to link;
+  // this one is never called (the tool's own code above is still its entry point), and leak
+  // checking is off so that Foundation's memory still held at exit does not fail the build.
+  @_cdecl("LLVMFuzzerTestOneInput")
+  public func unusedFuzzEntryPoint(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt { 0 }
+
+  @_cdecl("__asan_default_options")
+  public func addressSanitizerOptions() -> UnsafePointer<CChar> {
+    // A string literal's bytes are static and end in a NUL, as a C string's do.
+    let options: StaticString = "detect_leaks=0"
+    return UnsafeRawPointer(options.utf8Start).assumingMemoryBound(to: CChar.self)
+  }
+#endif
