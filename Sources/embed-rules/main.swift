@@ -1,22 +1,33 @@
 import Foundation
 
-// Writes a Swift source file holding the named files of a rules folder, for the
-// EmbedRulesPlugin build-tool plugin.
+// Writes a Swift source file holding every file of a rules folder, for the EmbedRulesPlugin
+// build-tool plugin.
 //
-// Usage: embed-rules RULES_DIR OUTPUT.swift PATH...
+// Usage: embed-rules RULES_DIR OUTPUT.swift
 //
 // Each file is a base64 string literal: a few hundred kilobytes of string literals compile in
-// well under a second, where the same bytes as an array literal of integers take the type
-// checker minutes. The bytes are copied as they are, whatever their encoding.
+// about a second, where the same bytes as an array literal of integers are far slower to
+// type-check. The bytes are copied as they are, whatever their encoding.
 
-let arguments = CommandLine.arguments.dropFirst()
-guard arguments.count >= 2 else {
-  FileHandle.standardError.write(Data("usage: embed-rules RULES_DIR OUTPUT.swift PATH...\n".utf8))
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count == 2 else {
+  FileHandle.standardError.write(Data("usage: embed-rules RULES_DIR OUTPUT.swift\n".utf8))
   exit(2)
 }
-let rules = URL(fileURLWithPath: arguments[arguments.startIndex], isDirectory: true)
-let output = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
-let paths = arguments.dropFirst(2).sorted()
+let rules = URL(fileURLWithPath: arguments[0], isDirectory: true)
+let output = URL(fileURLWithPath: arguments[1])
+
+/// Every regular file under the rules folder, as a path inside it, in path order, hidden files
+/// included: the files the frontend's rules fingerprint hashes for a folder, so that the
+/// embedded copy and the folder it came from have the same fingerprint.
+let paths = (FileManager.default.enumerator(atPath: rules.path)?.compactMap { $0 as? String } ?? []).sorted().filter { path in
+  var isDirectory: ObjCBool = false
+  return FileManager.default.fileExists(atPath: rules.path + "/" + path, isDirectory: &isDirectory) && !isDirectory.boolValue
+}
+guard !paths.isEmpty else {
+  FileHandle.standardError.write(Data("embed-rules: no files under \(rules.path)\n".utf8))
+  exit(1)
+}
 
 /// `text` as a Swift string literal's contents (paths are plain, but a quote or backslash in
 /// a file name must not break the generated file).
