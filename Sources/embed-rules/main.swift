@@ -6,8 +6,8 @@ import Foundation
 // Usage: embed-rules RULES_DIR OUTPUT.swift
 //
 // Each file is a base64 string literal: a few hundred kilobytes of string literals compile in
-// about a second, where the same bytes as an array literal of integers are far slower to
-// type-check. The bytes are copied as they are, whatever their encoding.
+// about a second (measured: 0.5 s debug, 1 s optimised), where the same bytes as an array
+// literal of integers can take the type checker far longer. The bytes are copied as they are.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count == 2 else {
