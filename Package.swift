@@ -38,9 +38,16 @@ let package = Package(
     // MARK: Reports for CDOP, safeguarding and medicines teams (pure: model in, HTML text out)
     .target(name: "SurveillanceReports", dependencies: ["SurveillanceCore"]),
 
+    // MARK: rules/ built into the executable: a build-tool plugin runs embed-rules over every
+    // file under rules/ (its inputs) and compiles the result into EmbeddedRules. Plugin and
+    // tool live under Sources/: the top level of the repository is fixed.
+    .executableTarget(name: "embed-rules", path: "Sources/embed-rules"),
+    .plugin(name: "EmbedRulesPlugin", capability: .buildTool(), dependencies: ["embed-rules"], path: "Sources/EmbedRulesPlugin"),
+    .target(name: "EmbeddedRules", plugins: ["EmbedRulesPlugin"]),
+
     // MARK: I/O around the core: loading rules/, reading exports, writing outputs
     .target(name: "SurveillanceFrontend", dependencies: [
-      "CSVReading", "CSystemCalls", "SurveillanceCore", "SurveillanceReports", "SurveillanceStore",
+      "CSVReading", "CSystemCalls", "EmbeddedRules", "SurveillanceCore", "SurveillanceReports", "SurveillanceStore",
       .product(name: "Crypto", package: "swift-crypto"),
       .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       .product(name: "Prometheus", package: "swift-prometheus"),

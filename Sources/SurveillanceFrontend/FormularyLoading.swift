@@ -2,22 +2,19 @@ import CSVReading
 import Foundation
 import SurveillanceCore
 
-extension Formulary {
-  /// Reads `formulary/formulary.json` under `rulesDirectory` and every codelist it names from
-  /// `codelists/`, with the package's own CSV reader (codelists come byte for byte from
-  /// OpenSAFELY repositories: no trailing newline, an empty header name, quoted fields).
+extension RuleSource {
+  /// `formulary/formulary.json` decoded, and every codelist it names that is in `codelists/`,
+  /// read with the package's own CSV reader (codelists come byte for byte from OpenSAFELY
+  /// repositories: no trailing newline, an empty header name, quoted fields).
   ///
-  /// Why here and not in the core: the core takes values and never opens a file.
-  /// - Throws: ``FormularyError`` naming the file (and the class, for a codelist it lacks).
-  public static func load(rulesDirectory: URL, pinnedProductTable: Bool = true) throws -> Formulary {
-    let definitionURL = rulesDirectory.appendingPathComponent("formulary/formulary.json")
+  /// A codelist the definition names but the rules lack is left out here and reported by the
+  /// formulary, which names the class that needs it.
+  /// - Throws: ``FormularyError`` naming the file.
+  public func formularyFiles() throws -> (definition: FormularyDefinition, codelists: [String: [[String]]]) {
+    let definitionPath = "formulary/formulary.json"
     let data: Data
-    do {
-      data = try Data(contentsOf: definitionURL)
-    } catch {
-      throw FormularyError.unreadable(file: definitionURL.path, detail: error.localizedDescription)
-    }
-    let definition = try FormularyDefinition(jsonData: data, fileName: "formulary/formulary.json")
+    do { data = try contents(of: definitionPath) } catch { throw FormularyError.unreadable(file: definitionPath, detail: error.description) }
+    let definition = try FormularyDefinition(jsonData: data, fileName: definitionPath)
 
     let names = Set(definition.classes.flatMap { ($0.codelists ?? []).map(\.file) })
     var codelists: [String: [[String]]] = [:]
@@ -26,24 +23,38 @@ extension Formulary {
       guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
         throw FormularyError.unreadable(file: name, detail: "a codelist must be named by its file name in codelists/")
       }
-      let url = rulesDirectory.appendingPathComponent("codelists").appendingPathComponent(name)
-      // A missing file is reported by the formulary, naming the class that needs it.
-      guard FileManager.default.fileExists(atPath: url.path) else { continue }
+      let path = "codelists/\(name)"
+      guard exists(path) else { continue }
       var rows: [[String]] = []
       do {
-        try CSVReader.read(fileAt: url.path) { record in rows.append(record.fields) }
+        let bytes = Array(try contents(of: path))
+        try CSVReader.read(bytes: bytes, source: path) { record in rows.append(record.fields) }
       } catch {
-        throw FormularyError.unreadable(file: "codelists/\(name)", detail: "\(error)")
+        throw FormularyError.unreadable(file: path, detail: "\(error)")
       }
       codelists[name] = rows
     }
+    return (definition, codelists)
+  }
+}
+
+extension Formulary {
+  /// The formulary these rules define: `formulary/formulary.json`, its codelists and, unless
+  /// `pinnedProductTable` is false, the product table it pins in `formulary/`.
+  ///
+  /// Why here and not in the core: the core takes values and never opens a file.
+  /// - Throws: ``FormularyError`` naming the file (and the class, for a codelist it lacks).
+  public static func load(rules: RuleSource, pinnedProductTable: Bool = true) throws -> Formulary {
+    let (definition, codelists) = try rules.formularyFiles()
     let formulary = try Formulary(definition: definition, codelists: codelists)
     guard pinnedProductTable, let pinned = definition.productTable else { return formulary }
     guard !pinned.isEmpty, !pinned.contains("/"), pinned != ".", pinned != ".." else {
       throw FormularyError.unreadable(file: pinned, detail: "product_table must be a file name in formulary/")
     }
     let path = "formulary/\(pinned)"
-    let table = try ProductTableFile.read(rulesDirectory.appendingPathComponent(path), named: path)
+    let bytes: Data
+    do { bytes = try rules.contents(of: path) } catch { throw FormularyError.unreadable(file: path, detail: error.description) }
+    let table = try ProductTableFile.read(bytes: Array(bytes), named: path)
     do { return try formulary.adding(table, from: "pinned product table rules/\(path)", pinnedTable: path) } catch {
       throw FormularyError.unreadable(file: path, detail: error.description)
     }
@@ -70,6 +81,12 @@ public enum ProductTableFile {
     do { bytes = Array(try Data(contentsOf: url)) } catch {
       throw FormularyError.unreadable(file: name, detail: error.localizedDescription)
     }
+    return try read(bytes: bytes, named: name)
+  }
+
+  /// A product table from its bytes (a pinned table is read through the rules' ``RuleSource``).
+  /// - Throws: ``FormularyError/unreadable(file:detail:)`` naming `name`.
+  public static func read(bytes: [UInt8], named name: String) throws -> ProductTable {
     var metadata: [String: String] = [:]
     var start = 0
     // The `#` lines come first; the CSV starts at the first line that is not one.

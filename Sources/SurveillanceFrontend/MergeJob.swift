@@ -168,6 +168,7 @@ public struct MergeJob: Sendable {
       inputs: reports, childrenCount: children, excluded: excluded, signalsByRule: signals,
       outputs: ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"],
       timings: [("merge", seconds)], startedAt: startedAt, extra: [("merged_shards", String(shards.count))] + ((first["test_data"] as? String).map { [("test_data", $0)] } ?? []))
+    manifest.rulesSource = first["rules_source"] as? String
     let products = first["products"] as? [String: Int] ?? [:]
     manifest.unclassifiedProducts = products["unclassified_respiratory"] ?? 0
     manifest.conflictingProducts = products["code_name_conflict"] ?? 0

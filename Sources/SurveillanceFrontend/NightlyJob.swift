@@ -148,6 +148,7 @@ public struct NightlyJob: Sendable {
         timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)],
         startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []) + Self.testDataNote(rules))
       manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
+      manifest.rulesSource = rules.source
       let failed = try writeFailedRun(manifest, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
       if let store {
         let previous = try store.currentGeneration()
@@ -179,6 +180,7 @@ public struct NightlyJob: Sendable {
       timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
       startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []) + Self.testDataNote(rules))
     manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
+    manifest.rulesSource = rules.source
     try generation.write(manifest.json, to: "manifest.json")
     // The store first, then the outputs: a store write that fails leaves both on the last
     // good run (the staged outputs are dropped), and the outputs never name a run the store

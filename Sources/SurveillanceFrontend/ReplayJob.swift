@@ -49,6 +49,7 @@ public struct ReplayJob: Sendable {
       startedAt: clock.startedAt,
       extra: [("replay_from", from.description), ("replay_to", to.description), ("replay_every", step.rawValue), ("replay_dates", String(dates.count))] + NightlyJob.testDataNote(rules))
     manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
+    manifest.rulesSource = rules.source
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
     return (output.url.path, firings)

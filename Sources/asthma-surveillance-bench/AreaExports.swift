@@ -62,15 +62,9 @@ struct AreaExports {
   /// The product catalogue from `rules/`, as `generate` builds it (that code lives in the
   /// executable target, which a benchmark cannot import).
   private static func catalogue() throws -> ProductCatalogue {
-    let directory = RulesDirectory.locate(nil)
-    let formulary = try directory.load().formulary
-    let definition = try FormularyDefinition(jsonData: try Data(contentsOf: directory.url.appendingPathComponent("formulary/formulary.json")))
-    var codelists: [String: [[String]]] = [:]
-    for file in Set(definition.classes.flatMap { ($0.codelists ?? []).map(\.file) }) {
-      var rows: [[String]] = []
-      try CSVReader.read(fileAt: directory.url.appendingPathComponent("codelists").appendingPathComponent(file).path) { rows.append($0.fields) }
-      codelists[file] = rows
-    }
+    let rules = RuleSource.locate(nil)
+    let formulary = try rules.load().formulary
+    let (definition, codelists) = try rules.formularyFiles()
     return ProductCatalogue(definition: definition, codelists: codelists, formulary: formulary)
   }
 }

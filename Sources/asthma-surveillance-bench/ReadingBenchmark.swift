@@ -14,7 +14,7 @@ enum ReadingBenchmark {
       BenchLog.fail("usage: asthma-surveillance-bench read FILE gp_prescriptions|pharmacy_dispensing")
     }
     let path = arguments[0]
-    let rules = try RulesDirectory.locate(nil).load().readingTestData()
+    let rules = try RuleSource.locate(nil).load().readingTestData()
     func timed(_ label: String, _ body: () throws -> Int) rethrows {
       let start = Date()
       let records = try body()

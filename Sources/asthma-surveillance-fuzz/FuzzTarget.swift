@@ -16,11 +16,11 @@ import SurveillanceFrontend
 ///   .build-fuzz/release/asthma-surveillance-fuzz -max_total_time=600 fuzz-corpus Sources/asthma-surveillance-fuzz/corpus
 enum FuzzHarness {
   static let rules: RuleSet = {
-    let path = ProcessInfo.processInfo.environment["ASTHMA_SURVEILLANCE_RULES"] ?? "rules"
+    // $ASTHMA_SURVEILLANCE_RULES, else the rules built into the target.
     do {
-      return try RulesDirectory(url: URL(fileURLWithPath: path)).load().readingTestData()
+      return try RuleSource.locate(nil).load().readingTestData()
     } catch {
-      fatalError("the fuzzer needs the rules directory (run from the repository root): \(error)")
+      fatalError("the fuzzer could not load its rules: \(error)")
     }
   }()
 

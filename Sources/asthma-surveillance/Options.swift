@@ -5,8 +5,11 @@ import SurveillanceFrontend
 
 /// Where the rules live.
 struct RulesOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: "Default: $ASTHMA_SURVEILLANCE_RULES, else ./rules.", valueName: "dir"))
+  @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: RulesOptions.defaultRulesHelp, valueName: "dir"))
   var rules: String?
+
+  /// What every `--rules` option's help says about its default.
+  static let defaultRulesHelp = "Default: $ASTHMA_SURVEILLANCE_RULES, else the rules built into this executable (write them out with `rules export DIR`)."
 
   @Option(
     name: .long,
@@ -23,12 +26,31 @@ struct RulesOptions: ParsableArguments {
       discussion: "Without it their rows are rejected (test_range_nhs_number). Also set by ASTHMA_SURVEILLANCE_TEST_DATA=1. The manifest records it."))
   var testData = false
 
+  /// The rules and their fingerprint; says in the log where they came from.
   func load() throws -> (RuleSet, String) {
-    let directory = RulesDirectory.locate(rules)
-    var ruleSet = try directory.load(pinnedProductTable: dmd == nil)
+    let source = RuleSource.locate(rules)
+    var ruleSet = try source.load(pinnedProductTable: dmd == nil)
     ruleSet.nhsNumbers.acceptsTestNumbers = testData || ProcessInfo.processInfo.environment["ASTHMA_SURVEILLANCE_TEST_DATA"] == "1"
+    let fingerprint = source.fingerprint()
+    Log.info("rules: \(ruleSet.source)")
+    if let note = RulesNotice.unusedWorkingFolderRules(source, fingerprint: fingerprint) { Log.info(note) }
     if let dmd { ruleSet.formulary = try ruleSet.formulary.adding(releaseAt: dmd, log: Log.info) }
-    return (ruleSet, directory.fingerprint())
+    return (ruleSet, fingerprint)
+  }
+}
+
+/// A warning for someone who edits `./rules` and expects a run to read it.
+enum RulesNotice {
+  /// Until the embedded rules, a run started in the repository read `./rules`; now only
+  /// `--rules` or `$ASTHMA_SURVEILLANCE_RULES` choose a folder. When a run uses the embedded
+  /// rules and the working folder has a `rules` folder that differs from them (edited since
+  /// the build), the log says so, rather than leave its edits silently unused.
+  static func unusedWorkingFolderRules(_ source: RuleSource, fingerprint: String) -> String? {
+    guard source.isEmbedded else { return nil }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: "rules", isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+    guard RuleSource.directory(URL(fileURLWithPath: "rules", isDirectory: true)).fingerprint() != fingerprint else { return nil }
+    return "note: ./rules differs from the rules built into this executable and is not read; give --rules rules to use it, or rebuild"
   }
 }
 

@@ -25,12 +25,18 @@ struct CommandRunner {
     return repositoryRoot.appendingPathComponent(".build/debug/asthma-surveillance")
   }()
 
-  static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+  /// Runs `executable` (the built binary unless given a copy) in `directory` (the repository
+  /// unless given another). A rules folder named in the caller's own environment is never
+  /// passed on: a test gives `--rules` or `environment` when it means one.
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], executable: URL = binary, in directory: URL = repositoryRoot
+  ) throws -> Output {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = arguments
-    process.currentDirectoryURL = repositoryRoot
+    process.currentDirectoryURL = directory
     var env = ProcessInfo.processInfo.environment
+    env["ASTHMA_SURVEILLANCE_RULES"] = nil
     env["ASTHMA_SURVEILLANCE_TEST_DATA"] = "1"
     for (key, value) in environment { env[key] = value }
     process.environment = env

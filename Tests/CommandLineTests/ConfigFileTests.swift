@@ -75,7 +75,7 @@ struct ConfigFileTests {
 
     let missing = try CommandRunner.run(["nightly", "--config", directory.appendingPathComponent("absent.toml").path])
     #expect(missing.status != 0)
-    #expect(missing.stderr.contains("the config file cannot be read (no such file)"), "\(missing.stderr)")
+    #expect(missing.stderr.contains("the config file cannot be read (no such file or directory)"), "\(missing.stderr)")
     #expect(!missing.stderr.contains("NSCocoaErrorDomain"))
   }
 }

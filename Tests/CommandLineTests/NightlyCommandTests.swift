@@ -218,6 +218,8 @@ struct ReplayAndRulesCommandTests {
                                 area's picture, or the rules for clinical review.
         check-rules             Check every file in rules/ and run each signal rule's
                                 own examples; report all problems at once.
+        rules                   Write out the rules built into this executable, to
+                                review, change and use with --rules DIR.
         formulary               Classify a dm+d release into a product table to
                                 review and pin, and see what a new release changed.
         generate                Write a synthetic area's exports (all synthetic, NHS

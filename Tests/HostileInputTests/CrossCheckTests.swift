@@ -9,7 +9,7 @@ import Testing
 /// same inputs, so a failure here reproduces.
 struct CrossCheckTests {
   static let corpus = repositoryRoot.appendingPathComponent("Sources/asthma-surveillance-fuzz/corpus")
-  static let rules: RuleSet? = try? RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
+  static let rules: RuleSet? = try? RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
 
   static var context: DecodeContext? {
     rules.map { rules in

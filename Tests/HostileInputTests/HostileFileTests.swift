@@ -10,7 +10,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 /// Files nobody here controls, at their worst: each one gives the expected rejection (with
 /// its line) or a clear error, never a crash or a hang.
 struct HostileFileTests {
-  static let rules: RuleSet? = try? RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
+  static let rules: RuleSet? = try? RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
 
   static let header = "nhs_number,date_of_birth,practice_code,issue_date,dmd_code,bnf_code,drug_name,quantity,quantity_unit,issue_type,prescriber_code,prescription_id"
   static let good = "9434765919,2010-06-01,P1,2017-05-12,3408611000001107,0301011R0AAAAAA,Salbutamol 100micrograms/dose inhaler,1,device,acute,G1,RX1"

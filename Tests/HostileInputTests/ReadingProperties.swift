@@ -40,7 +40,7 @@ struct ReadingProperties {
   ]
 
   @Test func everyRowReadIsAcceptedOrRejected() async throws {
-    let rules = try RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
+    let rules = try RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
     let header = HostileFileTests.header
     let row = Gen.oneOf(
       Gen.int(in: 0...0).map { _ in "" },  // a blank line

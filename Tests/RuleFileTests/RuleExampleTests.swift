@@ -9,7 +9,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 /// Loads every file under rules/ and runs each signal rule's own examples, one test case
 /// per example, as SwiftLint's `verifyRule` and ehrQL's `assure` do.
 struct RuleExampleTests {
-  static let rules: RuleSet? = try? RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
+  static let rules: RuleSet? = try? RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
 
   struct Case: CustomTestStringConvertible, Sendable {
     var ruleID: String
@@ -24,7 +24,7 @@ struct RuleExampleTests {
   }
 
   @Test func theShippedRulesLoadWithoutProblems() throws {
-    _ = try RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
+    _ = try RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData()
   }
 
   @Test func theCatalogueHasEveryRuleDownstreamJobsRelyOn() throws {

@@ -12,7 +12,7 @@ enum FormularyFixture {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let rulesDirectory = repositoryRoot.appendingPathComponent("rules")
 
-  private static let loaded = Result { try Formulary.load(rulesDirectory: rulesDirectory) }
+  private static let loaded = Result { try Formulary.load(rules: .directory(rulesDirectory)) }
 
   /// The shipped formulary; a test that needs it fails with the loading error if it does not load.
   static func formulary() throws -> Formulary { try loaded.get() }

@@ -10,7 +10,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 enum ShippedRules {
   static let result: Result<RuleSet, any Error> = {
     do {
-      return .success(try RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData())
+      return .success(try RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData())
     } catch {
       return .failure(error)
     }

@@ -10,7 +10,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 
 /// The rules the tool ships with, loaded once.
 enum ShippedRules {
-  static let result: Result<RuleSet, any Error> = Result { try RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData() }
+  static let result: Result<RuleSet, any Error> = Result { try RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData() }
   static func load() throws -> RuleSet { try result.get() }
 }
 

@@ -9,7 +9,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 
 /// The bundled samples evaluated in-process as `nightly` would, ready to write to a store.
 enum SampleRun {
-  static let rules: Result<RuleSet, any Error> = Result { try RulesDirectory(url: repositoryRoot.appendingPathComponent("rules")).load().readingTestData() }
+  static let rules: Result<RuleSet, any Error> = Result { try RuleSource.directory(repositoryRoot.appendingPathComponent("rules")).load().readingTestData() }
 
   static var inputs: RunInputs {
     func samples(_ names: String...) -> [String] { names.map { repositoryRoot.appendingPathComponent("data-samples/\($0)").path } }

@@ -14,7 +14,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
 /// The shipped rules and the product catalogue built from them, loaded once.
 enum Shipped {
   static let rulesURL = repositoryRoot.appendingPathComponent("rules")
-  private static let loadedRules = Result { try RulesDirectory(url: rulesURL).load().readingTestData() }
+  private static let loadedRules = Result { try RuleSource.directory(rulesURL).load().readingTestData() }
   private static let loadedCatalogue = Result { () throws -> ProductCatalogue in
     let definition = try FormularyDefinition(jsonData: try Data(contentsOf: rulesURL.appendingPathComponent("formulary/formulary.json")))
     var codelists: [String: [[String]]] = [:]

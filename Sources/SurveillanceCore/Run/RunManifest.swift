@@ -78,6 +78,9 @@ public struct RunManifest: Sendable {
   public var asOf: CalendarDate
   public var rulesVersion: String
   public var rulesSHA256: String
+  /// Where the rules came from: a folder's path, or "embedded rules (version V)" for the copy
+  /// built into the executable. `nil` where it is not known (a manifest read back from a store).
+  public var rulesSource: String?
   public var status: String
   public var failure: String?
   public var maxRejectRate: Double
@@ -146,6 +149,7 @@ public struct RunManifest: Sendable {
     json.string("as_of", asOf.description)
     json.string("rules_version", rulesVersion)
     json.string("rules_sha256", rulesSHA256)
+    if let rulesSource, !rulesSource.isEmpty { json.string("rules_source", rulesSource) }
     json.string("started_at", startedAt)
     json.number("max_reject_rate", maxRejectRate)
     json.beginArray("inputs")

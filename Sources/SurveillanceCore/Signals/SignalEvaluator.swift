@@ -11,6 +11,9 @@ public struct RuleSet: Sendable {
   /// NHS numbers not taken as a child's (`rules/nhs-numbers.json`), and whether this run
   /// reads test data.
   public var nhsNumbers = NHSNumberRules(testRanges: [])
+  /// Where these rules were read from, for logs and manifests: a folder's path, or the rules
+  /// built into the executable ("embedded rules (version V)"). Empty when built in memory.
+  public var source = ""
 
   public init(version: String, profiles: [InputProfile], formulary: Formulary, timeline: TimelinePolicy, care: CarePolicy, calendar: WorkingDayCalendar, signals: [SignalRule]) {
     self.version = version

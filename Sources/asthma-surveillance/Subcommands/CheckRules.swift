@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SurveillanceCore
 import SurveillanceFrontend
 
@@ -6,15 +7,17 @@ extension AsthmaSurveillance {
   struct CheckRules: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "check-rules",
-      abstract: "Check every file in rules/ and run each signal rule's own examples; report all problems at once.")
+      abstract: "Check every file in rules/ and run each signal rule's own examples; report all problems at once.",
+      discussion: "Checks the rules built into this executable unless given --rules DIR or $ASTHMA_SURVEILLANCE_RULES: to check edits to a folder, name it.")
 
     @OptionGroup var rules: RulesOptions
 
     func run() throws {
-      let directory = RulesDirectory.locate(rules.rules)
+      let source = RuleSource.locate(rules.rules)
+      if let note = RulesNotice.unusedWorkingFolderRules(source, fingerprint: source.fingerprint()) { Log.info(note) }
       let ruleSet: RuleSet
       do {
-        ruleSet = try directory.load()
+        ruleSet = try source.load()
       } catch {
         print(error.description)
         throw ExitCode.failure
@@ -26,7 +29,8 @@ extension AsthmaSurveillance {
         throw ExitCode.failure
       }
       let exampleCount = ruleSet.signals.reduce(0) { $0 + $1.examples.triggering.count + $1.examples.nonTriggering.count }
-      print("rules \(ruleSet.version): \(ruleSet.profiles.count) input profiles, \(ruleSet.signals.count) signal rules, \(exampleCount) examples: all pass")
+      let origin = source.directoryURL.map { $0.standardizedFileURL.path } ?? "embedded"
+      print("rules \(ruleSet.version) (\(origin)): \(ruleSet.profiles.count) input profiles, \(ruleSet.signals.count) signal rules, \(exampleCount) examples: all pass")
     }
   }
 }

@@ -23,7 +23,7 @@ extension AsthmaSurveillance.FormularyCommand {
         `formulary diff`.
         """)
 
-    @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: "Default: $ASTHMA_SURVEILLANCE_RULES, else ./rules.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: RulesOptions.defaultRulesHelp, valueName: "dir"))
     var rules: String?
 
     @Option(name: .long, help: ArgumentHelp("The NHSBSA dm+d release: its zip, or the folder it unzips to (with the BNF SNOMED mapping .xlsx if wanted).", valueName: "path"))
@@ -33,8 +33,7 @@ extension AsthmaSurveillance.FormularyCommand {
     var out: String
 
     func run() throws {
-      let directory = RulesDirectory.locate(rules)
-      let formulary = try directory.load(pinnedProductTable: false).formulary
+      let formulary = try RuleSource.locate(rules).load(pinnedProductTable: false).formulary
       let started = Date()
       let release = try DMDReleaseReader.read(dmd)
       let table = formulary.productTable(for: release)

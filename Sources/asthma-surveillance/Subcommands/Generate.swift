@@ -58,8 +58,7 @@ extension AsthmaSurveillance {
     }
 
     func run() throws {
-      let directory = RulesDirectory.locate(rules.rules)
-      let catalogue = try ProductCatalogueLoader.load(rulesDirectory: directory)
+      let catalogue = try ProductCatalogueLoader.load(RuleSource.locate(rules.rules))
       let output = try GeneratedFileWriter(directory: out)
       let summary: GenerationSummary
       if caseName == .hakeem {
@@ -78,18 +77,11 @@ extension AsthmaSurveillance {
   }
 }
 
-/// The product catalogue from `rules/`: the formulary, its definition and its codelists.
+/// The product catalogue from the rules: the formulary, its definition and its codelists.
 enum ProductCatalogueLoader {
-  static func load(rulesDirectory directory: RulesDirectory) throws -> ProductCatalogue {
-    let formulary = try directory.load().formulary
-    let definition = try FormularyDefinition(
-      jsonData: try Data(contentsOf: directory.url.appendingPathComponent("formulary/formulary.json")))
-    var codelists: [String: [[String]]] = [:]
-    for file in Set(definition.classes.flatMap { ($0.codelists ?? []).map(\.file) }) {
-      var rows: [[String]] = []
-      try CSVReader.read(fileAt: directory.url.appendingPathComponent("codelists").appendingPathComponent(file).path) { rows.append($0.fields) }
-      codelists[file] = rows
-    }
+  static func load(_ rules: RuleSource) throws -> ProductCatalogue {
+    let formulary = try rules.load().formulary
+    let (definition, codelists) = try rules.formularyFiles()
     let catalogue = ProductCatalogue(definition: definition, codelists: codelists, formulary: formulary)
     if !catalogue.missingUses.isEmpty {
       throw GenerateError.missingProducts(classes: catalogue.missingUses)
