@@ -21,6 +21,9 @@ public struct NightlyJob: Sendable {
   public var waitSeconds: Double = 0
   /// Where to write the run's metrics in the Prometheus text format (`--metrics`), or `nil`.
   public var metricsPath: String?
+  /// Progress through long phases, for a person at a terminal: each call replaces the last.
+  /// `nil` (as for a scheduled run, whose log should hold only what happened) shows none.
+  public var progress: (@Sendable (String) -> Void)?
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs

@@ -42,9 +42,16 @@ extension SurveillanceStore {
   /// `lock` is the store's writer lock (``lockForWriting(for:wait:)``), held for the whole
   /// run: only one run writes generations at a time, so the partial generations this one
   /// removes are never another run's rows.
-  public func replaceGeneration(with contents: GenerationContents, writtenAt: String, holding lock: RunLock) throws(StoreError) -> GenerationReport {
+  ///
+  /// `progress` is told the children written so far and in all after each batch, for a
+  /// person watching a terminal.
+  public func replaceGeneration(
+    with contents: GenerationContents, writtenAt: String, holding lock: RunLock, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws(StoreError) -> GenerationReport {
     guard lock.path == writerLockPath, lock.isHeld else { throw .database(path: path, message: "a generation is written only under the store's writer lock") }
-    return try GenerationWriter(store: self).write(contents, writtenAt: writtenAt)
+    var writer = GenerationWriter(store: self)
+    writer.progress = progress
+    return try writer.write(contents, writtenAt: writtenAt)
   }
 
   /// The lock file that one writer at a time holds.
@@ -65,6 +72,8 @@ struct GenerationWriter {
   var failAfterRows: Int?
   /// For tests: `false` leaves the partial rows behind, as a killed process does.
   var cleanUpAfterFailure = true
+  /// Children written so far, and in all, after each batch.
+  var progress: (@Sendable (Int, Int) -> Void)?
 
   func write(_ contents: GenerationContents, writtenAt: String) throws(StoreError) -> GenerationReport {
     let clock = ContinuousClock()
@@ -139,6 +148,7 @@ struct GenerationWriter {
         }
         return rows
       }
+      progress?(next, contents.children.count)
     }
     var nextReject = 0
     while nextReject < contents.rejects.count {

@@ -22,6 +22,7 @@ struct AsthmaSurveillance: ParsableCommand {
   static func main() {
     var configNote: String?
     do {
+      LogSettings.read(Array(CommandLine.arguments.dropFirst()))
       let expanded = try ConfigFile.expand(Array(CommandLine.arguments.dropFirst()))
       configNote = expanded.note
       var command = try parseAsRoot(expanded.arguments)

@@ -113,7 +113,20 @@ enum Log {
   static let maxMessageCharacters = 2_000
 
   static func info(_ message: String) {
-    FileHandle.standardError.write(Data("asthma-surveillance: \(safe(message))\n".utf8))
+    if LogSettings.quiet && !message.hasPrefix("warning:") { return }
+    LogSettings.terminal.write("asthma-surveillance: \(safe(message))\n")
+  }
+
+  /// What must be seen even with `--quiet`: a run that failed, and why.
+  static func always(_ message: String) {
+    LogSettings.terminal.write("asthma-surveillance: \(safe(message))\n")
+  }
+
+  /// A progress line that the next replaces, on a terminal only (not `TERM=dumb`, not
+  /// `--quiet`): a log file or a scheduler's journal gets only what happened.
+  static var progress: (@Sendable (String) -> Void)? {
+    guard !LogSettings.quiet, LogSettings.terminal.isInteractive else { return nil }
+    return { message in LogSettings.terminal.replaceLine("asthma-surveillance: \(safe(message))") }
   }
 
   /// `message` cut to ``maxMessageCharacters`` with anything shaped like an NHS number

@@ -26,6 +26,21 @@ struct NightlyCommandTests {
       "\(last)")
   }
 
+  @Test func quietPrintsOnlyWhatWentWrongAndAPipeGetsNoProgressLine() throws {
+    let out = CommandRunner.temporaryDirectory("quiet")
+    let quiet = try CommandRunner.run(Self.nightlyArguments(out: out) + ["--quiet"])
+    #expect(quiet.status == 0)
+    #expect(quiet.stderr == "", "\(quiet.stderr)")
+    let failed = try CommandRunner.run(Self.nightlyArguments(out: out) + ["-q", "--max-reject-rate", "0"])
+    #expect(failed.status == 3)
+    #expect(failed.stderr.hasPrefix("asthma-surveillance: run failed: "), "\(failed.stderr)")
+
+    let store = CommandRunner.temporaryDirectory("quiet-store")
+    let piped = try CommandRunner.run(Self.nightlyArguments(out: out) + ["--store", store.path])
+    #expect(piped.status == 0)
+    #expect(!piped.stderr.contains("\r") && !piped.stderr.contains("writing the store"), "progress is for a terminal, not a log")
+  }
+
   @Test func runsOnTheSamplesAndAccountsForEveryRow() throws {
     let out = CommandRunner.temporaryDirectory("nightly")
     let result = try CommandRunner.run(Self.nightlyArguments(out: out))

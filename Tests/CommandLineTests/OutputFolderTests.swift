@@ -39,3 +39,21 @@ import Testing
     #expect(metrics.stderr.contains("could not write the metrics file") && !metrics.stderr.contains("NSCocoaErrorDomain"), "\(metrics.stderr)")
   }
 }
+
+/// Every command's `--help` ends with an example to copy and what its exit status means.
+@Suite struct HelpConventionTests {
+  static let commands: [[String]] = [
+    ["nightly"], ["patient"], ["audit"], ["status"], ["replay"], ["merge"], ["report", "child"], ["report", "area"], ["report", "rules"],
+    ["check-rules"], ["rules", "export"], ["formulary", "build"], ["formulary", "diff"], ["generate"],
+  ]
+
+  @Test(arguments: commands) func helpHasAnExampleAndTheExitCodes(_ command: [String]) throws {
+    let result = try CommandRunner.run(command + ["--help"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("Example"), "\(command)")
+    #expect(result.stdout.contains("Exit status:\n  0   done"), "\(command)")
+    #expect(result.stdout.contains("  64  a usage error"), "\(command)")
+    let example = result.stdout.split(separator: "\n").first { $0.hasPrefix("  asthma-surveillance ") }
+    #expect(example?.contains(command.joined(separator: " ")) == true, "the example runs this command: \(command)")
+  }
+}

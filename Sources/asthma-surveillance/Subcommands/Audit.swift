@@ -5,7 +5,8 @@ import SurveillanceStore
 extension AsthmaSurveillance {
   struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List who looked up which child (as a keyed hash), when, why and what they saw.")
+      abstract: "List who looked up which child (as a keyed hash), when, why and what they saw.",
+      discussion: HelpText.footer(["asthma-surveillance audit --store /srv/asthma/store"]))
 
     @Option(help: ArgumentHelp("The store directory (nightly --store, or patient --audit).", valueName: "dir"))
     var store: String

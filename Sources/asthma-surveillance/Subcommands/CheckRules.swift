@@ -8,7 +8,12 @@ extension AsthmaSurveillance {
     static let configuration = CommandConfiguration(
       commandName: "check-rules",
       abstract: "Check every file in rules/ and run each signal rule's own examples; report all problems at once.",
-      discussion: "Checks the rules built into this executable unless given --rules DIR or $ASTHMA_SURVEILLANCE_RULES: to check edits to a folder, name it.")
+      discussion: HelpText.discussion(
+        "Checks the rules built into this executable unless given --rules DIR or $ASTHMA_SURVEILLANCE_RULES: to check edits to a folder, name it.",
+        ["asthma-surveillance check-rules", "asthma-surveillance check-rules --rules my-rules"],
+        exitCodes: [(1, "a rule file has problems (each listed), or a rule's example gives another answer than it says")]))
+
+    @OptionGroup var logging: LogOptions
 
     @OptionGroup var rules: RulesOptions
 

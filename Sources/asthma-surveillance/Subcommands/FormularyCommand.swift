@@ -16,12 +16,15 @@ extension AsthmaSurveillance.FormularyCommand {
   struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Classify every product of an NHSBSA dm+d release and write the asthma products as a product table.",
-      discussion: """
+      discussion: HelpText.discussion(
+        """
         The table (CSV, after '#' lines naming the release) has one row per dm+d code (VMP, AMP, VMPP, AMPP, and \
         the old code of a re-coded VMP) with its class, role, pack size and the reason. Pin it by copying it into \
         rules/formulary/ and naming it as "product_table" in formulary.json; compare it with last week's with \
         `formulary diff`.
-        """)
+        """, ["asthma-surveillance formulary build --dmd nhsbsa_dmd_12.0.0_20261130000001.zip --out rules/formulary/products.csv"]))
+
+    @OptionGroup var logging: LogOptions
 
     @Option(name: .long, help: ArgumentHelp("The rules directory.", discussion: RulesOptions.defaultRulesHelp, valueName: "dir"))
     var rules: String?
@@ -55,7 +58,11 @@ extension AsthmaSurveillance.FormularyCommand {
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "What a new product table adds, removes and changes against an old one.",
-      discussion: "Exits 0 whether or not anything changed; prints one line per change, then a count.")
+      discussion: HelpText.discussion(
+        "Prints one line per change, then a count; exits 0 whether or not anything changed.",
+        ["asthma-surveillance formulary diff last-week.csv this-week.csv"]))
+
+    @OptionGroup var logging: LogOptions
 
     @Argument(help: ArgumentHelp("The old product table.", valueName: "old"))
     var old: String

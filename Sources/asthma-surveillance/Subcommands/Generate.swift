@@ -15,12 +15,15 @@ extension AsthmaSurveillance {
   struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write a synthetic area's exports (all synthetic, NHS numbers from the test range).",
-      discussion: """
+      discussion: HelpText.discussion(
+        """
         Children with asthma get planted histories (well controlled, reliever over-use, preventers not \
         collected, nebules from the GP, emergency supplies, attacks without review, MART, safeguarding \
         plans, the Hakeem review's pattern...); adults and other children fill the rest. The same options \
         always write the same bytes. Products come from rules/codelists, classified by rules/formulary.
-        """)
+        """, ["asthma-surveillance generate --out synthetic --patients 2000 --seed 7"]))
+
+    @OptionGroup var logging: LogOptions
 
     @OptionGroup var rules: RulesOptions
 

@@ -5,7 +5,10 @@ import SurveillanceFrontend
 extension AsthmaSurveillance {
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Combine the outputs of nightly --shard I/N runs into what one run would have written.")
+      abstract: "Combine the outputs of nightly --shard I/N runs into what one run would have written.",
+      discussion: HelpText.footer(["asthma-surveillance merge out/shard-1 out/shard-2 out/shard-3 --out out/nightly"]))
+
+    @OptionGroup var logging: LogOptions
 
     @Argument(help: ArgumentHelp("The shards' output directories, all N of them.", valueName: "shard-dir"))
     var shards: [String]

@@ -6,7 +6,10 @@ import SurveillanceFrontend
 extension AsthmaSurveillance {
   struct Nightly: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Read an area's exports and write children.csv, signals, rejects and a manifest.")
+      abstract: "Read an area's exports and write children.csv, signals, rejects and a manifest.",
+      discussion: HelpText.footer(["asthma-surveillance nightly --gp gp.csv --pharmacy pharmacy.csv --safeguarding safeguarding.csv --out out/nightly --store out/store", "asthma-surveillance nightly --config /etc/asthma/nightly.toml --metrics /var/lib/node_exporter/textfile_collector/asthma.prom"], exitCodes: [(3, "the run failed (a file rejected more than --max-reject-rate of its rows): the last good outputs and store are unchanged; this run's manifest and rejected rows are in OUT.failed")]))
+
+    @OptionGroup var logging: LogOptions
 
     @Option(help: ArgumentHelp(
       "Read options from this TOML file, keyed by their long names (gp = [\"gp.csv\"], out = \"out\", max-reject-rate = 0.02); the command line overrides it.",
@@ -54,6 +57,7 @@ extension AsthmaSurveillance {
       job.storePath = store
       job.waitSeconds = wait
       job.metricsPath = metrics
+      job.progress = Log.progress
       if let shard {
         job.shard = ShardSelection(shard: shard, pseudonymiser: try Pseudonymiser.fromEnvironment())
       }
@@ -61,7 +65,7 @@ extension AsthmaSurveillance {
       Log.info("wrote \(outcome.manifest.outputs.joined(separator: ", ")) to \(outcome.outputDirectory.path)")
       Log.info(RunSummary.line(outcome.manifest))
       if let failure = outcome.failure {
-        Log.info("run failed: \(failure)")
+        Log.always("run failed: \(failure)")
         throw ExitCode(3)
       }
     }

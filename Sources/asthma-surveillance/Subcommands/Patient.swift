@@ -11,13 +11,14 @@ extension AsthmaSurveillance {
   struct Patient: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Check one child at the counter: current signals, why, what to do, the last 12 months (audited).",
-      discussion: """
+      discussion: HelpText.discussion(
+        """
         For a pharmacist deciding whether to hand over another reliever or make an emergency supply. \
         Reads the current generation of a nightly store (--store), or a pharmacy's own exports \
         (--gp/--pharmacy/..., with --audit for the audit trail). Every look-up is recorded with the user, \
         the reason and a keyed hash of the NHS number (key from $ASTHMA_SURVEILLANCE_KEY_FILE or \
         $ASTHMA_SURVEILLANCE_KEY), before anything is shown.
-        """)
+        """, ["asthma-surveillance patient NHS_NUMBER --store /srv/asthma/store --user \"A Pharmacist\" --reason \"emergency supply request\"", "asthma-surveillance patient NHS_NUMBER --pharmacy pmr.csv --audit ~/asthma-audit --user \"A Pharmacist\" --reason \"second reliever this month\" --json"]))
 
     @Argument(help: ArgumentHelp("The child's NHS number; spaces are fine (999 000 1774).", valueName: "nhs-number"))
     var nhsNumber: [String] = []

@@ -8,7 +8,10 @@ extension ReplayStep: ExpressibleByArgument {}
 extension AsthmaSurveillance {
   struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Find the first date each child's signals would have fired (\"when could this have been seen?\").")
+      abstract: "Find the first date each child's signals would have fired (\"when could this have been seen?\").",
+      discussion: HelpText.footer(["asthma-surveillance replay --gp gp.csv --pharmacy pharmacy.csv --from 2025-01-01 --to 2026-11-21 --every month --out out/replay"]))
+
+    @OptionGroup var logging: LogOptions
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var rules: RulesOptions

@@ -7,7 +7,8 @@ extension AsthmaSurveillance.Report {
   struct Area: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "An area's picture for a medicines team or a thematic review, pseudonymised by default.",
-      discussion: """
+      discussion: HelpText.discussion(
+        """
         Reads the exports, or a nightly store's current generation (--store, as of its nightly run), and \
         writes area-report.html and its tables as CSV (owner-only): children with each signal by severity \
         and practice, the monthly trend, preventer ratios, and children with safeguarding context and signals. \
@@ -15,7 +16,9 @@ extension AsthmaSurveillance.Report {
         $ASTHMA_SURVEILLANCE_KEY, never the command line); --identify shows NHS numbers instead, and is \
         audited: --user and --reason are recorded in the store's audit trail (or, reading exports, the \
         --audit store's) before anything is written.
-        """)
+        """, ["asthma-surveillance report area --store /srv/asthma/store --out area", "asthma-surveillance report area --store /srv/asthma/store --identify --user \"Safeguarding lead\" --reason \"practice follow-up\" --out area-named"]))
+
+    @OptionGroup var logging: LogOptions
 
     @Option(help: ArgumentHelp("Read the store's current generation (nightly --store) instead of exports.", valueName: "dir"))
     var store: String?

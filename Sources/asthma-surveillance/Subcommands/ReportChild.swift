@@ -7,14 +7,17 @@ extension AsthmaSurveillance.Report {
   struct Child: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "One child's asthma chronology for a Child Death Overview Panel or a safeguarding review.",
-      discussion: """
+      discussion: HelpText.discussion(
+        """
         Reads the exports, or the child's record from a nightly store (--store, audited: --user and \
         --reason are recorded with a keyed hash of the NHS number, key from $ASTHMA_SURVEILLANCE_KEY_FILE \
         or $ASTHMA_SURVEILLANCE_KEY), replays the child's record (--from to --as-of, --every week or \
         month) to find the first date each signal fired, and writes one HTML file: a timeline chart, \
         "when could this have been seen", the full chronology with each row's file and line, and the \
         data's limits. The NHS number is never written to the log.
-        """)
+        """, ["asthma-surveillance report child NHS_NUMBER --gp gp.csv --pharmacy pharmacy.csv --as-of 2017-11-26 --out chronology.html", "asthma-surveillance report child NHS_NUMBER --store /srv/asthma/store --user \"CDOP analyst\" --reason \"CDOP review\" --out chronology.html"]))
+
+    @OptionGroup var logging: LogOptions
 
     @Argument(help: ArgumentHelp("The child's NHS number; spaces are fine (999 999 9018).", valueName: "nhs-number"))
     var nhsNumber: [String] = []

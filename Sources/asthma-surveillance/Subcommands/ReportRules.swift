@@ -6,11 +6,14 @@ extension AsthmaSurveillance.Report {
   struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Every signal rule in words for clinical review (HTML, or Markdown for a .md file).",
-      discussion: """
+      discussion: HelpText.discussion(
+        """
         Title, kind, levels and thresholds in words, the reason each signal prints, why it matters, \
         references, the review trail and the examples check-rules runs. Generated from rules/: do not edit \
         the output, change the rule files.
-        """)
+        """, ["asthma-surveillance report rules --out rules.html"]))
+
+    @OptionGroup var logging: LogOptions
 
     @OptionGroup var rules: RulesOptions
 

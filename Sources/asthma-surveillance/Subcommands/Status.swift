@@ -7,13 +7,13 @@ extension AsthmaSurveillance {
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Say whether a store's records are current: their date, and how the last nightly runs ended.",
-      discussion: """
-        For people and for scripts (--json). Exit status: 0 when the records are current and the last \
-        run succeeded; 2 when they are out of date (--stale-after), the last run failed or did not \
-        finish, or the store holds no run yet; 1 when the store cannot be read.
-
-        Example: asthma-surveillance status --store /srv/asthma/store --json
-        """)
+      discussion: HelpText.discussion(
+        "For people and for scripts (--json): the records' date and age, the recent runs, and a warning for each problem.",
+        ["asthma-surveillance status --store /srv/asthma/store", "asthma-surveillance status --store /srv/asthma/store --json --stale-after 3"],
+        exitCodes: [
+          (0, "the records are current and the last run succeeded"),
+          (2, "they need attention: out of date (--stale-after), the last run failed or did not finish, or no run yet"),
+        ]))
 
     @Option(help: ArgumentHelp("The store directory (nightly --store).", valueName: "dir"))
     var store: String
