@@ -43,6 +43,9 @@ extension AsthmaSurveillance {
     @Option(help: ArgumentHelp("Why (recorded in the audit trail), such as \"emergency supply request\".", valueName: "text"))
     var reason: String
 
+    @Flag(name: .customLong("no-color"), help: "No colour, even on a terminal (as NO_COLOR or TERM=dumb).")
+    var noColor = false
+
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
@@ -78,7 +81,7 @@ extension AsthmaSurveillance {
         pseudonymiser: pseudonymiser, time: UTCTimestamp.now)
       job.freshness = freshness.policy
       let check = try job.run()
-      print(json ? PatientCheckJSON.render(check) : PatientCheckText(colour: Terminal.wantsColour).render(check), terminator: "")
+      print(json ? PatientCheckJSON.render(check) : PatientCheckText(colour: !noColor && Terminal.wantsColour).render(check), terminator: "")
     }
   }
 }
