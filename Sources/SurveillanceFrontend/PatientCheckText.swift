@@ -10,7 +10,7 @@ public struct PatientCheckText: Sendable {
   public init(colour: Bool) { self.colour = colour }
 
   public func render(_ check: PatientCheck) -> String {
-    var lines = ["Asthma check for NHS number \(Self.spaced(check.nhsNumber))"]
+    var lines = ["Asthma check for NHS number \(check.nhsNumber.spaced)"]
     for warning in check.warnings {
       lines.append(contentsOf: wrap(paint("WARNING:", "1;31") + " " + warning))
     }
@@ -164,12 +164,6 @@ public struct PatientCheckText: Sendable {
   private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
   static func monthName(_ date: CalendarDate) -> String { "\(monthNames[date.month - 1]) \(date.year)" }
-
-  /// `999 000 1774`, as the NHS prints it.
-  static func spaced(_ number: NHSNumber) -> String {
-    let digits = Array(number.description)
-    return String(digits[0..<3]) + " " + String(digits[3..<6]) + " " + String(digits[6...])
-  }
 
   // MARK: Colour and wrapping
 

@@ -113,7 +113,7 @@ public struct ReportAreaJob: Sendable {
 
   static func label(_ nhsNumber: NHSNumber, _ identity: Identity) -> String {
     switch identity {
-    case .identified: return nhsNumber.description
+    case .identified: return nhsNumber.spaced
     case .pseudonymised(let pseudonymiser): return AreaReport.displayPseudonym(pseudonymiser.pseudonym(for: nhsNumber))
     }
   }

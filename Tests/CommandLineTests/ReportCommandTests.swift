@@ -52,7 +52,9 @@ struct ReportCommandTests {
     let identified = try CommandRunner.run(identifying, environment: ["ASTHMA_SURVEILLANCE_KEY_FILE": "", "ASTHMA_SURVEILLANCE_KEY": ""])
     #expect(identified.status == 0, "\(identified.stderr)")
     let named = try String(contentsOf: out.appendingPathComponent("children-with-signals.csv"), encoding: .utf8)
-    #expect(named.contains("9999999018"))
+    #expect(named.contains("999 999 9018"), "NHS numbers shown to people are 3-3-4")
+    let page = try String(contentsOf: out.appendingPathComponent("area-report.html"), encoding: .utf8)
+    #expect(page.contains("999 999 9018") && !page.contains("9999999018"))
     #expect(nhsNumberShapedStrings(in: identified.stderr) == [])
 
     let trail = try CommandRunner.run(["audit", "--store", audit.path])

@@ -118,6 +118,13 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
     return String(repeating: "0", count: 10 - digits.count) + digits
   }
 
+  /// `999 000 1774`: the 3-3-4 form NHS guidance gives for showing a number to people
+  /// (files for machines keep the ten digits, ``description``).
+  public var spaced: String {
+    let digits = Array(description)
+    return String(digits[0..<3]) + " " + String(digits[3..<6]) + " " + String(digits[6...])
+  }
+
   public static func < (lhs: NHSNumber, rhs: NHSNumber) -> Bool { lhs.value < rhs.value }
 }
 

@@ -13,7 +13,7 @@ public struct ChildReportRenderer {
     let months = MonthlyActivity.series(for: report)
     let page = ReportPage(
       title: "Asthma chronology for one child",
-      subtitle: "NHS number \(Self.spaced(report.nhsNumber)), as known on \(report.asOf)",
+      subtitle: "NHS number \(report.nhsNumber.spaced), as known on \(report.asOf)",
       provenance: [
         ("Report date", report.asOf.description),
         ("Replay", "\(report.replayFrom) to \(report.asOf), \(Words.step(report.replayStep))"),
@@ -25,12 +25,6 @@ public struct ChildReportRenderer {
       chronology(&html)
       limits(&html)
     }
-  }
-
-  /// `999 999 9018`, as NHS numbers are printed for people.
-  static func spaced(_ number: NHSNumber) -> String {
-    let digits = Array(number.description)
-    return String(digits[0..<3]) + " " + String(digits[3..<6]) + " " + String(digits[6..<10])
   }
 
   private func summary(_ html: inout HTMLText) {
