@@ -13,7 +13,10 @@ import SurveillanceCore
 public struct OutputDirectory: Sendable {
   public let url: URL
 
-  public init(path: String) throws(OutputError) {
+  /// `holdsSingleFiles`: the directory only receives files (each 0600, renamed into place),
+  /// never swapped for a generation, so an existing one that others can list is fine: a
+  /// report written into a home folder, say.
+  public init(path: String, holdsSingleFiles: Bool = false) throws(OutputError) {
     url = URL(fileURLWithPath: path, isDirectory: true)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
@@ -21,7 +24,7 @@ public struct OutputDirectory: Sendable {
       // Publishing swaps in an owner-only directory: an existing one that others can reach
       // would silently stop being theirs. Refuse it, with the fix, as a store does.
       let mode = (try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int) ?? 0
-      if mode & 0o077 != 0 { throw .readableByOthers(path, mode: mode) }
+      if !holdsSingleFiles, mode & 0o077 != 0 { throw .readableByOthers(path, mode: mode) }
     } else {
       try Self.makeDirectories(url.standardizedFileURL.path, given: path)
     }

@@ -83,10 +83,12 @@ public struct ReportAreaJob: Sendable {
     log("\(children.filter(\.evaluated).count) children evaluated on \(asOf), \(dates.count) trend date(s)")
     var identified = false
     if case .identified = identity { identified = true }
-    return AreaReport(
+    var report = AreaReport(
       asOf: asOf, trendDates: dates, children: children, excluded: excluded, rules: rules.signals, identified: identified,
       coverage: coverage,
       provenance: ReportProvenance(toolVersion: toolVersion, rulesVersion: rules.version, rulesFingerprint: rulesFingerprint))
+    report.marking = rules.reports.protectiveMarking.identified
+    return report
   }
 
   /// Writes the page and its CSV files; returns the directory and the file names.

@@ -14,7 +14,7 @@ public struct ReportFile: Sendable {
       throw ReportError.outputIsADirectory(ReportLog.safe(path))
     }
     name = url.lastPathComponent
-    directory = try OutputDirectory(path: url.deletingLastPathComponent().path)
+    directory = try OutputDirectory(path: url.deletingLastPathComponent().path, holdsSingleFiles: true)
   }
 
   public var path: String { directory.url.appendingPathComponent(name).path }

@@ -164,6 +164,8 @@ public struct RuleSource: Sendable {
     let holidays = attempt(Self.bankHolidaysFile) { try decode(BankHolidayFile.self, Self.bankHolidaysFile) }
     let nhsNumbers = attempt("nhs-numbers.json") { try decode(NHSNumberRules.self, "nhs-numbers.json") }
     problems.append(contentsOf: (nhsNumbers?.problems ?? []).map { "nhs-numbers.json: \($0)" })
+    let reports = attempt("reports.json") { try decode(ReportPolicy.self, "reports.json") }
+    problems.append(contentsOf: (reports?.problems ?? []).map { "reports.json: \($0)" })
 
     var signals: [SignalRule] = []
     for file in jsonFiles(in: "signals") {
@@ -177,13 +179,14 @@ public struct RuleSource: Sendable {
       problems.append("signals/: two rules share the id '\(id)'")
     }
 
-    guard problems.isEmpty, let version, let formulary, let timeline, let care, let holidays, let nhsNumbers else {
+    guard problems.isEmpty, let version, let formulary, let timeline, let care, let holidays, let nhsNumbers, let reports else {
       throw RulesError(problems: problems)
     }
     var rules = RuleSet(
       version: version.version, profiles: profiles, formulary: formulary, timeline: timeline, care: care,
       calendar: WorkingDayCalendar(bankHolidays: holidays.dates), signals: signals)
     rules.nhsNumbers = nhsNumbers
+    rules.reports = reports
     rules.source = origin(version: version.version)
     return rules
   }

@@ -23,6 +23,18 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: own.appendingPathComponent("children.csv").path))
   }
 
+  /// A single report file is written owner-only and renamed into place; the folder it goes
+  /// into (a home folder, a team's reports folder) is not swapped, so it may be shared.
+  @Test func aReportFileMayBeWrittenIntoAFolderOthersCanList() throws {
+    let shared = CommandRunner.temporaryDirectory("shared-report")
+    try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+    let file = shared.appendingPathComponent("child.html")
+    let result = try CommandRunner.run(["report", "child", "9999999018"] + ReportCommandTests.caseInputs + ["--as-of", "2017-11-26", "--out", file.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
+    #expect(try FileManager.default.attributesOfItem(atPath: shared.path)[.posixPermissions] as? Int == 0o755)
+  }
+
   @Test func anOutputPathThatCannotBeMadeIsSaidInPlainWords() throws {
     let directory = CommandRunner.temporaryDirectory("plain-words")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -46,6 +46,28 @@ struct BrowserRenderingTests {
     }
   }
 
+  /// Printed and read back: the marking is in the margin of every page, and so is the page
+  /// number, so a page lifted out of a bundle still says what it is.
+  @Test(.enabled(if: HeadlessBrowser.pdfToText != nil, "pdftotext is not installed (apt-get install -y poppler-utils): the printed marking was not read back"))
+  func everyPrintedPageOfAChildReportCarriesTheProtectiveMarking() throws {
+    let browser = try #require(HeadlessBrowser.installed)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("browser-marking-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let html = directory.appendingPathComponent("child.html")
+    try ChildReportRenderer(report: try SampleReports.hakeem()).html().write(to: html, atomically: true, encoding: .utf8)
+    let pdf = directory.appendingPathComponent("child.pdf")
+    #expect(try browser.render(html, to: pdf, as: .pdf).status == 0)
+
+    let pages = try HeadlessBrowser.pageTexts(of: pdf)
+    #expect(pages.count > 1, "the case child's chronology runs to several pages")
+    for (index, page) in pages.enumerated() {
+      let markings = page.components(separatedBy: ProtectiveMarkingTests.marking).count - 1
+      #expect(markings == 2, "page \(index + 1) has the marking \(markings) time(s), not at top and bottom")
+      #expect(page.contains("Page \(index + 1) of \(pages.count)"), "page \(index + 1) has no page number")
+    }
+  }
+
   @Test func aPageThatTriesToLoadSomethingFailsTheCheck() throws {
     let browser = try #require(HeadlessBrowser.installed)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("browser-bad-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Chromium run headless, as a reader's browser would open a report: to check that a page
 /// renders without errors, and to make the README's screenshots.
@@ -66,5 +67,28 @@ struct HeadlessBrowser {
     watchdog.cancel()
     let console = log.split(separator: "\n").filter { $0.contains(":CONSOLE") || $0.contains("Uncaught") }.map(String.init)
     return Outcome(status: process.terminationStatus, consoleMessages: console, log: log)
+  }
+
+  /// Poppler's `pdftotext` (Debian's `poppler-utils`), to read back what a printed page says;
+  /// `nil` where it is not installed.
+  static let pdfToText: URL? = {
+    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
+    return path.map { URL(fileURLWithPath: $0 + "/pdftotext") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+  }()
+
+  /// The text of each page of a PDF, in order (pdftotext separates pages with a form feed).
+  static func pageTexts(of pdf: URL) throws -> [String] {
+    let tool = try #require(pdfToText)
+    let process = Process()
+    process.executableURL = tool
+    process.arguments = [pdf.path, "-"]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    var pages = text.components(separatedBy: "\u{0C}")
+    if pages.last?.allSatisfy(\.isWhitespace) == true { pages.removeLast() }
+    return pages
   }
 }

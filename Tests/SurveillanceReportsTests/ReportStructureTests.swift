@@ -1,4 +1,5 @@
 import Foundation
+import SurveillanceCore
 import SurveillanceReports
 import Testing
 
@@ -53,4 +54,42 @@ struct ReportStructureTests {
   }
 
   func occurrences(of needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+}
+
+/// A report that identifies children says so on every printed page, in the words of
+/// `rules/reports.json`; a pseudonymised one does not claim a marking it does not need.
+struct ProtectiveMarkingTests {
+  static let marking = "OFFICIAL-SENSITIVE: contains personal data about children"
+
+  @Test func theMarkingComesFromTheRules() throws {
+    #expect(try ShippedRules.load().reports.protectiveMarking.identified == Self.marking)
+  }
+
+  @Test func reportsThatIdentifyChildrenCarryTheMarkingAtTopBottomAndInEveryPrintedMargin() throws {
+    for (name, html) in [
+      ("child", ChildReportRenderer(report: try SampleReports.hakeem()).html()),
+      ("identified area", AreaReportRenderer(report: try SampleReports.identifiedArea.get()).html()),
+    ] {
+      #expect(html.contains("<p class=\"marking marking-top\">\(Self.marking)</p>"), "\(name)")
+      #expect(html.contains("<p class=\"marking marking-bottom\">\(Self.marking)</p>"), "\(name)")
+      #expect(html.contains("@top-center { content: \"\(Self.marking)\""), "\(name)")
+      #expect(html.contains("@bottom-center { content: \"\(Self.marking)\""), "\(name)")
+    }
+  }
+
+  @Test func aPseudonymisedAreaReportCarriesNoMarking() throws {
+    let html = AreaReportRenderer(report: try SampleReports.pseudonymisedArea.get()).html()
+    #expect(!html.contains("OFFICIAL-SENSITIVE"))
+    #expect(!html.contains("@top-center"))
+  }
+
+  @Test func markingWordsCannotBreakOutOfTheStylesheet() throws {
+    var report = try SampleReports.hakeem()
+    report.marking = "SECRET \"</style><script>alert(1)</script>\\"
+    let html = ChildReportRenderer(report: report).html()
+    let style = try #require(html.components(separatedBy: "<style>").dropFirst().first?.components(separatedBy: "</style>").first)
+    #expect(!style.contains("<"))
+    #expect(style.contains(#"content: "SECRET \22 \3c /style\3e \3c script\3e alert(1)\3c /script\3e \5c ""#))
+    #expect(!html.contains("<script"))
+  }
 }

@@ -11,6 +11,8 @@ public struct RuleSet: Sendable {
   /// NHS numbers not taken as a child's (`rules/nhs-numbers.json`), and whether this run
   /// reads test data.
   public var nhsNumbers = NHSNumberRules(testRanges: [])
+  /// How printed reports are marked (`rules/reports.json`).
+  public var reports = ReportPolicy(protectiveMarking: .init(identified: nil))
   /// Where these rules were read from, for logs and manifests: a folder's path, or the rules
   /// built into the executable ("embedded rules (version V)"). Empty when built in memory.
   public var source = ""

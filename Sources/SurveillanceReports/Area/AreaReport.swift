@@ -26,6 +26,8 @@ public struct AreaReport: Sendable {
   /// What is wrong with the source as a whole (a store whose records are out of date, or whose
   /// last nightly run failed), shown at the top of the page before anything else.
   public var dataWarnings: [String] = []
+  /// The protective marking, printed when the report identifies children (`rules/reports.json`).
+  public var marking: String?
 
   public init(
     asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],

@@ -23,7 +23,7 @@ public struct AreaReportRenderer {
         ("Report date", report.asOf.description),
         ("Trend", "\(report.trendDates.first?.description ?? "") to \(report.asOf), monthly"),
         ("Children", report.identified ? "identified by NHS number" : "pseudonymised"),
-      ] + report.provenance.headerFacts, warnings: report.dataWarnings)
+      ] + report.provenance.headerFacts, warnings: report.dataWarnings, marking: report.identified ? report.marking : nil)
     return page.render { html in
       identityNotice(&html)
       overview(&html)

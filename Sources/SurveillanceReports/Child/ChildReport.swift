@@ -35,6 +35,8 @@ public struct ChildReport: Sendable {
   /// What is wrong with the source as a whole (a store whose records are out of date, or whose
   /// last nightly run failed), shown at the top of the page before anything else.
   public var dataWarnings: [String] = []
+  /// The protective marking for a report that identifies a child (`rules/reports.json`).
+  public var marking: String?
 
   public init(
     record: ChildRecord, rules: RuleSet, asOf: CalendarDate, replayFrom: CalendarDate, step: ReplayStep,
@@ -57,6 +59,7 @@ public struct ChildReport: Sendable {
     safeguarding = timeline.safeguardingContext(policy: rules.care)
     actionPlan = timeline.actionPlanStatus(policy: rules.care)
     courseMergeDays = rules.formulary.courseMergeDays
+    marking = rules.reports.protectiveMarking.identified
     self.coverage = coverage
     self.provenance = provenance
   }

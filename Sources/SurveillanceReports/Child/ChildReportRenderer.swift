@@ -17,7 +17,7 @@ public struct ChildReportRenderer {
       provenance: [
         ("Report date", report.asOf.description),
         ("Replay", "\(report.replayFrom) to \(report.asOf), \(Words.step(report.replayStep))"),
-      ] + report.provenance.headerFacts, warnings: report.dataWarnings)
+      ] + report.provenance.headerFacts, warnings: report.dataWarnings, marking: report.marking)
     return page.render { html in
       summary(&html)
       timeline(&html, months: months)

@@ -69,6 +69,13 @@ struct HTMLText {
   /// Markup that is a literal in this module's code: the doctype, the stylesheet.
   mutating func literal(_ markup: StaticString) { text += markup.description }
 
+  /// Style rules built in this module around text escaped by ``Stylesheet/cssString(_:)``,
+  /// inside `<style>`: with no `<` in them they cannot end the element.
+  mutating func styleRules(_ css: String) {
+    precondition(!css.contains("<"), "style rules must not contain '<'")
+    text += css
+  }
+
   /// `<!-- … -->`, escaped, with no `--` inside.
   mutating func comment(_ content: String) {
     var cleaned = ""

@@ -12,6 +12,9 @@ struct ReportPage {
   var provenance: [(String, String)]
   /// Problems with the source as a whole, shown under the title before anything else.
   var warnings: [String] = []
+  /// The protective marking (`rules/reports.json`) for a report that identifies children:
+  /// at the top and bottom of the page on screen, and of every page printed.
+  var marking: String? = nil
 
   /// Nothing is loaded and nothing runs; inline styles and `data:` are all the page needs.
   static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -40,11 +43,16 @@ struct ReportPage {
     html.newline()
     html.literal("<style>\n")
     html.literal(Stylesheet.css)
+    if let marking { html.styleRules(Stylesheet.printedMarking(marking)) }
     html.literal("</style>\n")
     html.close("head")
     html.newline()
     html.open("body")
     html.newline()
+    if let marking {
+      html.element("p", ["class": "marking marking-top"], marking)
+      html.newline()
+    }
     html.element("header", ["class": "page-header"]) { html in
       html.newline()
       html.element("h1", title)
@@ -77,6 +85,10 @@ struct ReportPage {
     html.newline()
     html.element("footer", ["class": "page-footer"]) { html in
       html.element("p", Self.patternsNotConclusions)
+    }
+    if let marking {
+      html.newline()
+      html.element("p", ["class": "marking marking-bottom"], marking)
     }
     html.newline()
     html.close("body")

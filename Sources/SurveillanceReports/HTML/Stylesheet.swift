@@ -24,6 +24,7 @@ enum Stylesheet {
     .notice { border-left: 6px solid var(--link); background: var(--band); padding: .6rem .9rem; }
     .warning { border-left: 6px solid var(--urgent); background: #fbeae8; padding: .6rem .9rem; }
     .generated { border: 2px dashed var(--muted); padding: .4rem .8rem; font-weight: bold; }
+    .marking { margin: .3rem 0; text-align: center; font-weight: 700; letter-spacing: .04em; }
     .page-footer { margin-top: 2.5rem; border-top: 1px solid var(--rule); color: var(--muted); font-size: .9rem; }
     .summary { display: flex; flex-wrap: wrap; gap: .75rem; padding: 0; list-style: none; }
     .summary li { border: 1px solid var(--rule); padding: .5rem .8rem; min-width: 10rem; }
@@ -69,7 +70,42 @@ enum Stylesheet {
       .notice, .warning, thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
       figure svg { max-height: 240mm; }
       .page-break { break-before: page; page-break-before: always; }
+      /* Printed, the marking is in the margin of every page (below), not once in the flow. */
+      .marking { display: none; }
     }
 
     """
+
+  /// The marking in the top and bottom margin of every printed page, with the page number, so
+  /// that a page taken out of a bundle still says what it is and where it came from. Page
+  /// margin boxes are CSS Paged Media, drawn by Chromium since version 131.
+  static func printedMarking(_ marking: String) -> String {
+    let text = cssString(marking)
+    return """
+      @media print {
+        @page {
+          @top-center { content: \(text); font: 700 8pt system-ui, sans-serif; letter-spacing: .04em; }
+          @bottom-center { content: \(text); font: 700 8pt system-ui, sans-serif; letter-spacing: .04em; }
+          @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; }
+        }
+      }
+
+      """
+  }
+
+  /// A CSS string literal for any text: letters, digits, spaces and plain punctuation as they
+  /// are, everything else (quotes, backslashes, `<`, line breaks) as a CSS escape, so the text
+  /// can neither end the string nor the `<style>` element.
+  static func cssString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "a"..."z", "A"..."Z", "0"..."9", " ", ":", ",", ".", "-", "(", ")", "/", "!", "?", "'", "&", ";":
+        out.unicodeScalars.append(scalar)
+      default:
+        out += "\\" + String(scalar.value, radix: 16) + " "
+      }
+    }
+    return out + "\""
+  }
 }
