@@ -53,6 +53,48 @@ struct CaseReplayTests {
     #expect(first.asOf.year == 2017 && first.asOf.month == 5)
   }
 
+  /// The replay's weeks find the week; the day is the one the nebules were issued, whatever
+  /// the schedule, so a weekly and a monthly replay agree to the day.
+  @Test func nebulesAreDatedTheDayTheyWereIssuedNotTheReplayDateAfter() throws {
+    let rules = try ShippedRules.load()
+    let replay = Replay(evaluation: AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases)))
+    for schedule in [Self.weeks, ReplayStep.month.dates(from: date("2016-11-26"), to: date("2017-11-26"))] {
+      let firings = replay.firstFirings(for: Self.hakeem.record, on: schedule)
+      let nebules = try #require(firings.first { $0.first.ruleID == "nebules-primary-care" })
+      #expect(nebules.first.asOf == date("2017-05-10"))
+      #expect(!nebules.alreadyFiringAtStart)
+    }
+  }
+
+  @Test func everyFirstDateIsTheFirstDayTheSignalFiredOnADailyReplay() throws {
+    let rules = try ShippedRules.load()
+    let evaluation = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases))
+    let replay = Replay(evaluation: evaluation)
+    let from = date("2017-01-02"), to = date("2017-11-26")
+    let daily = replay.firstFirings(for: Self.hakeem.record, on: (0...from.days(to: to)).map { from.adding(days: $0) })
+    let weekly = replay.firstFirings(for: Self.hakeem.record, on: Self.weeks)
+    #expect(daily.count > 5)
+    #expect(weekly.map(\.first.ruleID) == daily.map(\.first.ruleID))
+    for (week, day) in zip(weekly, daily) {
+      #expect(week.first.asOf == day.first.asOf, "\(week.first.ruleID)")
+      #expect(week.highest.asOf == day.highest.asOf && week.highest.severity == day.highest.severity, "\(week.first.ruleID)")
+      #expect(week.alreadyFiringAtStart == day.alreadyFiringAtStart, "\(week.first.ruleID)")
+    }
+  }
+
+  @Test func aSignalFiringOnTheReplaysFirstDateWithTheRecordStartingEarlierSaysSo() throws {
+    let rules = try ShippedRules.load()
+    let replay = Replay(evaluation: AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases)))
+    // By October 2017 the reliever over-use had been in the record since the summer.
+    let late = ReplayStep.week.dates(from: date("2017-10-01"), to: date("2017-11-26"))
+    let firings = Dictionary(uniqueKeysWithValues: replay.firstFirings(for: Self.hakeem.record, on: late).map { ($0.first.ruleID, $0) })
+    let overuse = try #require(firings["reliever-overuse"])
+    #expect(overuse.alreadyFiringAtStart && overuse.first.asOf == date("2017-10-01"))
+    // The emergency supply of 2017-10-09 came after the replay began: an exact day.
+    let emergency = try #require(firings["emergency-supply"])
+    #expect(!emergency.alreadyFiringAtStart && emergency.first.asOf == date("2017-10-09"))
+  }
+
   @Test func relieverOveruseAndLowPreventerRatioAreSeenByTheSummer() throws {
     let firings = try firstFirings(Self.hakeem)
     for rule in ["reliever-overuse", "low-preventer-ratio"] {

@@ -13,7 +13,8 @@ extension TimelineChart {
     }
     let byDay = Dictionary(grouping: lane.marks, by: \.date)
     let groups = byDay.keys.sorted().map { MarkGroup(marks: byDay[$0]!, centre: x($0) + 2) }
-    let centres = Self.spread(groups.map { ($0.centre, $0.width) }, limit: width - 6)
+    // Nothing is drawn past the report date: marks crowded at its end are pulled back left of it.
+    let centres = Self.spread(groups.map { ($0.centre, $0.width) }, limit: min(width - 6, reportDateX - 2))
     for (group, centre) in zip(groups, centres) {
       if abs(centre - group.centre) > 1 {
         svg.line(x1: group.centre, y1: top + 1, x2: centre, y2: middle, stroke: ChartPalette.muted, width: 0.8)

@@ -232,9 +232,12 @@ struct TimelineChart {
     svg.newline()
   }
 
+  /// Where the report date's line is drawn: at the end of its day.
+  var reportDateX: Double { x(min(report.asOf.adding(days: 1), rangeEnd)) }
+
   func drawReportDate(_ svg: inout SVGCanvas, bottom: Double) {
     guard inRange(report.asOf) || report.asOf == rangeEnd.adding(days: -1) else { return }
-    let position = x(report.asOf.adding(days: 1))
+    let position = reportDateX
     svg.line(x1: position, y1: plansTop, x2: position, y2: bottom, stroke: ChartPalette.ink, width: 1.5, dash: "5 3")
     svg.text("report date", x: position, y: plansTop - 4, anchor: .end, size: 11)
     svg.newline()

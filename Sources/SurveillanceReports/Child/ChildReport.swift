@@ -69,6 +69,16 @@ public struct ChildReport: Sendable {
   /// Age in whole years on the report date.
   public var ageYears: Int? { dateOfBirth.map { $0.wholeYears(to: asOf) } }
 
+  /// The first month the timeline and the monthly table show: the replay's first month, or the
+  /// month before the child's record starts if that is later, so the chart is not mostly
+  /// empty months before the first supply.
+  public var timelineStart: CalendarDate {
+    let replayMonth = replayFrom.startOfMonth
+    // Plans are context drawn as bands (one may date from years before); rows start the record.
+    guard let first = (timeline.supplies.map(\.date) + timeline.events.map(\.date)).min() else { return replayMonth }
+    return max(replayMonth, first.startOfMonth.adding(months: -1))
+  }
+
   /// The first and last dates on the child's record, known by the report date.
   public var recordSpan: (first: CalendarDate, last: CalendarDate)? {
     let dates = timeline.supplies.map(\.date) + timeline.events.map(\.date) + timeline.plans.map(\.start)

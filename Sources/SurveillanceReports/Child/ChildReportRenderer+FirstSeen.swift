@@ -8,7 +8,7 @@ extension ChildReportRenderer {
       html.newline()
       html.element("h2", ["id": "first-seen"], "When could this have been seen?")
       html.newline()
-      html.element("p", "Each signal below is listed with the first date on which it fired when the record was replayed \(Words.step(report.replayStep)) from \(report.replayFrom) to \(report.asOf), using on each date only the rows these exports held by then. A date here says when a pattern was in the data, not when anyone should have acted: the exports reached each system at their own pace, and nobody looked across them.")
+      html.element("p", "Each signal below is listed with the day it first fired when the record was replayed \(Words.step(report.replayStep)) from \(report.replayFrom) to \(report.asOf), using on each day only the rows these exports held by then: the replay finds the \(report.replayStep.rawValue) a pattern appeared, then the day within it (the day of the supply or event that tipped it). A signal already firing when the replay starts says so; when it began is earlier, and a replay from an earlier date would find it. A date here says when a pattern was in the data, not when anyone should have acted: the exports reached each system at their own pace, and nobody looked across them.")
       html.newline()
       let now = Dictionary(report.signals.map { ($0.ruleID, $0) }, uniquingKeysWith: { a, _ in a })
       let table = ReportTable(
@@ -23,7 +23,7 @@ extension ChildReportRenderer {
           let first = firing.first
           let raised = first.severity == first.ruleSeverity ? "" : " (rule level \(first.ruleSeverity.rawValue), raised for safeguarding)"
           return [
-            String(index + 1), "\(first.title) (\(first.ruleID))", first.asOf.description, first.severity.rawValue + raised,
+            String(index + 1), "\(first.title) (\(first.ruleID))", Self.firstFired(firing), first.severity.rawValue + raised,
             first.safeguarding?.summary ?? "none", first.reason,
             firing.highest.severity == first.severity ? first.severity.rawValue : "\(firing.highest.severity.rawValue) from \(firing.highest.asOf)",
             now[first.ruleID].map { "firing, \($0.severity.rawValue)" } ?? "not firing",
@@ -39,12 +39,17 @@ extension ChildReportRenderer {
     html.newline()
   }
 
+  /// The first day, or that the signal was already firing when the replay began.
+  static func firstFired(_ firing: FirstFiring) -> String {
+    firing.alreadyFiringAtStart ? "already firing when the replay starts (\(firing.first.asOf))" : firing.first.asOf.description
+  }
+
   private func guidance(_ html: inout HTMLText, rule: SignalRule, number: Int, firing: FirstFiring) {
     html.element("section", ["class": "rule", "aria-labelledby": "guidance-\(rule.id)"]) { html in
       html.newline()
       html.element("h3", ["id": "guidance-\(rule.id)"], "\(number). \(rule.title)")
       html.newline()
-      html.element("p", ["class": "muted"], "Rule \(rule.id), version \(firing.first.ruleVersion); first fired \(firing.first.asOf) at \(firing.first.severity.rawValue). Checked by: \(rule.checkedBy).")
+      html.element("p", ["class": "muted"], "Rule \(rule.id), version \(firing.first.ruleVersion); first fired \(Self.firstFired(firing)) at \(firing.first.severity.rawValue). Checked by: \(rule.checkedBy).")
       html.newline()
       html.element("p") { html in
         html.element("strong", "Why it matters. ")

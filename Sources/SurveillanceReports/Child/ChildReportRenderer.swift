@@ -48,7 +48,11 @@ public struct ChildReportRenderer {
         html.newline()
         item("age on the report date" + (report.dateOfBirth.map { " (born \($0))" } ?? ""), report.ageYears.map(String.init) ?? "unknown")
         item("signals firing on the report date" + (strongest.map { ", highest \($0.rawValue)" } ?? ""), String(report.signals.count))
-        item("first signal in the replay", report.firstFirings.first.map { $0.first.asOf.description } ?? "none")
+        let alreadyFiring = report.firstFirings.filter(\.alreadyFiringAtStart).count
+        let appeared = report.firstFirings.first { !$0.alreadyFiringAtStart }
+        item(
+          "first signal to appear in the replay" + (alreadyFiring > 0 ? " (\(Words.count(alreadyFiring, "other")) already firing when it starts)" : ""),
+          appeared.map { $0.first.asOf.description } ?? "none")
         item("safeguarding context on the report date", report.safeguarding?.summary ?? (report.coverage.kinds.contains(.safeguarding) ? "none" : "unknown"))
         item("personal asthma action plan", report.actionPlan.state.rawValue)
         item("practice that issued last", report.timeline.practiceCode ?? "none")

@@ -26,7 +26,7 @@ public struct MonthlyActivity: Sendable, Equatable {
   public static func series(for report: ChildReport) -> [MonthlyActivity] {
     let timeline = report.timeline
     var months: [MonthlyActivity] = []
-    var month = report.replayFrom.startOfMonth
+    var month = report.timelineStart
     while month <= report.asOf {
       months.append(MonthlyActivity(month: month))
       month = month.adding(months: 1)

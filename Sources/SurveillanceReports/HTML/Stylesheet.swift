@@ -63,7 +63,10 @@ enum Stylesheet {
       h3 { font-size: 11.5pt; break-after: avoid; page-break-after: avoid; }
       table { font-size: 8.5pt; }
       thead { display: table-header-group; }
-      tr, figure, .summary li, .rule-head { break-inside: avoid; page-break-inside: avoid; }
+      /* A chart is never cut, but its caption may run on to the next page, so a chart with a long
+         legend starts on the page it belongs to rather than leaving that page blank. */
+      tr, figure svg, .summary li, .rule-head { break-inside: avoid; page-break-inside: avoid; }
+      figcaption { break-before: avoid; page-break-before: avoid; }
       caption { break-after: avoid; }
       .wide { overflow: visible; }
       a { color: var(--ink); text-decoration: none; }
