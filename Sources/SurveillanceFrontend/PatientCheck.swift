@@ -21,6 +21,8 @@ public struct PatientCheck: Sendable {
   /// For a check from a store: what is wrong with the store's records as a whole (out of
   /// date, the last nightly run failed), said before anything else.
   public var warnings: [String] = []
+  /// What the month-by-month chart counts as an attack (the rules' `attack` event group).
+  public var attackTypes: Set<CareEventType>
 
   public struct RejectedRows: Sendable, Equatable {
     public var inFiles: Int
@@ -53,16 +55,19 @@ public struct PatientCheck: Sendable {
     public var trafficLight: TrafficLight { TrafficLight(highest: signals.map(\.severity).max()) }
   }
 
-  public init(nhsNumber: NHSNumber, asOf: CalendarDate, source: Source, child: StoredChild?) {
+  /// `eventGroups`: which care events the month-by-month chart counts as attacks (the rules'
+  /// `timeline.json`, as for `attacks_12m`).
+  public init(nhsNumber: NHSNumber, asOf: CalendarDate, source: Source, child: StoredChild?, eventGroups: CareEventGroups) {
     self.nhsNumber = nhsNumber
     self.asOf = asOf
     self.source = source
+    attackTypes = eventGroups.attack
     record = child.map { child in
       let order = Dictionary(child.summary.signals.enumerated().map { ($1.ruleID, $0) }, uniquingKeysWith: min)
       return Record(
         ageYears: child.summary.ageYears,
         signals: child.summary.signals.sorted { ($1.severity, order[$0.ruleID]!) < ($0.severity, order[$1.ruleID]!) },
-        months: MonthTally.lastTwelveMonths(supplies: child.supplies, events: child.events, asOf: asOf),
+        months: MonthTally.lastTwelveMonths(supplies: child.supplies, events: child.events, asOf: asOf, attackTypes: eventGroups.attack),
         actionPlan: child.summary.actionPlan,
         safeguardingPlanActive: child.summary.safeguarding?.isActive == true,
         unclassifiedSupplies: UnclassifiedSupply.lastTwelveMonths(child.supplies, asOf: asOf),
@@ -159,14 +164,16 @@ public struct MonthTally: Sendable, Equatable {
   public var nebules = 0
   /// Emergency and NHS 111 urgent supplies.
   public var emergencySupplies = 0
-  /// Days with an ED attendance, admission or out-of-hours treatment for asthma.
+  /// Days with care for an asthma attack (the rules' `attack` event group).
   public var attacks = 0
 
   public init(month: CalendarDate) { self.month = month }
 
   /// Twelve calendar months ending with the month of `asOf`. Supplies count as the figures
   /// count them: each once, GP issues not dispensed included.
-  public static func lastTwelveMonths(supplies: [StoredSupply], events: [CareEvent], asOf: CalendarDate) -> [MonthTally] {
+  public static func lastTwelveMonths(
+    supplies: [StoredSupply], events: [CareEvent], asOf: CalendarDate, attackTypes: Set<CareEventType>
+  ) -> [MonthTally] {
     let first = asOf.startOfMonth.adding(months: -11)
     var months = (0..<12).map { MonthTally(month: first.adding(months: $0)) }
     func index(_ date: CalendarDate) -> Int? {
@@ -183,7 +190,6 @@ public struct MonthTally: Sendable, Equatable {
       }
       if supply.status == .emergencySupply { months[i].emergencySupplies += 1 }
     }
-    let attackTypes: Set<CareEventType> = [.edAttendance, .hospitalAdmission, .outOfHoursTreatment]
     for date in Set(events.filter { attackTypes.contains($0.type) }.map(\.date)) {
       if let i = index(date) { months[i].attacks += 1 }
     }

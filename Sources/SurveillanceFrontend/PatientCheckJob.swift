@@ -8,7 +8,8 @@ public struct PatientCheckJob: Sendable {
   /// Where the child's record comes from.
   public enum Records: Sendable {
     /// The current generation of a nightly store; the audit goes into the same store.
-    case store(path: String)
+    /// `eventGroups`: what counts as an attack in the month-by-month chart (`timeline.json`).
+    case store(path: String, eventGroups: CareEventGroups)
     /// A pharmacy's own exports, evaluated now; the audit goes into the store at `auditPath`.
     case exports(RunInputs, asOf: CalendarDate, rules: RuleSet, auditPath: String)
   }
@@ -36,7 +37,7 @@ public struct PatientCheckJob: Sendable {
   public func run() throws -> PatientCheck {
     let audit: SurveillanceStore
     switch records {
-    case .store(let path): audit = try SurveillanceStore.openExisting(at: path)
+    case .store(let path, _): audit = try SurveillanceStore.openExisting(at: path)
     case .exports(_, _, _, let auditPath): audit = try SurveillanceStore.openOrCreate(at: auditPath)
     }
     let source = if case .store = records { "store" } else { "exports" }
@@ -58,10 +59,11 @@ public struct PatientCheckJob: Sendable {
     var runID: Int64?
     do {
       switch records {
-      case .store:
+      case .store(_, let eventGroups):
         let (generation, child) = try audit.lookUp(nhsNumber)
         runID = generation.runID
-        var found = PatientCheck(nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child)
+        var found = PatientCheck(
+          nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child, eventGroups: eventGroups)
         if let freshness { found.warnings = try audit.health(freshness).warnings }
         check = found
       case .exports(let inputs, let asOf, let rules, _):
@@ -85,7 +87,7 @@ public struct PatientCheckJob: Sendable {
     {
       child = StoredChild(evaluated)
     }
-    var check = PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child)
+    var check = PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child, eventGroups: rules.timeline.eventGroups)
     let digits = nhsNumber.description
     let forChild = area.rejects.filter { row in
       row.fields.contains { field in String(field.filter(\.isNumber)) == digits }

@@ -48,7 +48,7 @@ public struct PatientCheckText: Sendable {
       }
     }
     lines.append("")
-    lines.append(contentsOf: chart(record.months))
+    lines.append(contentsOf: chart(record.months, attackTypes: check.attackTypes))
     lines.append("")
     lines.append(contentsOf: wrap("Action plan: " + Self.actionPlan(record.actionPlan)))
     lines.append(
@@ -70,10 +70,29 @@ public struct PatientCheckText: Sendable {
     return wrap("\(word): \(TrafficLight.advice(for: highest)) (\(count), the highest \(highest.rawValue)).")
   }
 
+  /// The kinds of care counted as an attack, in the order the exports' vocabulary lists them.
+  public static func attackWords(_ types: Set<CareEventType>) -> String {
+    let words = CareEventType.allCases.filter(types.contains).map { type -> String in
+      switch type {
+      case .edAttendance: return "A&E"
+      case .hospitalAdmission: return "admission"
+      case .outOfHoursTreatment: return "out-of-hours treatment"
+      case .diagnosis: return "diagnosis"
+      case .asthmaReview: return "asthma review"
+      case .actionPlanIssued: return "action plan issued"
+      case .actionPlanReviewed: return "action plan reviewed"
+      case .inhalerTechniqueCheck: return "inhaler technique check"
+      case .wasNotBrought: return "not brought"
+      }
+    }
+    guard let last = words.last else { return "none" }
+    return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " or " + last
+  }
+
   /// Twelve lines, one a month: a letter per device, then what else happened.
-  private func chart(_ months: [MonthTally]) -> [String] {
+  private func chart(_ months: [MonthTally], attackTypes: Set<CareEventType>) -> [String] {
     var lines = wrap(
-      "Last 12 months, one letter a device: R reliever inhaler, P preventer (inhaler or tablets); attack: A&E, admission or out-of-hours treatment")
+      "Last 12 months, one letter a device: R reliever inhaler, P preventer (inhaler or tablets); attack: \(Self.attackWords(attackTypes))")
     for month in months {
       let relievers = bar(month.relievers, letter: "R", colour: "34")
       let preventers = bar(month.preventers, letter: "P", colour: "35")

@@ -88,7 +88,7 @@ public struct StoreChildReportJob: Sendable {
     }
     guard let report = found.report else {
       try audit(.noRecord, nhsNumber, runID: found.generation.runID, asOf: found.generation.asOf)
-      throw ReportError.childNotInStore(asOf: found.generation.asOf)
+      throw ReportError.childNotInStore(asOf: found.generation.asOf, population: PopulationWords(rules.timeline).rule)
     }
     try audit(.found, nhsNumber, runID: found.generation.runID, asOf: found.generation.asOf)
     var warned = report
@@ -179,11 +179,12 @@ public struct StoreAreaReportJob: Sendable {
       inputs: RunInputs(gp: [], pharmacy: []), asOf: asOf, trendMonths: trendMonths, identity: identity, outputPath: outputPath,
       rules: rules, rulesFingerprint: rulesFingerprint, toolVersion: toolVersion, log: log)
     let stored = summaries
+    let population = PopulationWords(rules.timeline)
     var report = job.report(records: records, coverage: DataCoverage(files: manifest.inputs), excluded: manifest.excluded) { record in
       stored[record.nhsNumber].map { .success($0) } ?? .failure(.inactive)
     }
     report.sourceLimits = [
-      "Read from the store's nightly run as of \(asOf), which keeps the children in the population on that date. A child in the population on an earlier trend date but not on \(asOf) (one who has turned 18, or has had no asthma supply or care event in the 12 months before it) is not in the store, so the trend's earlier months may count fewer children than a report read from the exports. Children not evaluated on the report date are the nightly run's count."
+      "Read from the store's nightly run as of \(asOf), which keeps the children in the population on that date. A child in the population on an earlier trend date but not on \(asOf) (one who has turned \(population.childAgeUnderYears), or has had no asthma supply or care event in the \(population.activeWindow) before it) is not in the store, so the trend's earlier months may count fewer children than a report read from the exports. Children not evaluated on the report date are the nightly run's count."
     ]
     if let freshness { report.dataWarnings = try store.health(freshness).warnings }
     for warning in report.dataWarnings { log("warning: \(warning)") }

@@ -30,7 +30,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
   /// the store was opened).
   case invalidNHSNumber(NHSNumber.Problem)
   /// `report child --store`: the current generation has no record of the child.
-  case childNotInStore(asOf: CalendarDate)
+  /// `population`: who the store keeps, in words (``PopulationWords/rule``).
+  case childNotInStore(asOf: CalendarDate, population: String)
   /// The store's generation was made with other rules than the ones given.
   case rulesDifferFromStore(storeRulesVersion: String, givenRulesVersion: String)
   /// `--as-of` after the date of the store's generation, which knows nothing later.
@@ -46,8 +47,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
       return "\(path) is a directory: give a file name for the report, such as \(path)/report.html"
     case .invalidNHSNumber(let problem):
       return "the NHS number given is not valid: \(problem)"
-    case .childNotInStore(let asOf):
-      return "the store's current generation (the nightly run as of \(asOf)) has no record of the NHS number given: it holds the children in the population on that date (under 18, with an asthma supply or care event in the 12 months before); for another child, read the exports instead (--gp/--pharmacy FILE...)"
+    case .childNotInStore(let asOf, let population):
+      return "the store's current generation (the nightly run as of \(asOf)) has no record of the NHS number given: it holds the children in the population on that date (\(population)); for another child, read the exports instead (--gp/--pharmacy FILE...)"
     case .rulesDifferFromStore(let stored, let given):
       return "the store's current generation was evaluated with other rules (version \(stored)) than these (version \(given); the rules folders' fingerprints differ): give --rules the folder the nightly run used, run nightly --store again with these rules, or read the exports instead (--gp/--pharmacy FILE...)"
     case .asOfAfterStore(let asOf):

@@ -169,7 +169,7 @@ public struct RuleSource: Sendable {
 
     var signals: [SignalRule] = []
     for file in jsonFiles(in: "signals") {
-      if let rule = attempt(file, { try decode(SignalRule.self, file) }) {
+      if let rule = attempt(file, { try decode(SignalRule.self, file, eventGroups: timeline?.eventGroups) }) {
         let name = String(file.dropFirst("signals/".count))
         problems.append(contentsOf: rule.problems(fileName: name).map { "\(file): \($0)" })
         signals.append(rule)
@@ -189,6 +189,15 @@ public struct RuleSource: Sendable {
     rules.reports = reports
     rules.source = origin(version: version.version)
     return rules
+  }
+
+  /// `timeline.json` alone, for a command that reads a store and needs a definition, not rules.
+  public func timelinePolicy() throws -> TimelinePolicy {
+    do {
+      return try decode(TimelinePolicy.self, "timeline.json")
+    } catch let error as DecodingError {
+      throw RulesError(problems: ["timeline.json: \(Self.describe(error))"])
+    }
   }
 
   static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.json"
@@ -216,8 +225,10 @@ public struct RuleSource: Sendable {
     names(in: folder).filter { $0.hasSuffix(".json") }.map { "\(folder)/\($0)" }
   }
 
-  private func decode<T: Decodable>(_ type: T.Type, _ file: String) throws -> T {
-    try JSONDecoder().decode(T.self, from: try contents(of: file))
+  private func decode<T: Decodable>(_ type: T.Type, _ file: String, eventGroups: CareEventGroups? = nil) throws -> T {
+    let decoder = JSONDecoder()
+    if let eventGroups { decoder.userInfo[CareEventGroups.userInfoKey] = eventGroups }
+    return try decoder.decode(T.self, from: try contents(of: file))
   }
 
   /// A decoding error in words, with the path to the offending field.

@@ -80,11 +80,11 @@ enum Words {
 
   static func step(_ step: ReplayStep) -> String { step == .week ? "every week" : "every month" }
 
-  static func exclusion(_ exclusion: Exclusion) -> String {
+  static func exclusion(_ exclusion: Exclusion, population: PopulationWords) -> String {
     switch exclusion {
-    case .adult: return "was 18 or over on the report date, so no signal rule was evaluated"
+    case .adult: return "was \(population.adult) on the report date, so no signal rule was evaluated"
     case .noDateOfBirth: return "has no date of birth on any row, so whether this is a child cannot be known and no signal rule was evaluated"
-    case .inactive: return "had no asthma supply or care event in the 12 months before the report date, so no signal rule was evaluated on that date"
+    case .inactive: return "had no asthma supply or care event in the \(population.activeWindow) before the report date, so no signal rule was evaluated on that date"
     case .notYetBorn: return "was not yet born on the report date"
     }
   }

@@ -12,7 +12,8 @@ struct ChildBuilder {
 
   static let policy = TimelinePolicy(
     version: "test", childAgeUnderYears: 18, earliestPlausibleYear: 1900, maxDevicesPerSupply: 50,
-    dispensingAfterIssueDays: 28, issueAfterDispensingDays: 14, collectionGraceDays: 30, activeWithin: Period(months: 12))
+    dispensingAfterIssueDays: 28, issueAfterDispensingDays: 14, collectionGraceDays: 30, activeWithin: Period(months: 12),
+    eventGroups: CareEventGroups(attack: [.edAttendance, .hospitalAdmission, .outOfHoursTreatment], hospitalAttendance: [.edAttendance, .hospitalAdmission]))
 
   static func product(_ role: MedicineRole, ics: Bool? = nil, days: Int? = 30) -> ProductClassification {
     ProductClassification(

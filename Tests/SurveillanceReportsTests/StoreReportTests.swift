@@ -80,9 +80,9 @@ struct StoreReportTests {
     #expect(throws: ReportError.rulesDifferFromStore(storeRulesVersion: try ShippedRules.load().version, givenRulesVersion: try ShippedRules.load().version)) {
       try Self.childJob(store: store, fingerprint: "another rules folder").makeReport()
     }
-    #expect(throws: ReportError.childNotInStore(asOf: date("2017-11-26"))) { try Self.childJob(store: store, nhs: "943 476 5919").makeReport() }
+    #expect(throws: ReportError.childNotInStore(asOf: date("2017-11-26"), population: "under 18, with an asthma supply or care event in the 12 months before")) { try Self.childJob(store: store, nhs: "943 476 5919").makeReport() }
     #expect(throws: ReportError.invalidNHSNumber(.failsCheckDigit)) { try Self.childJob(store: store, nhs: "999 999 9019").makeReport() }
-    for error in [ReportError.childNotInStore(asOf: date("2017-11-26")), .invalidNHSNumber(.failsCheckDigit)] {
+    for error in [ReportError.childNotInStore(asOf: date("2017-11-26"), population: "under 18, with an asthma supply or care event in the 12 months before"), .invalidNHSNumber(.failsCheckDigit)] {
       #expect(nhsNumberShapedStrings(in: error.description) == [])
     }
   }

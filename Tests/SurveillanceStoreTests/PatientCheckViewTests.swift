@@ -17,7 +17,8 @@ import Testing
   @Test func everySampleChildReadsWithinEightyColumnsAndColourNeverReplacesWords() throws {
     let contents = try SampleRun.contents()
     for child in contents.children.prefix(120) {
-      let check = PatientCheck(nhsNumber: child.summary.nhsNumber, asOf: contents.manifest.asOf, source: .store(runStartedAt: "2026-11-22T02:00:00Z"), child: StoredChild(child))
+      let check = PatientCheck(nhsNumber: child.summary.nhsNumber, asOf: contents.manifest.asOf, source: .store(runStartedAt: "2026-11-22T02:00:00Z"), child: StoredChild(child),
+        eventGroups: try SampleRun.rules.get().timeline.eventGroups)
       let plain = PatientCheckText(colour: false).render(check)
       let coloured = PatientCheckText(colour: true).render(check)
       for line in plain.split(separator: "\n") { #expect(line.count <= 80, "\(line)") }
@@ -50,7 +51,7 @@ import Testing
         supply("2026-11-20", .reliever, status: .emergencySupply),
       ],
       events: [event("2026-07-01", .edAttendance), event("2026-07-01", .hospitalAdmission), event("2026-07-09", .outOfHoursTreatment), event("2026-07-10", .asthmaReview)],
-      asOf: asOf)
+      asOf: asOf, attackTypes: [.edAttendance, .hospitalAdmission, .outOfHoursTreatment])
     #expect(months.count == 12)
     #expect(months.first?.month.description == "2025-12-01")
     #expect(months.last?.month.description == "2026-11-01")

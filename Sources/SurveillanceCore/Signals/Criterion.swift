@@ -78,6 +78,26 @@ extension Criterion: Decodable {
     init?(intValue: Int) { nil }
   }
 
+  /// Event types listed, or the name of a group of `rules/timeline.json` (`"attack"`), so a
+  /// rule says "an attack" with the same meaning as the figures and the charts.
+  private static func eventTypes(
+    in container: KeyedDecodingContainer<AnyKey>, forKey key: AnyKey, decoder: any Decoder
+  ) throws -> Set<CareEventType> {
+    if let name = try? container.decode(String.self, forKey: key) {
+      guard let groups = decoder.userInfo[CareEventGroups.userInfoKey] as? CareEventGroups else {
+        throw DecodingError.dataCorruptedError(
+          forKey: key, in: container, debugDescription: "the event group '\(name)' needs the event_groups of timeline.json, which could not be read")
+      }
+      guard let group = groups.named(name) else {
+        throw DecodingError.dataCorruptedError(
+          forKey: key, in: container,
+          debugDescription: "unknown event group '\(name)'; name one of \(CareEventGroups.names.joined(separator: ", ")) (timeline.json event_groups) or list event types")
+      }
+      return group
+    }
+    return Set(try container.decode([CareEventType].self, forKey: key))
+  }
+
   private static let metricKeys: Set<String> = Set(["metric", "window"]).union(MetricCondition.Comparison.allCases.map(\.rawValue))
 
   public init(from decoder: any Decoder) throws {
@@ -108,7 +128,7 @@ extension Criterion: Decodable {
       guard unknown.isEmpty else { throw fail("unknown key(s) \(unknown.sorted().joined(separator: ", ")) in event_without_follow_up") }
       self = .eventWithoutFollowUp(
         FollowUpCondition(
-          events: Set(try nested.decode([CareEventType].self, forKey: AnyKey(stringValue: "events"))),
+          events: try Self.eventTypes(in: nested, forKey: AnyKey(stringValue: "events"), decoder: decoder),
           followUp: Set(try nested.decode([CareEventType].self, forKey: AnyKey(stringValue: "follow_up"))),
           withinWorkingDays: try nested.decode(Int.self, forKey: AnyKey(stringValue: "within_working_days")),
           window: try nested.decode(Period.self, forKey: AnyKey(stringValue: "window"))))

@@ -14,12 +14,15 @@ public struct ChildTimeline: Sendable {
   public let plans: [SafeguardingPlan]
   /// Which exports the run had: a signal that needs care events cannot fire without them.
   public let inputs: Set<InputKind>
+  /// What counts as an attack, and as hospital care (`rules/timeline.json`).
+  public let eventGroups: CareEventGroups
 
   public init(record: ChildRecord, asOf: CalendarDate, inputs: Set<InputKind>, policy: TimelinePolicy) {
     nhsNumber = record.nhsNumber
     dateOfBirth = record.dateOfBirth
     self.asOf = asOf
     self.inputs = inputs
+    eventGroups = policy.eventGroups
     let known = record.supplies.filter { $0.date <= asOf }
     supplies = Reconciler.reconcile(
       issues: known.filter { $0.side == .gpIssue },

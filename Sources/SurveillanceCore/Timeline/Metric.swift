@@ -188,8 +188,8 @@ extension ChildTimeline {
       }
     case .pharmacies: return .pharmacies { _ in true }
     case .relieverPharmacies: return .pharmacies { $0.role == .reliever }
-    case .hospitalAttendances: return .careEvents([.edAttendance, .hospitalAdmission], distinctDays: true)
-    case .attacks: return .careEvents([.edAttendance, .hospitalAdmission, .outOfHoursTreatment], distinctDays: true)
+    case .hospitalAttendances: return .careEvents(eventGroups.hospitalAttendance, distinctDays: true)
+    case .attacks: return .careEvents(eventGroups.attack, distinctDays: true)
     case .asthmaReviews: return .careEvents([.asthmaReview], distinctDays: false)
     case .wasNotBrought: return .careEvents([.wasNotBrought], distinctDays: false)
     case .preventerRatio, .preventerDaysCovered, .preventerHistoryMonths, .oralSteroidCourses, .icsFormoterolDosesPerDay: return .special

@@ -22,6 +22,9 @@ public struct TimelinePolicy: Decodable, Sendable {
   /// A child is in the asthma population on a date when they had an asthma supply or care
   /// event within this period before it.
   public var activeWithin: Period
+  /// Which care events count as what: one definition of an asthma attack for the figures,
+  /// the charts, the pharmacist's check and every rule that names the group.
+  public var eventGroups: CareEventGroups
 
   enum CodingKeys: String, CodingKey {
     case version
@@ -33,11 +36,13 @@ public struct TimelinePolicy: Decodable, Sendable {
     case issueAfterDispensingDays = "issue_after_dispensing_days"
     case collectionGraceDays = "collection_grace_days"
     case activeWithin = "active_within"
+    case eventGroups = "event_groups"
   }
 
   public init(
     version: String, childAgeUnderYears: Int, earliestPlausibleYear: Int, maxDevicesPerSupply: Int, maxFieldBytes: Int = 4096,
-    dispensingAfterIssueDays: Int, issueAfterDispensingDays: Int, collectionGraceDays: Int, activeWithin: Period
+    dispensingAfterIssueDays: Int, issueAfterDispensingDays: Int, collectionGraceDays: Int, activeWithin: Period,
+    eventGroups: CareEventGroups
   ) {
     self.version = version
     self.childAgeUnderYears = childAgeUnderYears
@@ -48,5 +53,39 @@ public struct TimelinePolicy: Decodable, Sendable {
     self.issueAfterDispensingDays = issueAfterDispensingDays
     self.collectionGraceDays = collectionGraceDays
     self.activeWithin = activeWithin
+    self.eventGroups = eventGroups
   }
+}
+
+/// Care events grouped by what they mean clinically (`event_groups` in `rules/timeline.json`).
+public struct CareEventGroups: Decodable, Sendable, Equatable {
+  /// Emergency treatment for an asthma attack: counted by `attacks_12m`, drawn as attacks,
+  /// and followed up by the rule on attacks without a review.
+  public var attack: Set<CareEventType>
+  /// Hospital care (A&E or admission), counted by `hospital_attendances`.
+  public var hospitalAttendance: Set<CareEventType>
+
+  public init(attack: Set<CareEventType>, hospitalAttendance: Set<CareEventType>) {
+    self.attack = attack
+    self.hospitalAttendance = hospitalAttendance
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case attack
+    case hospitalAttendance = "hospital_attendance"
+  }
+
+  /// The group a rule names in place of a list of event types.
+  public func named(_ name: String) -> Set<CareEventType>? {
+    switch name {
+    case CodingKeys.attack.rawValue: return attack
+    case CodingKeys.hospitalAttendance.rawValue: return hospitalAttendance
+    default: return nil
+    }
+  }
+
+  public static let names = [CodingKeys.attack.rawValue, CodingKeys.hospitalAttendance.rawValue]
+
+  /// How a decoder of signal rules is told the groups (`JSONDecoder.userInfo`).
+  public static let userInfoKey = CodingUserInfoKey(rawValue: "careEventGroups")!
 }

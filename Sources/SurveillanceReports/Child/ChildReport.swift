@@ -37,6 +37,8 @@ public struct ChildReport: Sendable {
   public var dataWarnings: [String] = []
   /// The protective marking for a report that identifies a child (`rules/reports.json`).
   public var marking: String?
+  /// Who the rules count as in the population, for the report's words.
+  public var population: PopulationWords
 
   public init(
     record: ChildRecord, rules: RuleSet, asOf: CalendarDate, replayFrom: CalendarDate, step: ReplayStep,
@@ -60,6 +62,7 @@ public struct ChildReport: Sendable {
     actionPlan = timeline.actionPlanStatus(policy: rules.care)
     courseMergeDays = rules.formulary.courseMergeDays
     marking = rules.reports.protectiveMarking.identified
+    population = PopulationWords(rules.timeline)
     self.coverage = coverage
     self.provenance = provenance
   }

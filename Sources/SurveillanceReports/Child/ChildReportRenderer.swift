@@ -33,7 +33,7 @@ public struct ChildReportRenderer {
       html.element("h2", ["id": "summary"], "Summary")
       html.newline()
       if let exclusion = report.exclusion {
-        html.element("p", ["class": "warning"], "On the report date this child \(Words.exclusion(exclusion)). The chronology below is complete; signals come from the dates on which the child was in the population.")
+        html.element("p", ["class": "warning"], "On the report date this child \(Words.exclusion(exclusion, population: report.population)). The chronology below is complete; signals come from the dates on which the child was in the population.")
         html.newline()
       }
       let strongest = report.signals.map(\.severity).max()

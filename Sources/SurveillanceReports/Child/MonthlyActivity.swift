@@ -53,9 +53,12 @@ public struct MonthlyActivity: Sendable, Equatable {
     var attackDays: Set<CalendarDate> = []
     for event in timeline.events {
       guard let i = index(event.date) else { continue }
-      switch event.type {
-      case .edAttendance, .hospitalAdmission, .outOfHoursTreatment:
+      if timeline.eventGroups.attack.contains(event.type) {
         if attackDays.insert(event.date).inserted { months[i].attacks += 1 }
+        continue
+      }
+      switch event.type {
+      case .edAttendance, .hospitalAdmission, .outOfHoursTreatment: break
       case .asthmaReview: months[i].reviews += 1
       case .actionPlanIssued, .actionPlanReviewed: months[i].actionPlans += 1
       case .wasNotBrought: months[i].notBrought += 1

@@ -71,7 +71,9 @@ extension AsthmaSurveillance {
       let pseudonymiser = try Pseudonymiser.fromEnvironment()
       let records: PatientCheckJob.Records
       if let store {
-        records = .store(path: store)
+        // Only the definitions the chart needs: the whole rule set would cost the counter a
+        // tenth of a second, and the store already holds the run's figures and signals.
+        records = .store(path: store, eventGroups: try RuleSource.locate(rules.rules).timelinePolicy().eventGroups)
       } else {
         let (ruleSet, _) = try rules.load()
         records = .exports(inputs.runInputs, asOf: asOf ?? Today.date, rules: ruleSet, auditPath: audit!)
