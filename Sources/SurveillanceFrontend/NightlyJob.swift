@@ -24,6 +24,9 @@ public struct NightlyJob: Sendable {
   /// Progress through long phases, for a person at a terminal: each call replaces the last.
   /// `nil` (as for a scheduled run, whose log should hold only what happened) shows none.
   public var progress: (@Sendable (String) -> Void)?
+  /// Children evaluated, and given to the store, at a time: a store holds one wave's
+  /// timelines, not the area's. Outputs are the same bytes whatever the size.
+  public var waveSize = 20_000
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -120,94 +123,134 @@ public struct NightlyJob: Sendable {
 
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
     let renderer = RunOutputs(fileNames: area.fileNames)
-    // Timelines are kept only for a store, which holds the supplies behind the figures.
-    let keepTimelines = store != nil
-    // Each run of children is evaluated and its rows of the three child and signal files
-    // rendered in one go, on every core: the signals are written out while still in cache,
-    // and no core waits for the others between evaluating and rendering.
-    let records = area.records
-    let evaluatedRuns = Self.parallelMap(Self.runs(of: records.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)) { run in
-      EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines)
-    }
-    let children = evaluatedRuns.flatMap(\.children)
-    let timelines = evaluatedRuns.flatMap(\.timelines)
-    let excluded = evaluatedRuns.reduce(into: [Exclusion: Int]()) { $0.merge($1.excluded, uniquingKeysWith: +) }
-    let signals = children.flatMap(\.signals)
-    let evaluateSeconds = clock.lap()
-    log("\(children.count) children evaluated, \(signals.count) signal(s)")
+    // Whether the run fails is known from the reading alone.
     var failure: String?
     for report in area.reports where report.rejectRate > maxRejectRate {
       failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(failedOutputPath) for each row and reason"
       break
     }
     let productsCSV = renderer.unclassifiedProductsCSV(area.flaggedProducts)
+    let shardNote = shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []
+    func manifest(status: String, failure: String?, outputs: [String], counts: EvaluatedCounts, timings: [(String, Double)]) -> RunManifest {
+      var manifest = RunManifest(
+        command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
+        status: status, failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports, childrenCount: counts.children,
+        excluded: counts.excluded, signalsByRule: counts.signalsByRule, outputs: outputs, timings: timings,
+        startedAt: clock.startedAt, extra: shardNote + Self.testDataNote(rules))
+      manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
+      manifest.rulesSource = rules.source
+      return manifest
+    }
+    let records = area.records
+    // A good run with a store writes each wave of children into a new generation as soon as
+    // it is evaluated, so the run holds one wave's timelines, not the area's. Nobody sees the
+    // generation until it is finished, after the outputs are staged.
+    let session: GenerationSession?
+    if failure == nil, let store, let storeLock {
+      session = try store.beginGeneration(
+        manifest(status: "running", failure: nil, outputs: [], counts: EvaluatedCounts(), timings: []), holding: storeLock,
+        expectedChildren: records.count, progress: storeProgress)
+    } else {
+      session = nil
+    }
+    let keepTimelines = session != nil
+    var evaluatedRuns: [EvaluatedRun] = []
+    var counts = EvaluatedCounts()
+    // A store that cannot take a wave (a full disk) fails the run, but only once every child
+    // is evaluated, so the failed run's manifest counts them as a good run's would.
+    var storeFailure: (any Error)?
+    for wave in Self.waves(of: records.count, size: max(1, waveSize)) {
+      // Each run of children is evaluated and its rows of the three child and signal files
+      // rendered in one go, on every core: the signals are written out while still in cache.
+      var runs = Self.parallelMap(Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 4).map { $0.shifted(by: wave.lowerBound) }) { run in
+        EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines)
+      }
+      if let session, storeFailure == nil {
+        do {
+          try session.append(runs.flatMap(\.evaluatedChildren))
+        } catch {
+          storeFailure = error
+          session.abandon()
+        }
+      }
+      for index in runs.indices {
+        counts.add(runs[index])
+        runs[index].evaluatedChildren = []
+      }
+      evaluatedRuns.append(contentsOf: runs)
+    }
+    let evaluateSeconds = clock.lap()
+    log("\(counts.children) children evaluated, \(counts.signals) signal(s)")
     if let failure {
       // The last good run's outputs and the store's generation stay as they were; this run's
       // manifest and rejected rows go beside them.
-      var manifest = RunManifest(
-        command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
-        status: "failed", failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports, childrenCount: children.count,
-        excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: ["rejects.csv", "unclassified-products.csv", "manifest.json"],
-        timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)],
-        startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []) + Self.testDataNote(rules))
-      manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
-      manifest.rulesSource = rules.source
-      let failed = try writeFailedRun(manifest, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
+      let failed = manifest(
+        status: "failed", failure: failure, outputs: ["rejects.csv", "unclassified-products.csv", "manifest.json"], counts: counts,
+        timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)])
+      let where_ = try writeFailedRun(failed, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
       if let store {
         let previous = try store.currentGeneration()
         log("store \(store.path) not updated: the run failed; " + (previous.map { "the generation as of \($0.asOf) stays current" } ?? "it holds no generation yet"))
       }
-      log("\(output.url.path) left as it was; this run's manifest and rejected rows are in \(failed.path)")
-      Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
-      return Outcome(manifest: manifest, failure: failure, outputDirectory: failed)
+      log("\(output.url.path) left as it was; this run's manifest and rejected rows are in \(where_.path)")
+      Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns))
+      return Outcome(manifest: failed, failure: failure, outputDirectory: where_)
     }
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
-    // All six files replace the previous run's together, or not at all.
-    let generation = try output.beginGeneration()
-    let files: [(name: String, parts: [[UInt8]])] = [
-      ("children.csv", [Array(RunOutputs.childrenCSVHeader.utf8)] + evaluatedRuns.map(\.childrenRows)),
-      ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + evaluatedRuns.map(\.signalRows)),
-      ("signals.jsonl", evaluatedRuns.map(\.signalLines)), ("rejects.csv", [Array(renderer.rejectsCSV(area.rejects).utf8)]),
-      ("unclassified-products.csv", [Array(productsCSV.utf8)]),
-    ]
-    // Written side by side too: each file is flushed to disk before the generation is
-    // published, and the flushes overlap.
-    for result in Self.parallelMap(files, { file in Result { try generation.write(file.parts, to: file.name) } }) {
-      try result.get()
-    }
-    let writeSeconds = clock.lap()
-    var manifest = RunManifest(
-      command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
-      status: "ok", failure: nil, maxRejectRate: maxRejectRate, inputs: area.reports,
-      childrenCount: children.count, excluded: excluded, signalsByRule: RunManifest.count(signals), outputs: outputs,
-      timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)],
-      startedAt: clock.startedAt, extra: (shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []) + Self.testDataNote(rules))
-    manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
-    manifest.rulesSource = rules.source
-    try generation.write(manifest.json, to: "manifest.json")
-    // The store first, then the outputs: a store write that fails leaves both on the last
-    // good run (the staged outputs are dropped), and the outputs never name a run the store
-    // does not hold.
+    var published: RunManifest
     var storeRunID: Int64?
-    if let store, let storeLock {
-      do {
-        storeRunID = try write(
-          to: store, holding: storeLock, manifest: manifest, children: zip(children, timelines).map(EvaluatedChild.init), rejects: area.rejects)
-      } catch {
-        var failed = manifest
-        failed.status = "failed"
-        failed.failure = "the store could not be written: \(error)"
-        failed.outputs = ["rejects.csv", "unclassified-products.csv", "manifest.json"]
-        let where_ = try? writeFailedRun(failed, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
-        log("\(output.url.path) left as it was" + (where_.map { "; this run's manifest is in \($0.path)" } ?? ""))
-        throw error
+    do {
+      // All six files replace the previous run's together, or not at all.
+      let generation = try output.beginGeneration()
+      let files: [(name: String, parts: [[UInt8]])] = [
+        ("children.csv", [Array(RunOutputs.childrenCSVHeader.utf8)] + evaluatedRuns.map(\.childrenRows)),
+        ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + evaluatedRuns.map(\.signalRows)),
+        ("signals.jsonl", evaluatedRuns.map(\.signalLines)), ("rejects.csv", [Array(renderer.rejectsCSV(area.rejects).utf8)]),
+        ("unclassified-products.csv", [Array(productsCSV.utf8)]),
+      ]
+      // Written side by side too: each file is flushed to disk before the generation is
+      // published, and the flushes overlap.
+      for result in Self.parallelMap(files, { file in Result { try generation.write(file.parts, to: file.name) } }) {
+        try result.get()
       }
+      let writeSeconds = clock.lap()
+      published = manifest(
+        status: "ok", failure: nil, outputs: outputs, counts: counts,
+        timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("write", writeSeconds), ("total", clock.total)])
+      try generation.write(published.json, to: "manifest.json")
+      // The store first, then the outputs: a store write that fails leaves both on the last
+      // good run (the staged outputs are dropped), and the outputs never name a run the store
+      // does not hold.
+      if let session, let store {
+        do {
+          if let storeFailure { throw storeFailure }
+          let report = try session.finish(manifest: published, rejects: area.rejects, writtenAt: ISO8601DateFormatter().string(from: Date()))
+          storeRunID = report.runID
+          log("store \(store.path): generation \(report.runID) current, \(counts.children) children, \(report.rows) rows in \(String(format: "%.1f", report.seconds)) s")
+        } catch {
+          var failed = published
+          failed.status = "failed"
+          failed.failure = "the store could not be written: \(error)"
+          failed.outputs = ["rejects.csv", "unclassified-products.csv", "manifest.json"]
+          let where_ = try? writeFailedRun(failed, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
+          log("\(output.url.path) left as it was" + (where_.map { "; this run's manifest is in \($0.path)" } ?? ""))
+          throw error
+        }
+      }
+      try generation.publish()
+    } catch {
+      session?.abandon()
+      throw error
     }
-    try generation.publish()
     // A failure from an earlier night no longer describes the outputs.
     try? FileManager.default.removeItem(atPath: failedOutputPath)
-    Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns, consume children, consume timelines, consume signals))
-    return Outcome(manifest: manifest, failure: failure, outputDirectory: output.url, storeRunID: storeRunID)
+    Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns))
+    return Outcome(manifest: published, failure: nil, outputDirectory: output.url, storeRunID: storeRunID)
+  }
+
+  /// `0..<total` in consecutive ranges of `size`.
+  static func waves(of total: Int, size: Int) -> [Range<Int>] {
+    stride(from: 0, to: total, by: size).map { $0..<min(total, $0 + size) }
   }
 
   /// Writes a failed run's manifest, rejected rows and product list into ``failedOutputPath``,
@@ -295,29 +338,57 @@ struct Stopwatch {
 }
 
 /// One run of children evaluated, with its rows of `children.csv`, `signals.csv` and
-/// `signals.jsonl` already rendered.
+/// `signals.jsonl` already rendered, and what the manifest counts of it.
 private struct EvaluatedRun: Sendable {
-  var children: [ChildSummary] = []
-  var timelines: [ChildTimeline] = []
+  var children = 0
+  var signalsByRule: [String: [Severity: Int]] = [:]
+  var signals = 0
   var excluded: [Exclusion: Int] = [:]
+  /// The children with their timelines, for a store; emptied once it has them.
+  var evaluatedChildren: [EvaluatedChild] = []
   var childrenRows: [UInt8] = []
   var signalRows: [UInt8] = []
   var signalLines: [UInt8] = []
 
   init(_ records: ArraySlice<ChildRecord>, evaluation: AreaEvaluation, renderer: RunOutputs, asOf: CalendarDate, keepTimelines: Bool) {
+    var summaries: [ChildSummary] = []
     for record in records {
       switch evaluation.evaluated(record, asOf: asOf) {
       case .success(let child):
-        children.append(child.summary)
-        if keepTimelines { timelines.append(child.timeline) }
+        summaries.append(child.summary)
+        if keepTimelines { evaluatedChildren.append(child) }
       case .failure(let why): excluded[why, default: 0] += 1
       }
     }
-    let signals = children.flatMap(\.signals)
-    childrenRows = renderer.childrenCSVRowBytes(children)
+    let signals = summaries.flatMap(\.signals)
+    children = summaries.count
+    self.signals = signals.count
+    signalsByRule = RunManifest.count(signals)
+    childrenRows = renderer.childrenCSVRowBytes(summaries)
     signalRows = renderer.signalsCSVRowBytes(signals)
     signalLines = renderer.signalsJSONLineBytes(signals)
   }
+}
+
+/// What the manifest says of the children evaluated, added up run by run.
+struct EvaluatedCounts {
+  var children = 0
+  var signals = 0
+  var signalsByRule: [String: [Severity: Int]] = [:]
+  var excluded: [Exclusion: Int] = [:]
+
+  fileprivate mutating func add(_ run: EvaluatedRun) {
+    children += run.children
+    signals += run.signals
+    excluded.merge(run.excluded, uniquingKeysWith: +)
+    for (rule, bySeverity) in run.signalsByRule {
+      signalsByRule[rule, default: [:]].merge(bySeverity, uniquingKeysWith: +)
+    }
+  }
+}
+
+extension Range where Bound == Int {
+  func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
 }
 
 /// Values on their way to being freed on another thread; nothing reads them.

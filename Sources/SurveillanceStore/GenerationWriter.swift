@@ -54,6 +54,23 @@ extension SurveillanceStore {
     return try writer.write(contents, writtenAt: writtenAt)
   }
 
+  /// Starts a generation to be written as children are finished, so that a run holds a batch
+  /// of timelines rather than the area's: ``GenerationSession/append(_:)`` as each batch is
+  /// evaluated, then ``GenerationSession/finish(manifest:rejects:writtenAt:)`` to make it current,
+  /// or ``GenerationSession/abandon()`` to remove it. Nothing is visible to readers before
+  /// `finish`; the guarantees are those of ``replaceGeneration(with:writtenAt:holding:progress:)``.
+  ///
+  /// `manifest` is the run as known when it starts (its inputs may change, its counts will):
+  /// `finish` writes the final one. `expectedChildren` is for the progress line only.
+  public func beginGeneration(
+    _ manifest: RunManifest, holding lock: RunLock, expectedChildren: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
+  ) throws(StoreError) -> GenerationSession {
+    guard lock.path == writerLockPath, lock.isHeld else { throw .database(path: path, message: "a generation is written only under the store's writer lock") }
+    var writer = GenerationWriter(store: self)
+    writer.progress = progress
+    return try writer.begin(manifest, expectedChildren: expectedChildren)
+  }
+
   /// The lock file that one writer at a time holds.
   public var writerLockPath: String { URL(fileURLWithPath: path).appendingPathComponent("writer.lock").path }
 
@@ -63,7 +80,8 @@ extension SurveillanceStore {
   }
 }
 
-/// The batched writer behind ``SurveillanceStore/replaceGeneration(with:writtenAt:)``.
+/// The batched writer behind ``SurveillanceStore/replaceGeneration(with:writtenAt:)`` and
+/// ``SurveillanceStore/beginGeneration(_:holding:expectedChildren:progress:)``.
 struct GenerationWriter {
   let store: SurveillanceStore
   /// Rows per transaction: small enough that a waiting look-up waits milliseconds.
@@ -76,95 +94,69 @@ struct GenerationWriter {
   var progress: (@Sendable (Int, Int) -> Void)?
 
   func write(_ contents: GenerationContents, writtenAt: String) throws(StoreError) -> GenerationReport {
-    let clock = ContinuousClock()
-    let started = clock.now
-    // Partial generations from killed runs first: they only take space.
-    var pruned = try prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state != 'current'") })
-
-    let runID = try store.write { db in try Self.insertRun(contents.manifest, db: db) }
-    var rows = 0
+    let session = try begin(contents.manifest, expectedChildren: contents.children.count)
     do {
-      rows = try writeRows(contents, runID: runID)
-      let seconds = Self.seconds(clock.now - started)
-      try store.write { db in
-        // Every table holds exactly what this run wrote, or the generation does not go live.
-        for (table, expected) in Self.expectedRows(contents) {
-          let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE runId = ?", arguments: [runID]) ?? -1
-          guard held == expected else {
-            throw StoreError.incompleteGeneration(path: store.path, table: table, held: held, expected: expected)
-          }
-        }
-        try db.execute(sql: "UPDATE run SET state = 'retired' WHERE state = 'current'")
-        try db.execute(
-          sql: "UPDATE run SET state = 'current', writtenAt = ?, storeWriteSeconds = ? WHERE id = ?",
-          arguments: [writtenAt, seconds, runID])
-        try db.execute(
-          sql: "INSERT INTO currentRun (id, runId) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET runId = excluded.runId",
-          arguments: [runID])
-      }
+      try session.append(contents.children)
+      return try session.finish(manifest: contents.manifest, rejects: contents.rejects, writtenAt: writtenAt)
     } catch {
-      if cleanUpAfterFailure { _ = try? prune([runID]) }
+      session.abandon()
       throw error
     }
-    pruned += try prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state = 'retired'") })
-    return GenerationReport(runID: runID, rows: rows, seconds: Self.seconds(clock.now - started), prunedRuns: pruned)
   }
 
-  /// How many rows each generation table must hold for `contents`.
-  static func expectedRows(_ contents: GenerationContents) -> [(table: String, rows: Int)] {
-    var supplies = 0
-    var plans = 0
-    var events = 0
-    var signals = 0
-    for child in contents.children {
-      supplies += child.timeline.supplies.count
-      plans += child.timeline.plans.count
-      events += child.timeline.events.count
-      signals += child.summary.signals.count
-    }
-    return [
-      ("child", contents.children.count), ("supply", supplies), ("safeguardingPlan", plans), ("careEvent", events), ("signal", signals),
-      ("reject", contents.rejects.count), ("runInput", contents.manifest.inputs.count),
-    ]
+  /// Starts a generation under a new run id that no reader sees until ``GenerationSession/finish(manifest:rejects:writtenAt:)``.
+  func begin(_ manifest: RunManifest, expectedChildren: Int) throws(StoreError) -> GenerationSession {
+    let start = ContinuousClock.now
+    // Partial generations from killed runs first: they only take space.
+    let pruned = try prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state != 'current'") })
+    let runID = try store.write { db in try Self.insertRun(manifest, db: db) }
+    return GenerationSession(
+      writer: self, runID: runID, expectedChildren: expectedChildren, prunedBefore: pruned, secondsSoFar: Self.seconds(ContinuousClock.now - start))
   }
-
-  private static func seconds(_ duration: Duration) -> Double {
+  static func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   // MARK: Rows
 
-  private func writeRows(_ contents: GenerationContents, runID: Int64) throws(StoreError) -> Int {
+  /// Children's rows in batches of short transactions; returns the rows written.
+  func writeChildren(_ children: [EvaluatedChild], runID: Int64, rowsBefore: Int, childrenBefore: Int, expectedChildren: Int) throws(StoreError) -> Int {
     let childSQL = Self.childInsertSQL
     var written = 0
     var next = 0
-    while next < contents.children.count {
+    while next < children.count {
       written += try store.write { db in
         var rows = 0
-        while next < contents.children.count, rows < batchRows {
-          rows += try Self.insert(contents.children[next], runID: runID, childSQL: childSQL, db: db)
+        while next < children.count, rows < batchRows {
+          rows += try Self.insert(children[next], runID: runID, childSQL: childSQL, db: db)
           next += 1
-          try checkInjectedFailure(written + rows)
+          try checkInjectedFailure(rowsBefore + written + rows)
         }
         return rows
       }
-      progress?(next, contents.children.count)
+      progress?(childrenBefore + next, max(expectedChildren, childrenBefore + next))
     }
+    return written
+  }
+
+  /// The run's rejected rows, in batches; returns how many.
+  func writeRejects(_ rejects: [RejectedRow], runID: Int64, rowsBefore: Int) throws(StoreError) -> Int {
+    var written = 0
     var nextReject = 0
-    while nextReject < contents.rejects.count {
+    while nextReject < rejects.count {
       written += try store.write { db in
         var rows = 0
         let statement = try db.cachedStatement(
           sql: "INSERT INTO reject (runId, position, sourceFile, sourceLine, reason, detail, originalFields) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        while nextReject < contents.rejects.count, rows < batchRows {
-          let reject = contents.rejects[nextReject]
+        while nextReject < rejects.count, rows < batchRows {
+          let reject = rejects[nextReject]
           try statement.execute(arguments: [
             runID, nextReject, Int(reject.source.file), Int(reject.source.line), reject.reason.rawValue, reject.detail,
             StoreJSON.array(of: reject.fields),
           ])
           nextReject += 1
           rows += 1
-          try checkInjectedFailure(written + rows)
+          try checkInjectedFailure(rowsBefore + written + rows)
         }
         return rows
       }
@@ -172,7 +164,7 @@ struct GenerationWriter {
     return written
   }
 
-  private func checkInjectedFailure(_ rows: Int) throws {
+  func checkInjectedFailure(_ rows: Int) throws {
     if let failAfterRows, rows >= failAfterRows { throw StoreError.injectedFailure(afterRows: failAfterRows) }
   }
 
@@ -277,7 +269,8 @@ struct GenerationWriter {
 
   // MARK: The run row
 
-  private static func insertRun(_ manifest: RunManifest, db: Database) throws -> Int64 {
+  /// The run's row, state `writing`: invisible to readers until it becomes current.
+  static func insertRun(_ manifest: RunManifest, db: Database) throws -> Int64 {
     try db.execute(
       sql: """
         INSERT INTO run (state, command, toolVersion, asOf, rulesVersion, rulesSha256, status, failure, maxRejectRate,
@@ -294,7 +287,33 @@ struct GenerationWriter {
         StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts]),
         StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) }),
       ])
-    let runID = db.lastInsertedRowID
+    return db.lastInsertedRowID
+  }
+
+  /// The run's summary as the finished run knows it (children, signals, timings), and its
+  /// inputs: written in the transaction that makes the generation current.
+  static func completeRun(_ runID: Int64, manifest: RunManifest, db: Database) throws {
+    try db.execute(
+      sql: """
+        UPDATE run SET command = ?, toolVersion = ?, asOf = ?, rulesVersion = ?, rulesSha256 = ?, status = ?, failure = ?,
+          maxRejectRate = ?, childrenCount = ?, excluded = ?, signalsByRule = ?, outputs = ?, timings = ?, startedAt = ?,
+          extra = ?, products = ?, formulary = ?
+        WHERE id = ?
+        """,
+      arguments: [
+        manifest.command, manifest.toolVersion, manifest.asOf.description, manifest.rulesVersion, manifest.rulesSHA256,
+        manifest.status, manifest.failure, manifest.maxRejectRate, manifest.childrenCount,
+        StoreJSON.counts(Dictionary(uniqueKeysWithValues: manifest.excluded.map { ($0.key.rawValue, $0.value) })),
+        StoreJSON.signalsByRule(manifest.signalsByRule), StoreJSON.array(of: manifest.outputs),
+        StoreJSON.pairs(manifest.timings.map { ($0.0, JSONText.number($0.1)) }), manifest.startedAt,
+        StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) }),
+        StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts]),
+        StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) }), runID,
+      ])
+    try insertInputs(manifest, runID: runID, db: db)
+  }
+
+  private static func insertInputs(_ manifest: RunManifest, runID: Int64, db: Database) throws {
     let statement = try db.makeStatement(sql: """
       INSERT INTO runInput (runId, position, path, kind, profile, sha256, bytes, encoding, rowsRead, rowsRejected, used,
         duplicates, outOfScope, rejectedByReason, products)
@@ -309,7 +328,6 @@ struct GenerationWriter {
         StoreJSON.counts(["unclassified_respiratory_rows": input.unclassifiedRespiratoryRows, "code_name_conflict_rows": input.codeNameConflictRows]),
       ])
     }
-    return runID
   }
 
   // MARK: Pruning
@@ -324,7 +342,7 @@ struct GenerationWriter {
   /// Deletes whole generations in short transactions, so that look-ups keep getting the
   /// write lock for their audit entries while an old generation of millions of rows goes.
   /// Returns how many runs went.
-  private func prune(_ runIDs: [Int64]) throws(StoreError) -> Int {
+  func prune(_ runIDs: [Int64]) throws(StoreError) -> Int {
     for runID in runIDs {
       try store.write { db in
         try db.execute(sql: "UPDATE run SET state = 'retired' WHERE id = ? AND state != 'current'", arguments: [runID])
@@ -347,5 +365,93 @@ struct GenerationWriter {
       try store.write { db in try db.execute(sql: "DELETE FROM run WHERE id = ? AND state != 'current'", arguments: [runID]) }
     }
     return runIDs.count
+  }
+}
+
+/// A generation being written batch by batch (``SurveillanceStore/beginGeneration(_:holding:expectedChildren:progress:)``).
+/// Not shared between threads: one run appends, in order.
+public final class GenerationSession {
+  let writer: GenerationWriter
+  public let runID: Int64
+  private let expectedChildren: Int
+  /// Seconds spent writing so far: a run that evaluates between batches is not charged for it.
+  private var writing: Double
+  private var prunedBefore: Int
+  /// Rows written so far, and what each table must hold when the generation goes live.
+  private var rowsWritten = 0
+  private var children = 0
+  private var supplies = 0
+  private var plans = 0
+  private var events = 0
+  private var signals = 0
+  private var done = false
+  private var abandoned = false
+
+  init(writer: GenerationWriter, runID: Int64, expectedChildren: Int, prunedBefore: Int, secondsSoFar: Double) {
+    self.writer = writer
+    writing = secondsSoFar
+    self.runID = runID
+    self.expectedChildren = expectedChildren
+    self.prunedBefore = prunedBefore
+  }
+
+  /// Writes finished children; the caller may let go of their timelines once this returns.
+  public func append(_ batch: [EvaluatedChild]) throws(StoreError) {
+    precondition(!done, "a finished or abandoned generation takes no more children")
+    let start = ContinuousClock.now
+    defer { writing += GenerationWriter.seconds(ContinuousClock.now - start) }
+    rowsWritten += try writer.writeChildren(batch, runID: runID, rowsBefore: rowsWritten, childrenBefore: children, expectedChildren: expectedChildren)
+    children += batch.count
+    for child in batch {
+      supplies += child.timeline.supplies.count
+      plans += child.timeline.plans.count
+      events += child.timeline.events.count
+      signals += child.summary.signals.count
+    }
+  }
+
+  /// Writes the rejected rows and the final manifest, checks that every table holds exactly
+  /// what this run wrote, and makes the generation current in one transaction; then removes
+  /// the generations it replaced.
+  public func finish(manifest: RunManifest, rejects: [RejectedRow], writtenAt: String) throws(StoreError) -> GenerationReport {
+    precondition(!done, "a generation is finished once")
+    done = true
+    let finishing = ContinuousClock.now
+    let store = writer.store
+    let runID = runID
+    rowsWritten += try writer.writeRejects(rejects, runID: runID, rowsBefore: rowsWritten)
+    let expected = [
+      ("child", children), ("supply", supplies), ("safeguardingPlan", plans), ("careEvent", events), ("signal", signals),
+      ("reject", rejects.count), ("runInput", manifest.inputs.count),
+    ]
+    let seconds = writing + GenerationWriter.seconds(ContinuousClock.now - finishing)
+    try store.write { db in
+      try GenerationWriter.completeRun(runID, manifest: manifest, db: db)
+      // Every table holds exactly what this run wrote, or the generation does not go live.
+      for (table, expected) in expected {
+        let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE runId = ?", arguments: [runID]) ?? -1
+        guard held == expected else {
+          throw StoreError.incompleteGeneration(path: store.path, table: table, held: held, expected: expected)
+        }
+      }
+      try db.execute(sql: "UPDATE run SET state = 'retired' WHERE state = 'current'")
+      try db.execute(
+        sql: "UPDATE run SET state = 'current', writtenAt = ?, storeWriteSeconds = ? WHERE id = ?",
+        arguments: [writtenAt, seconds, runID])
+      try db.execute(
+        sql: "INSERT INTO currentRun (id, runId) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET runId = excluded.runId",
+        arguments: [runID])
+    }
+    let pruned = prunedBefore + (try writer.prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state = 'retired'") }))
+    return GenerationReport(
+      runID: runID, rows: rowsWritten, seconds: writing + GenerationWriter.seconds(ContinuousClock.now - finishing), prunedRuns: pruned)
+  }
+
+  /// Removes what this generation wrote (a failed run); a killed run's rows go at the next run.
+  public func abandon() {
+    guard !abandoned else { return }
+    abandoned = true
+    done = true
+    if writer.cleanUpAfterFailure { _ = try? writer.prune([runID]) }
   }
 }
