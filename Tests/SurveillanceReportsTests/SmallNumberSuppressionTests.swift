@@ -46,6 +46,13 @@ struct SmallNumberSuppressionTests {
     #expect(Self.suppression.apply(to: counts, sums: sums).shown == ["total": .exact, "review": .exact, "priority": .small, "urgent": .small])
   }
 
+  @Test func suppressedCountsThatAddUpToASmallCountAreProtectedToo() {
+    // 12 - 9 leaves 3 children between priority and urgent: not which is which, but still a
+    // count of fewer than 5.
+    let (counts, sums) = Self.row(["total": 12, "review": 9, "priority": 2, "urgent": 1])
+    #expect(Self.suppression.apply(to: counts, sums: sums).shown == ["total": .exact, "review": .hidden, "priority": .small, "urgent": .small])
+  }
+
   @Test func aHiddenCountIsKnownToBeAtLeastTheThreshold() {
     // Total 6 = 1 + 5: hiding the 5, known to be at least 5, would still leave the 1.
     let (counts, sums) = Self.row(["total": 6, "review": 1, "priority": 5, "urgent": 0])
@@ -95,7 +102,7 @@ struct SmallNumberSuppressionTests {
     let counts = ["area": 4, "A": 1, "B": 1, "C": 1, "D": 1, "E": 0]
     let sums = [Suppression.Sum(total: "area", parts: ["A", "B", "C", "D", "E"])]
     let outcome = Self.suppression.apply(to: counts, sums: sums)
-    #expect(outcome.unprotected == [0])
+    #expect(outcome.unprotected == ["area", "A", "B", "C", "D"])
   }
 
   @Test func aCountThatIsNotPublishedTellsTheReaderNothing() {
@@ -105,6 +112,16 @@ struct SmallNumberSuppressionTests {
     let outcome = Self.suppression.apply(to: counts, sums: sums)
     #expect(outcome.shown == ["review": .exact, "priority": .small, "urgent": .exact])
     #expect(outcome.unprotected.isEmpty)
+  }
+
+  @Test func aCountThatOnlySubtractionGivesIsProtectedToo() {
+    // 13 children at a practice, 12 with a signal: 1 child with none, though no table prints it.
+    let counts = ["children": 13, "with a signal": 12, "without": 1]
+    let sums = [Suppression.Sum(total: "children", parts: ["with a signal", "without"])]
+    let outcome = Self.suppression.apply(to: counts, sums: sums, unprinted: ["without"])
+    #expect(outcome.shown == ["children": .exact, "with a signal": .hidden])
+    let large = Self.suppression.apply(to: ["children": 13, "with a signal": 6, "without": 7], sums: sums, unprinted: ["without"])
+    #expect(large.shown == ["children": .exact, "with a signal": .exact])
   }
 
   @Test func aThresholdOfEightSuppressesOneToSeven() {
