@@ -81,7 +81,9 @@ let package = Package(
       .product(name: "PropertyBased", package: "swift-property-based"),
     ]),
     .testTarget(name: "SurveillanceStoreTests", dependencies: ["SurveillanceStore", "SurveillanceCore", "SurveillanceFrontend"]),
-    .testTarget(name: "SurveillanceReportsTests", dependencies: ["SurveillanceReports", "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore"], exclude: ["Golden"]),
+    .testTarget(
+      name: "SurveillanceReportsTests", dependencies: ["SurveillanceReports", "SurveillanceCore", "SurveillanceFrontend", "SurveillanceStore", "SyntheticArea"],
+      exclude: ["Golden"]),
     .testTarget(name: "RuleFileTests", dependencies: ["SurveillanceCore", "SurveillanceFrontend"]),
     .testTarget(name: "SyntheticAreaTests", dependencies: ["SyntheticArea", "SurveillanceCore", "SurveillanceFrontend"]),
   ]

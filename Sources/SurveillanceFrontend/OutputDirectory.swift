@@ -51,6 +51,13 @@ public struct OutputDirectory: Sendable {
     try Self.writeFile(text, to: url.appendingPathComponent(name).path)
   }
 
+  /// Removes `name` if it is there: a file an earlier report wrote that this one must not
+  /// leave beside its own.
+  public func remove(_ name: String) throws(OutputError) {
+    let path = url.appendingPathComponent(name).path
+    if unlink(path) != 0, errno != ENOENT { throw .cannotRemove(path, String(cString: strerror(errno))) }
+  }
+
   /// Writes `text` to the file at `final` through a temporary name, flushed, then renamed.
   static func writeFile(_ text: String, to final: String) throws(OutputError) {
     var utf8 = text
@@ -96,6 +103,7 @@ public enum OutputError: Error, CustomStringConvertible {
   case notADirectory(String)
   case cannotCreate(String, String)
   case cannotWrite(String, String)
+  case cannotRemove(String, String)
   /// An existing output directory that group or others can read or enter.
   case readableByOthers(String, mode: Int)
 
@@ -104,6 +112,7 @@ public enum OutputError: Error, CustomStringConvertible {
     case .notADirectory(let path): return "\(path): exists and is not a directory"
     case .cannotCreate(let path, let reason): return "\(path): cannot create the output directory: \(reason)"
     case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason); the previous file, if any, is unchanged"
+    case .cannotRemove(let path, let reason): return "\(path): cannot remove this file, which an earlier report wrote and this one must not leave beside it: \(reason)"
     case .readableByOthers(let path, let mode):
       return "\(path): the output directory has mode \(String(mode, radix: 8)), so others could read the patient data written into it (and a run makes it owner-only); run `chmod 700 \(path)`, or give a new directory for --out"
     }

@@ -85,7 +85,7 @@ public struct ReportAreaJob: Sendable {
     if case .identified = identity { identified = true }
     var report = AreaReport(
       asOf: asOf, trendDates: dates, children: children, excluded: excluded, rules: rules.signals, identified: identified,
-      coverage: coverage,
+      disclosureControl: rules.reports.disclosureControl, coverage: coverage,
       provenance: ReportProvenance(toolVersion: toolVersion, rulesVersion: rules.version, rulesFingerprint: rulesFingerprint))
     report.marking = rules.reports.protectiveMarking.identified
     return report
@@ -99,11 +99,15 @@ public struct ReportAreaJob: Sendable {
     return try Self.write(report, to: output)
   }
 
-  /// Writes the CSV files, then the page; returns the directory and the file names.
+  /// Writes the CSV files, then the page; returns the directory and the file names. A CSV file
+  /// an earlier area report left that this one does not write is removed first: the list of
+  /// children an identified report wrote must not lie beside a pseudonymised one.
   static func write(_ report: AreaReport, to output: OutputDirectory) throws -> (directory: String, files: [String]) {
     let renderer = AreaReportRenderer(report: report)
+    let files = renderer.csvFiles()
+    for name in AreaTables.csvFileNames where !files.contains(where: { $0.name == name }) { try output.remove(name) }
     var written: [String] = []
-    for (name, text) in renderer.csvFiles() {
+    for (name, text) in files {
       try output.write(text, to: name)
       written.append(name)
     }

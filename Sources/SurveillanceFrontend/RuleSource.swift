@@ -184,9 +184,8 @@ public struct RuleSource: Sendable {
     }
     var rules = RuleSet(
       version: version.version, profiles: profiles, formulary: formulary, timeline: timeline, care: care,
-      calendar: WorkingDayCalendar(bankHolidays: holidays.dates), signals: signals)
+      calendar: WorkingDayCalendar(bankHolidays: holidays.dates), reports: reports, signals: signals)
     rules.nhsNumbers = nhsNumbers
-    rules.reports = reports
     rules.source = origin(version: version.version)
     return rules
   }

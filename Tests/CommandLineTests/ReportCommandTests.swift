@@ -45,7 +45,8 @@ struct ReportCommandTests {
     #expect(keyed.status == 0, "\(keyed.stderr)")
     let html = try String(contentsOf: out.appendingPathComponent("area-report.html"), encoding: .utf8)
     #expect(nhsNumberShapedStrings(in: html) == [])
-    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("children-with-signals.csv").path))
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("practices.csv").path))
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("children-with-signals.csv").path), "a list of children needs --identify")
 
     let audit = CommandRunner.temporaryDirectory("report-area-audit")
     let identifying = arguments + ["--identify", "--user", "j.bloggs", "--reason", "safeguarding review", "--audit", audit.path]
@@ -56,6 +57,15 @@ struct ReportCommandTests {
     let page = try String(contentsOf: out.appendingPathComponent("area-report.html"), encoding: .utf8)
     #expect(page.contains("999 999 9018") && !page.contains("9999999018"))
     #expect(nhsNumberShapedStrings(in: identified.stderr) == [])
+
+    // A pseudonymised report written over an identified one leaves no list of children behind.
+    let again = try CommandRunner.run(arguments, environment: ["ASTHMA_SURVEILLANCE_KEY": String(repeating: "k", count: 40)])
+    #expect(again.status == 0, "\(again.stderr)")
+    for name in try FileManager.default.contentsOfDirectory(atPath: out.path) {
+      #expect(nhsNumberShapedStrings(in: try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)) == [], "\(name)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("children-with-signals.csv").path))
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("safeguarding-and-signals.csv").path))
 
     let trail = try CommandRunner.run(["audit", "--store", audit.path])
     #expect(trail.status == 0, "\(trail.stderr)")

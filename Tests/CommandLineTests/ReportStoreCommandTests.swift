@@ -151,7 +151,8 @@ struct ReportStoreCommandTests {
     #expect(keyed.status == 0, "\(keyed.stderr)")
     #expect(nhsNumberShapedStrings(in: keyed.stderr + keyed.stdout) == [], "\(keyed.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
-    #expect(files.contains("area-report.html") && files.contains("children-with-signals.csv"))
+    #expect(files.contains("area-report.html") && files.contains("practices.csv"))
+    #expect(!files.contains("children-with-signals.csv"), "a list of children needs --identify")
     for name in files {
       let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
       #expect(nhsNumberShapedStrings(in: text) == [], "\(name)")

@@ -90,6 +90,28 @@ struct RuleSourceTests {
     #expect(!fromFolder.joined().contains(copy.path), "problems name files by their path inside the rules: \(fromFolder)")
   }
 
+  /// Pseudonymised reports suppress small numbers by the threshold in `reports.json`; a
+  /// threshold that would suppress nothing, or a file without one, stops the rules loading
+  /// rather than publishing every count.
+  @Test func disclosureControlIsReadFromReportsJSONAndMustSuppressSomething() throws {
+    #expect(try Self.folder.load().reports.disclosureControl == DisclosureControl(suppressBelow: 5))
+    let shipped = try Self.filesByHand(in: repositoryRoot.appendingPathComponent("rules"))
+    let text = String(decoding: shipped["reports.json"]!, as: UTF8.self)
+    func problems(_ reports: String) -> [String] {
+      var files = shipped
+      files["reports.json"] = Data(reports.utf8)
+      do {
+        _ = try RuleSource.inMemory(files, name: "copy").load()
+        return []
+      } catch { return error.problems }
+    }
+    #expect(problems(text.replacingOccurrences(of: "\"suppress_below\": 5", with: "\"suppress_below\": 2")) == [
+      "reports.json: disclosure_control.suppress_below is 2: it must be at least 3, or 'fewer than' gives the count away"
+    ])
+    let withoutPolicy = problems(text.replacingOccurrences(of: "\"disclosure_control\"", with: "\"not_disclosure_control\""))
+    #expect(withoutPolicy.count == 1 && withoutPolicy[0].hasPrefix("reports.json:") && withoutPolicy[0].contains("disclosure_control"), "\(withoutPolicy)")
+  }
+
   @Test func rulesComeFromTheOptionThenTheEnvironmentThenTheExecutable() {
     let variable = RuleSource.environmentVariable
     // `swift test` runs in the repository, beside ./rules: neither given, the executable's

@@ -26,7 +26,7 @@ struct UntrustedTextTests {
     #expect(html.contains("&quot;&gt;&lt;svg onload=alert(1)&gt;"))
   }
 
-  @Test func spreadsheetFormulasInAreaTablesAreNeutralised() throws {
+  @Test(arguments: [false, true]) func spreadsheetFormulasInAreaTablesAreNeutralised(identified: Bool) throws {
     let report = AreaReport(
       asOf: date("2026-11-21"), trendDates: [date("2026-11-21")],
       children: [
@@ -35,17 +35,23 @@ struct UntrustedTextTests {
           signals: [AreaSignal(ruleID: "reliever-overuse", severity: .priority, ruleSeverity: .review)], safeguarding: "@CIN",
           firingOnTrendDates: [["reliever-overuse"]])
       ],
-      excluded: [:], rules: try ShippedRules.load().signals, identified: false, coverage: DataCoverage(files: []),
+      excluded: [:], rules: try ShippedRules.load().signals, identified: identified,
+      disclosureControl: try ShippedRules.load().reports.disclosureControl, coverage: DataCoverage(files: []),
       provenance: ReportProvenance(toolVersion: "test", rulesVersion: "test"))
-    for (name, csv) in AreaReportRenderer(report: report).csvFiles() {
+    let files = AreaReportRenderer(report: report).csvFiles()
+    for (name, csv) in files {
       for line in csv.split(separator: "\n") {
         for start in ["=", "+", "@", "-"] {
           #expect(!line.hasPrefix(start) && !line.contains("," + start), "\(name): \(line)")
         }
       }
     }
-    let cohort = try #require(AreaReportRenderer(report: report).csvFiles().first { $0.name == "children-with-signals.csv" })
-    #expect(cohort.text.contains("'+Z1"))
-    #expect(cohort.text.contains("'@CIN"))
+    let practices = try #require(files.first { $0.name == "practices.csv" })
+    #expect(practices.text.contains("'+Z1"))
+    if identified {
+      let cohort = try #require(files.first { $0.name == "children-with-signals.csv" })
+      #expect(cohort.text.contains("'+Z1"))
+      #expect(cohort.text.contains("'@CIN"))
+    }
   }
 }

@@ -11,19 +11,23 @@ public struct RuleSet: Sendable {
   /// NHS numbers not taken as a child's (`rules/nhs-numbers.json`), and whether this run
   /// reads test data.
   public var nhsNumbers = NHSNumberRules(testRanges: [])
-  /// How printed reports are marked (`rules/reports.json`).
-  public var reports = ReportPolicy(protectiveMarking: .init(identified: nil))
+  /// How printed reports are marked and their small numbers kept back (`rules/reports.json`).
+  public var reports: ReportPolicy
   /// Where these rules were read from, for logs and manifests: a folder's path, or the rules
   /// built into the executable ("embedded rules (version V)"). Empty when built in memory.
   public var source = ""
 
-  public init(version: String, profiles: [InputProfile], formulary: Formulary, timeline: TimelinePolicy, care: CarePolicy, calendar: WorkingDayCalendar, signals: [SignalRule]) {
+  public init(
+    version: String, profiles: [InputProfile], formulary: Formulary, timeline: TimelinePolicy, care: CarePolicy, calendar: WorkingDayCalendar,
+    reports: ReportPolicy, signals: [SignalRule]
+  ) {
     self.version = version
     self.profiles = profiles
     self.formulary = formulary
     self.timeline = timeline
     self.care = care
     self.calendar = calendar
+    self.reports = reports
     self.signals = signals.sorted { $0.id < $1.id }
   }
 

@@ -18,6 +18,9 @@ public struct AreaReport: Sendable {
   public var rules: [SignalRule]
   /// Whether labels are NHS numbers (`--identify`) rather than pseudonyms.
   public var identified: Bool
+  /// Small-number suppression (`rules/reports.json`), applied unless the report identifies
+  /// children: it is for people entitled to see them.
+  public var disclosureControl: DisclosureControl
   public var coverage: DataCoverage
   public var provenance: ReportProvenance
   /// What the report's source adds to the data's limits, such as a store that holds only the
@@ -31,7 +34,7 @@ public struct AreaReport: Sendable {
 
   public init(
     asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],
-    identified: Bool, coverage: DataCoverage, provenance: ReportProvenance
+    identified: Bool, disclosureControl: DisclosureControl, coverage: DataCoverage, provenance: ReportProvenance
   ) {
     self.asOf = asOf
     self.trendDates = trendDates
@@ -39,6 +42,7 @@ public struct AreaReport: Sendable {
     self.excluded = excluded
     self.rules = rules
     self.identified = identified
+    self.disclosureControl = disclosureControl
     self.coverage = coverage
     self.provenance = provenance
   }

@@ -22,42 +22,52 @@ public struct AreaReportRenderer {
       provenance: [
         ("Report date", report.asOf.description),
         ("Trend", "\(report.trendDates.first?.description ?? "") to \(report.asOf), monthly"),
-        ("Children", report.identified ? "identified by NHS number" : "pseudonymised"),
+        ("Children", report.identified ? "identified by NHS number" : "not identified (counts only)"),
+        ("Disclosure control", report.identified ? "not applied: children are identified" : "counts under \(report.disclosureControl.suppressBelow) suppressed"),
       ] + report.provenance.headerFacts, warnings: report.dataWarnings, marking: report.identified ? report.marking : nil)
     return page.render { html in
       identityNotice(&html)
+      disclosureNotice(&html)
       overview(&html)
       section(&html, id: "by-signal", heading: "Signals by severity") { html in
         html.element("p", "How many children each signal fired for on the report date, at the severity it reached after any safeguarding raise (a child protection, child in need or looked-after plan, active or ended in the last 12 months, raises a signal one level).")
-        html.element("figure", ["aria-labelledby": "by-signal-caption"]) { html in
-          html.append(AreaCharts.signalsBySeverity(report))
-          html.element("figcaption", ["id": "by-signal-caption"], "Children with each signal, coloured by severity: blue review, brown priority, red urgent. The figures are in the table below.")
+        if !tables.figures.withheld.contains(.signalsByRule) {
+          html.element("figure", ["aria-labelledby": "by-signal-caption"]) { html in
+            html.append(AreaCharts.signalsBySeverity(tables))
+            html.element("figcaption", ["id": "by-signal-caption"], "Children with each signal, coloured by severity: blue review, brown priority, red urgent\(report.identified ? "" : ", grey the severities not shown"). The figures are in the table below.")
+          }
+          html.newline()
         }
-        html.newline()
-        html.append(tables.signalsByRule.html)
+        table(&html, tables.signalsByRule, part: .signalsByRule)
       }
       section(&html, id: "trend", heading: "Trend over the last \(Words.count(max(0, report.trendDates.count - 1), "month"))") { html in
         html.element("p", "Each month's count is of the children for whom the signal fired when evaluated on that date with only what the exports held by then. A child counted one month may not be the next.")
-        html.append(AreaCharts.trend(report))
-        html.append(tables.trend.html)
+        if !tables.figures.withheld.contains(.trend) { html.append(AreaCharts.trend(tables)) }
+        table(&html, tables.trend, part: .trend)
       }
       section(&html, id: "ratios", heading: "Preventer ratios") { html in
         html.element("p", "The preventer ratio is preventer inhalers divided by preventer plus reliever inhalers over 12 months: near 0, relievers with few preventers; near 1, preventers with few relievers. Children with no inhalers in the 12 months have no ratio.")
-        html.element("figure", ["aria-labelledby": "ratios-caption"]) { html in
-          html.append(AreaCharts.preventerRatios(tables.preventerRatios))
-          html.element("figcaption", ["id": "ratios-caption"], "Children in each tenth of the preventer ratio; the grey column is children with no inhalers. The figures are in the table below.")
+        if !tables.figures.withheld.contains(.preventerRatios) {
+          html.element("figure", ["aria-labelledby": "ratios-caption"]) { html in
+            html.append(AreaCharts.preventerRatios(tables))
+            html.element("figcaption", ["id": "ratios-caption"], "Children in each tenth of the preventer ratio; the grey column is children with no inhalers. The figures are in the table below.")
+          }
+          html.newline()
         }
-        html.newline()
-        html.append(tables.preventerRatios.html)
+        table(&html, tables.preventerRatios, part: .preventerRatios)
       }
       section(&html, id: "practices", heading: "Practices") { html in
         html.element("p", "Each child is counted at the practice that issued their latest asthma prescription.")
-        html.append(tables.practices.html)
-        html.append(tables.signalsByPractice.html)
+        table(&html, tables.practices, part: .practices)
+        table(&html, tables.signalsByPractice, part: .signalsByPractice)
       }
       section(&html, id: "safeguarding", heading: "Children with safeguarding context and signals") { html in
-        html.element("p", "Children with a safeguarding plan active on the report date, or ended within the last 12 months, and at least one signal: the signals go to the safeguarding lead. The full list of children and signals is in children-with-signals.csv.")
-        html.append(tables.safeguardingWithSignals.html)
+        if report.identified {
+          html.element("p", "Children with a safeguarding plan active on the report date, or ended within the last 12 months, and at least one signal: the signals go to the safeguarding lead. The full list of children and signals is in children-with-signals.csv.")
+          html.append(tables.safeguardingWithSignals.html)
+        } else {
+          html.element("p", "Children with a safeguarding plan active on the report date, or ended within the last 12 months, and at least one signal: the signals go to the safeguarding lead. How many there are is in the overview, and for each signal in the first table. The list of these children, with their practice, age and plan, and the list of every child with a signal are only in a report that identifies children (--identify, which is audited): under a pseudonym, practice, age and plan together can still point to a child.")
+        }
       }
       limits(&html)
     }
@@ -82,31 +92,63 @@ public struct AreaReportRenderer {
     if report.identified {
       html.element("p", ["class": "warning"], "This copy identifies children by NHS number, because it was asked for with --identify. Keep it as you would the clinical record: share it only with those who need to act on it.")
     } else {
-      html.element("p", ["class": "notice"], "Children are shown by pseudonym: a keyed hash of the NHS number, the same for the same child in every output made with the same key, which cannot be turned back into an NHS number without the key. The pseudonyms are the 16 hexadecimal digits the tool uses everywhere, printed in groups of four.")
+      html.element("p", ["class": "notice"], "This copy does not identify children: it gives counts, and no list of children. A list, by NHS number, needs --identify, which is recorded in the audit trail.")
     }
     html.newline()
   }
 
+  /// Which disclosure control applied, in the words of `rules/reports.json`'s threshold.
+  private func disclosureNotice(_ html: inout HTMLText) {
+    let threshold = report.disclosureControl.suppressBelow
+    let small = "\u{201C}\(PublishedCount.fewerThan(threshold).text)\u{201D}"
+    guard !report.identified else {
+      html.element("p", ["class": "notice"], "Disclosure control was not applied: this copy identifies children, for those entitled to see them, so its counts are exact. The pseudonymised report shows counts from 1 to \(threshold - 1) as \(small) (rules/reports.json).")
+      html.newline()
+      return
+    }
+    let figures = tables.figures
+    var words = "Disclosure control (rules/reports.json): counts from 1 to \(threshold - 1) children are shown as \(small), in this page and its CSV files alike; 0 is shown. "
+    words += figures.hiddenCount == 0
+      ? "No other count needed hiding: none of them can be worked out from a total."
+      : "\(Words.count(figures.hiddenCount, "other count is", "other counts are")) shown as \u{201C}\(PublishedCount.hidden.text)\u{201D}, so that none of them can be worked out from a total."
+    let withheld = AreaFigures.Part.allCases.filter(figures.withheld.contains)
+    if !withheld.isEmpty {
+      words += " Withheld, because their counts are so small that some could be worked out whatever else was hidden: \(withheld.map(\.words).joined(separator: ", "))."
+    }
+    html.element("p", ["class": "notice"], words)
+    html.newline()
+  }
+
+  /// The table, or in its place the sentence saying it was withheld.
+  private func table(_ html: inout HTMLText, _ table: ReportTable, part: AreaFigures.Part) {
+    guard tables.figures.withheld.contains(part) else { return html.append(table.html) }
+    html.element("p", ["class": "muted"], "\(table.caption): withheld, because its counts are so small that some could be worked out from the totals whatever else was hidden.")
+    html.newline()
+  }
+
   private func overview(_ html: inout HTMLText) {
-    let evaluated = report.evaluated
-    let withSignal = evaluated.filter { !$0.signals.isEmpty }
+    let figures = tables.figures
     section(&html, id: "overview", heading: "Overview") { html in
+      guard !figures.withheld.contains(.overview) else {
+        html.element("p", ["class": "muted"], "The overview's figures are withheld, because they are so small that some could be worked out from the totals whatever else was hidden.")
+        return
+      }
       html.element("ul", ["class": "summary"]) { html in
-        func item(_ value: Int, _ label: String) {
+        func item(_ figure: AreaFigures.Figure, _ label: String) {
           html.element("li") { html in
-            html.element("strong", String(value))
+            html.element("strong", figures.text(figure))
             html.text(label)
           }
         }
-        item(evaluated.count, "children evaluated")
-        item(withSignal.count, "with at least one signal")
+        item(.evaluated, "children evaluated")
+        item(.withSignal, "with at least one signal")
         for severity in Severity.allCases.reversed() {
-          item(withSignal.filter { $0.highestSeverity == severity }.count, "highest \(severity.rawValue)")
+          item(.highest(severity), "highest \(severity.rawValue)")
         }
-        item(withSignal.filter { $0.safeguarding != nil }.count, "with a signal and safeguarding context")
+        item(.withSignalAndSafeguarding, "with a signal and safeguarding context")
       }
       html.newline()
-      let excluded = Exclusion.allCases.compactMap { why in report.excluded[why].map { "\($0) \(Self.exclusionWords(why))" } }
+      let excluded = Exclusion.allCases.compactMap { why in report.excluded[why].map { _ in "\(figures.text(.excluded(why))) \(Self.exclusionWords(why))" } }
       if !excluded.isEmpty {
         html.element("p", "Not evaluated on the report date: \(excluded.joined(separator: ", ")).")
       }

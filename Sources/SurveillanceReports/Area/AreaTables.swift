@@ -1,40 +1,59 @@
 import SurveillanceCore
 
-/// The area report's tables, each shown in the HTML and written as CSV beside it.
+/// The area report's tables, each shown in the HTML and written as CSV beside it. Their counts
+/// are ``AreaFigures``: exact when the report identifies children, disclosure-controlled when not.
 public struct AreaTables: Sendable {
   public let report: AreaReport
+  public let figures: AreaFigures
 
-  public init(report: AreaReport) { self.report = report }
-
-  /// Every table, in the order the page shows them, then the CSV-only cohort list.
-  public var all: [ReportTable] {
-    [signalsByRule, trend, preventerRatios, practices, signalsByPractice, safeguardingWithSignals, childrenWithSignals]
+  public init(report: AreaReport) {
+    self.report = report
+    figures = AreaFigures(report: report)
   }
+
+  /// Every table, in the order the page shows them, then the CSV-only cohort list. Without
+  /// `--identify` there is no list of children: under a pseudonym, practice, age and plan
+  /// together can still point to a child, and counting a list's rows would give back every
+  /// count the other tables suppress.
+  public var all: [ReportTable] {
+    guard report.identified else {
+      let parts: [(AreaFigures.Part, ReportTable)] = [
+        (.signalsByRule, signalsByRule), (.trend, trend), (.preventerRatios, preventerRatios), (.practices, practices),
+        (.signalsByPractice, signalsByPractice),
+      ]
+      return parts.filter { !figures.withheld.contains($0.0) }.map(\.1)
+    }
+    return [signalsByRule, trend, preventerRatios, practices, signalsByPractice, safeguardingWithSignals, childrenWithSignals]
+  }
+
+  /// The name of every CSV file an area report may write, identified or not.
+  public static let csvFileNames = [
+    "signals-by-rule.csv", "signals-by-month.csv", "preventer-ratio-distribution.csv", "practices.csv", "signals-by-practice.csv",
+    "safeguarding-and-signals.csv", "children-with-signals.csv",
+  ]
 
   private var severityColumns: [ReportTable.Column] {
     Severity.allCases.map { .init($0.rawValue.prefix(1).uppercased() + $0.rawValue.dropFirst(), csv: $0.rawValue, numeric: true) }
   }
 
+  /// Rules by the children with each on the report date, most first, as published: suppressed
+  /// counts are ordered by what their words say, not by the value they hide.
+  var rulesByChildren: [SignalRule] {
+    let threshold = report.disclosureControl.suppressBelow
+    let children = Dictionary(uniqueKeysWithValues: report.rules.map { ($0.id, figures.published(.signal($0.id)).orderingValue(threshold: threshold)) })
+    return report.rules.sorted { (children[$1.id]!, $0.id) < (children[$0.id]!, $1.id) }
+  }
+
   /// Children with each signal on the report date, by severity (after the safeguarding raise).
   public var signalsByRule: ReportTable {
-    let counts = report.rules.map { rule -> (SignalRule, [Severity: Int], Int, Int) in
-      var bySeverity: [Severity: Int] = [:]
-      var children = 0, withContext = 0
-      for child in report.evaluated {
-        guard let signal = child.signals.first(where: { $0.ruleID == rule.id }) else { continue }
-        bySeverity[signal.severity, default: 0] += 1
-        children += 1
-        if child.safeguarding != nil { withContext += 1 }
-      }
-      return (rule, bySeverity, children, withContext)
-    }
-    return ReportTable(
+    ReportTable(
       caption: "Children with each signal on \(report.asOf), by severity",
       csvFileName: "signals-by-rule.csv",
       columns: [.init("Signal", csv: "signal_title"), .init("Rule", csv: "signal"), .init("Children", csv: "children", numeric: true)]
         + severityColumns + [.init("With safeguarding context", csv: "with_safeguarding_context", numeric: true)],
-      rows: counts.sorted { ($1.2, $0.0.id) < ($0.2, $1.0.id) }.map { rule, bySeverity, children, withContext in
-        [rule.title, rule.id, String(children)] + Severity.allCases.map { String(bySeverity[$0] ?? 0) } + [String(withContext)]
+      rows: rulesByChildren.map { rule in
+        [rule.title, rule.id, figures.text(.signal(rule.id))] + Severity.allCases.map { figures.text(.signalAt(rule.id, $0)) }
+          + [figures.text(.signalWithSafeguarding(rule.id))]
       })
   }
 
@@ -47,9 +66,7 @@ public struct AreaTables: Sendable {
       columns: [.init("Date", csv: "date", oneLine: true)] + ids.map { .init($0, csv: $0, numeric: true, vertical: true) }
         + [.init("Any signal", csv: "any_signal", numeric: true, vertical: true)],
       rows: report.trendDates.indices.map { index in
-        let firing = report.children.map { $0.firingOnTrendDates[index] }
-        return [report.trendDates[index].description] + ids.map { id in String(firing.filter { $0.contains(id) }.count) }
-          + [String(firing.filter { !$0.isEmpty }.count)]
+        [report.trendDates[index].description] + ids.map { figures.text(.trend(index, $0)) } + [figures.text(.trendAny(index))]
       })
   }
 
@@ -60,29 +77,24 @@ public struct AreaTables: Sendable {
     return (bin == 9 ? "0.9 to 1.0" : "0.\(bin) to under 0.\(bin + 1)", lower, lower + 0.1)
   }
 
+  /// The ratio table's rows as published: each bin, then children with no inhalers.
+  var ratioRows: [(label: String, count: PublishedCount)] {
+    Self.ratioBins.indices.map { (Self.ratioBins[$0].label, figures.published(.ratioBin($0))) }
+      + [("no inhalers in 12 months", figures.published(.noInhalers))]
+  }
+
   /// How the 12-month preventer ratio is spread across the children evaluated.
   public var preventerRatios: ReportTable {
-    var counts = [Int](repeating: 0, count: Self.ratioBins.count)
-    var none = 0
-    for child in report.evaluated {
-      guard let ratio = child.preventerRatio12m else {
-        none += 1
-        continue
-      }
-      // A hair of tolerance: 0.3 * 10 is 3.0000000000000004, but 0.7 could land just below 7.
-      counts[min(Self.ratioBins.count - 1, Int((ratio * 10 + 1e-9).rounded(.down)))] += 1
-    }
-    return ReportTable(
+    ReportTable(
       caption: "Children by preventer ratio over the 12 months to \(report.asOf) (preventer inhalers divided by preventer plus reliever inhalers)",
       csvFileName: "preventer-ratio-distribution.csv",
       columns: [.init("Preventer ratio", csv: "preventer_ratio"), .init("Children", csv: "children", numeric: true)],
-      rows: Self.ratioBins.indices.map { [Self.ratioBins[$0].label, String(counts[$0])] } + [["no inhalers in 12 months", String(none)]])
+      rows: ratioRows.map { [$0.label, $0.count.text] })
   }
 
   /// Per practice: children, children with signals by highest severity, with safeguarding context.
   public var practices: ReportTable {
-    let byPractice = Dictionary(grouping: report.evaluated) { $0.practiceCode ?? "unknown" }
-    return ReportTable(
+    ReportTable(
       caption: "Practices: children evaluated on \(report.asOf) and those with a signal, by their highest severity",
       csvFileName: "practices.csv",
       columns: [
@@ -90,24 +102,19 @@ public struct AreaTables: Sendable {
         .init("With a signal", csv: "with_signal", numeric: true),
       ] + Severity.allCases.map { .init("Highest \($0.rawValue)", csv: "highest_\($0.rawValue)", numeric: true) }
         + [.init("With a signal and safeguarding context", csv: "with_signal_and_safeguarding_context", numeric: true)],
-      rows: byPractice.keys.sorted().map { practice in
-        let children = byPractice[practice]!
-        let withSignal = children.filter { !$0.signals.isEmpty }
-        return [practice, String(children.count), String(withSignal.count)]
-          + Severity.allCases.map { severity in String(withSignal.filter { $0.highestSeverity == severity }.count) }
-          + [String(withSignal.filter { $0.safeguarding != nil }.count)]
+      rows: figures.practices.map { practice in
+        [practice, figures.text(.practice(practice)), figures.text(.practiceWithSignal(practice))]
+          + Severity.allCases.map { figures.text(.practiceHighest(practice, $0)) }
+          + [figures.text(.practiceWithSignalAndSafeguarding(practice))]
       })
   }
 
   /// Practice by signal by severity, where any child has it.
   public var signalsByPractice: ReportTable {
     var rows: [[String]] = []
-    let byPractice = Dictionary(grouping: report.evaluated) { $0.practiceCode ?? "unknown" }
-    for practice in byPractice.keys.sorted() {
-      for rule in report.rules {
-        let signals = byPractice[practice]!.compactMap { $0.signals.first { $0.ruleID == rule.id } }
-        guard !signals.isEmpty else { continue }
-        rows.append([practice, rule.id, String(signals.count)] + Severity.allCases.map { severity in String(signals.filter { $0.severity == severity }.count) })
+    for practice in figures.practices {
+      for rule in report.rules where figures.counts[.practiceSignal(practice, rule.id)] != nil {
+        rows.append([practice, rule.id, figures.text(.practiceSignal(practice, rule.id))] + Severity.allCases.map { figures.text(.practiceSignalAt(practice, rule.id, $0)) })
       }
     }
     return ReportTable(

@@ -2,18 +2,24 @@ import SurveillanceCore
 
 /// The area report's charts. Each is a picture of a table printed beside it, which is the
 /// chart's text alternative; the SVG's own title and description summarise it in a sentence.
+///
+/// They draw the figures as published (``AreaFigures``): a bar or a point would otherwise
+/// show by its length what the table suppresses. A suppressed count is drawn as the band or
+/// grey remainder its words allow, never at its value.
 enum AreaCharts {
   /// Horizontal bars, one per signal, split by severity.
-  static func signalsBySeverity(_ report: AreaReport) -> HTMLFragment {
-    let rows: [(id: String, title: String, counts: [Int])] = report.rules.map { rule in
-      let signals = report.evaluated.compactMap { $0.signals.first { $0.ruleID == rule.id } }
-      return (rule.id, rule.title, Severity.allCases.map { severity in signals.filter { $0.severity == severity }.count })
-    }.sorted { ($1.counts.reduce(0, +), $0.id) < ($0.counts.reduce(0, +), $1.id) }
-    let maximum = max(1, rows.map { $0.counts.reduce(0, +) }.max() ?? 1)
+  static func signalsBySeverity(_ tables: AreaTables) -> HTMLFragment {
+    let report = tables.report, figures = tables.figures
+    let threshold = report.disclosureControl.suppressBelow
+    let rows: [(title: String, counts: [PublishedCount], total: PublishedCount)] = tables.rulesByChildren.map { rule in
+      (rule.title, Severity.allCases.map { figures.published(.signalAt(rule.id, $0)) }, figures.published(.signal(rule.id)))
+    }
+    let maximum = max(1, rows.map { max($0.total.orderingValue(threshold: threshold), $0.counts.compactMap(\.exact).reduce(0, +)) }.max() ?? 1)
     let left = 330.0, right = 940.0, rowHeight = 22.0, top = 34.0
+    let scale = (right - left - 40) / Double(maximum)
     let height = top + Double(rows.count) * rowHeight + 12
     var svg = SVGCanvas()
-    let described = rows.filter { $0.counts.reduce(0, +) > 0 }.prefix(3).map { "\($0.title): \($0.counts.reduce(0, +))" }
+    let described = rows.filter { ($0.total.exact ?? 1) > 0 }.prefix(3).map { "\($0.title): \($0.total.text)" }
     svg.begin(
       width: 1000, height: height, id: "by-severity", title: "Children with each signal on \(report.asOf), by severity",
       description: "Bars of children per signal, split into review, priority and urgent. Most common: \(described.joined(separator: "; ")). The table below gives every figure.")
@@ -27,28 +33,36 @@ enum AreaCharts {
       let y = top + Double(index) * rowHeight
       svg.text(row.title, x: left - 8, y: y + 15, anchor: .end, size: 12)
       var x = left
-      for (severity, count) in zip(Severity.allCases, row.counts) where count > 0 {
-        let width = Double(count) / Double(maximum) * (right - left - 40)
-        svg.rect(x: x, y: y + 3, width: width, height: rowHeight - 6, fill: ChartPalette.severity(severity), label: "\(row.title): \(count) \(severity.rawValue)")
-        x += width
+      for (severity, count) in zip(Severity.allCases, row.counts) {
+        guard let exact = count.exact, exact > 0 else { continue }
+        svg.rect(x: x, y: y + 3, width: Double(exact) * scale, height: rowHeight - 6, fill: ChartPalette.severity(severity), label: "\(row.title): \(exact) \(severity.rawValue)")
+        x += Double(exact) * scale
       }
-      svg.text(String(row.counts.reduce(0, +)), x: x + 5, y: y + 15, size: 12)
+      // What the suppressed severities add up to is the total less the shown ones, which the
+      // table gives anyway: one grey remainder, never a bar per suppressed count.
+      let shown = row.counts.compactMap(\.exact).reduce(0, +)
+      if let total = row.total.exact, total > shown {
+        svg.rect(x: x, y: y + 3, width: Double(total - shown) * scale, height: rowHeight - 6, fill: ChartPalette.grid, label: "\(row.title): \(total - shown) at severities not shown")
+        x += Double(total - shown) * scale
+      }
+      svg.text(row.total.text, x: x + 5, y: y + 15, size: 12)
     }
     svg.end()
     return HTMLFragment { $0.append(svg.html) }
   }
 
   /// Columns of children per preventer ratio bin.
-  static func preventerRatios(_ table: ReportTable) -> HTMLFragment {
-    let bins = table.rows.map { (label: $0[0], count: Int($0[1]) ?? 0) }
-    let maximum = max(1, bins.map(\.count).max() ?? 1)
+  static func preventerRatios(_ tables: AreaTables) -> HTMLFragment {
+    let threshold = tables.report.disclosureControl.suppressBelow
+    let bins = tables.ratioRows
+    let maximum = max(axisFloor(tables.report), bins.map { $0.count.orderingValue(threshold: threshold) }.max() ?? 1, bins.contains { $0.count.exact == nil } ? threshold : 1)
     let left = 60.0, right = 980.0, top = 20.0, bottom = 230.0
     let slot = (right - left) / Double(bins.count)
     var svg = SVGCanvas()
     svg.begin(
       width: 1000, height: 290, id: "ratios", title: "Children by preventer ratio over 12 months",
-      description: "Columns of children in each tenth of the preventer ratio, from 0 (relievers only) to 1 (preventers only), and children with no inhalers. "
-        + bins.map { "\($0.label): \($0.count)" }.joined(separator: "; ") + ".")
+      description: "Columns of children in each tenth of the preventer ratio, from 0.0 (relievers only) to 1.0 (preventers only), and children with no inhalers. "
+        + bins.map { "\($0.label): \($0.count.text)" }.joined(separator: "; ") + ".")
     for tick in [0, maximum] {
       let y = bottom - Double(tick) / Double(maximum) * (bottom - top)
       svg.line(x1: left, y1: y, x2: right, y2: y, stroke: ChartPalette.grid)
@@ -56,10 +70,18 @@ enum AreaCharts {
     }
     for (index, bin) in bins.enumerated() {
       let x = left + Double(index) * slot
-      let height = Double(bin.count) / Double(maximum) * (bottom - top)
       let colour = index == bins.count - 1 ? ChartPalette.muted : ChartPalette.preventer
-      svg.rect(x: x + slot * 0.1, y: bottom - height, width: slot * 0.8, height: height, fill: colour, label: "\(bin.label): \(bin.count)")
-      svg.text(String(bin.count), x: x + slot / 2, y: bottom - height - 4, anchor: .middle, size: 11)
+      // A suppressed count is drawn as the pale band from 0 to the threshold, the range its
+      // words give.
+      let height: Double
+      if let exact = bin.count.exact {
+        height = Double(exact) / Double(maximum) * (bottom - top)
+        svg.rect(x: x + slot * 0.1, y: bottom - height, width: slot * 0.8, height: height, fill: colour, label: "\(bin.label): \(exact)")
+      } else {
+        height = Double(threshold) / Double(maximum) * (bottom - top)
+        svg.rect(x: x + slot * 0.1, y: bottom - height, width: slot * 0.8, height: height, fill: colour, opacity: 0.25, label: "\(bin.label): \(bin.count.text)")
+      }
+      svg.text(bin.count.text, x: x + slot / 2, y: bottom - height - 4, anchor: .middle, size: 11)
       let words = bin.label.split(separator: " ").map(String.init)
       let firstLine = words.count > 3 ? words.prefix(words.count - 2).joined(separator: " ") : bin.label
       svg.text(firstLine, x: x + slot / 2, y: bottom + 16, anchor: .middle, size: 11)
@@ -70,15 +92,20 @@ enum AreaCharts {
     return HTMLFragment { $0.append(svg.html) }
   }
 
+  /// The least top of an axis: 1, or in a report with disclosure control the threshold, so
+  /// that an axis never reads as a small count.
+  private static func axisFloor(_ report: AreaReport) -> Int { report.identified ? 1 : report.disclosureControl.suppressBelow }
+
   /// One small line chart per signal: children with it on each monthly trend date.
-  static func trend(_ report: AreaReport) -> HTMLFragment {
-    HTMLFragment { html in
+  static func trend(_ tables: AreaTables) -> HTMLFragment {
+    let report = tables.report
+    return HTMLFragment { html in
       html.element("div", ["class": "small-multiples"]) { html in
         for rule in report.rules {
-          let counts = report.trendDates.indices.map { index in report.children.filter { $0.firingOnTrendDates[index].contains(rule.id) }.count }
+          let counts = report.trendDates.indices.map { tables.figures.published(.trend($0, rule.id)) }
           html.element("figure") { html in
             html.element("figcaption", rule.title)
-            html.append(sparkline(rule: rule, counts: counts, dates: report.trendDates))
+            html.append(sparkline(rule: rule, counts: counts, dates: report.trendDates, threshold: report.disclosureControl.suppressBelow, floor: axisFloor(report)))
           }
           html.newline()
         }
@@ -87,25 +114,43 @@ enum AreaCharts {
     }
   }
 
-  private static func sparkline(rule: SignalRule, counts: [Int], dates: [CalendarDate]) -> HTMLText {
+  /// Months whose count is suppressed break the line; a pale band from 0 to the threshold
+  /// marks the range their words give.
+  private static func sparkline(rule: SignalRule, counts: [PublishedCount], dates: [CalendarDate], threshold: Int, floor: Int) -> HTMLText {
     let width = 300.0, height = 110.0, left = 34.0, right = 292.0, top = 10.0, bottom = 86.0
-    let maximum = max(1, counts.max() ?? 1)
+    let anySuppressed = counts.contains { $0.exact == nil }
+    let maximum = max(floor, counts.map { $0.orderingValue(threshold: threshold) }.max() ?? 1, anySuppressed ? threshold : 1)
     func x(_ index: Int) -> Double { dates.count < 2 ? left : left + Double(index) / Double(dates.count - 1) * (right - left) }
     func y(_ count: Int) -> Double { bottom - Double(count) / Double(maximum) * (bottom - top) }
     var svg = SVGCanvas()
-    let peak = counts.indices.max { counts[$0] < counts[$1] } ?? 0
-    svg.begin(
-      width: width, height: height, id: "trend-\(rule.id)", title: "\(rule.title): children with the signal each month",
-      description: dates.isEmpty ? "No dates." : "\(counts.first ?? 0) on \(dates.first!), \(counts.last ?? 0) on \(dates.last!); highest \(counts[peak]) on \(dates[peak]).")
+    let shown = counts.indices.filter { counts[$0].exact != nil }
+    let peak = shown.max { counts[$0].exact! < counts[$1].exact! }
+    let description: String
+    if dates.isEmpty {
+      description = "No dates."
+    } else {
+      let highest = peak.map { "highest\(anySuppressed ? " shown" : "") \(counts[$0].text) on \(dates[$0])" } ?? "no month's count shown"
+      description = "\(counts.first!.text) on \(dates.first!), \(counts.last!.text) on \(dates.last!); \(highest)."
+    }
+    svg.begin(width: width, height: height, id: "trend-\(rule.id)", title: "\(rule.title): children with the signal each month", description: description)
+    if anySuppressed { svg.rect(x: left, y: y(threshold), width: right - left, height: bottom - y(threshold), fill: ChartPalette.grid, opacity: 0.5) }
     svg.line(x1: left, y1: bottom, x2: right, y2: bottom, stroke: ChartPalette.ink)
     svg.line(x1: left, y1: top, x2: right, y2: top, stroke: ChartPalette.grid)
     svg.text(String(maximum), x: left - 5, y: top + 4, anchor: .end, size: 12)
     svg.text("0", x: left - 5, y: bottom + 4, anchor: .end, size: 12)
-    svg.polyline(counts.indices.map { (x($0), y(counts[$0])) }, stroke: ChartPalette.reliever, width: 2.5)
-    if let last = counts.indices.last { svg.circle(x: x(last), y: y(counts[last]), radius: 3.5, fill: ChartPalette.reliever) }
+    var run: [(Double, Double)] = []
+    for index in counts.indices {
+      if let count = counts[index].exact { run.append((x(index), y(count))) }
+      if counts[index].exact == nil || index == counts.count - 1 {
+        if run.count == 1 { svg.circle(x: run[0].0, y: run[0].1, radius: 2, fill: ChartPalette.reliever) }
+        svg.polyline(run, stroke: ChartPalette.reliever, width: 2.5)
+        run = []
+      }
+    }
+    if let last = counts.indices.last, let count = counts[last].exact { svg.circle(x: x(last), y: y(count), radius: 3.5, fill: ChartPalette.reliever) }
     if let first = dates.first, let last = dates.last {
       svg.text(Words.shortMonth(first) + " " + String(first.year), x: left, y: bottom + 18, size: 12)
-      svg.text(Words.shortMonth(last) + " " + String(last.year) + ": " + String(counts.last ?? 0), x: right, y: bottom + 18, anchor: .end, size: 12)
+      svg.text(Words.shortMonth(last) + " " + String(last.year) + ": " + (counts.last?.text ?? "0"), x: right, y: bottom + 18, anchor: .end, size: 12)
     }
     svg.end()
     return svg.html

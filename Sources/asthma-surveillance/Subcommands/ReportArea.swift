@@ -12,10 +12,13 @@ extension AsthmaSurveillance.Report {
         Reads the exports, or a nightly store's current generation (--store, as of its nightly run), and \
         writes area-report.html and its tables as CSV (owner-only): children with each signal by severity \
         and practice, the monthly trend, preventer ratios, and children with safeguarding context and signals. \
-        Children appear as keyed-hash pseudonyms (key from $ASTHMA_SURVEILLANCE_KEY_FILE or \
-        $ASTHMA_SURVEILLANCE_KEY, never the command line); --identify shows NHS numbers instead, and is \
-        audited: --user and --reason are recorded in the store's audit trail (or, reading exports, the \
-        --audit store's) before anything is written.
+        By default children are pseudonymised (key from $ASTHMA_SURVEILLANCE_KEY_FILE or \
+        $ASTHMA_SURVEILLANCE_KEY, never the command line) and the report gives counts only, under the \
+        disclosure control of rules/reports.json: a count of children below its threshold is shown as \
+        "fewer than" it ("fewer than 5" as shipped), and others are hidden so that no total gives one \
+        away; no list of children. --identify shows NHS numbers, the \
+        lists of children and exact counts instead, and is audited: --user and --reason are recorded in the \
+        store's audit trail (or, reading exports, the --audit store's) before anything is written.
         """, ["asthma-surveillance report area --store /srv/asthma/store --out area", "asthma-surveillance report area --store /srv/asthma/store --identify --user \"Safeguarding lead\" --reason \"practice follow-up\" --out area-named"]))
 
     @OptionGroup var logging: LogOptions
@@ -34,7 +37,7 @@ extension AsthmaSurveillance.Report {
     @Option(help: ArgumentHelp("Months of monthly trend before the report date.", valueName: "n"))
     var months = 24
 
-    @Flag(help: "Show NHS numbers instead of pseudonyms (for those who must act on named children; audited).")
+    @Flag(help: "Show NHS numbers, the lists of children and exact counts (for those who must act on named children; audited).")
     var identify = false
 
     @Option(help: ArgumentHelp("With --identify: who is asking (recorded in the audit trail).", valueName: "name"))
