@@ -88,6 +88,7 @@ public struct ReportAreaJob: Sendable {
       disclosureControl: rules.reports.disclosureControl, coverage: coverage,
       provenance: ReportProvenance(toolVersion: toolVersion, rulesVersion: rules.version, rulesFingerprint: rulesFingerprint))
     report.marking = rules.reports.protectiveMarking.identified
+    report.population = PopulationWords(rules.timeline)
     return report
   }
 

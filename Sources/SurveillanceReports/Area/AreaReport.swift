@@ -31,6 +31,8 @@ public struct AreaReport: Sendable {
   public var dataWarnings: [String] = []
   /// The protective marking, printed when the report identifies children (`rules/reports.json`).
   public var marking: String?
+  /// Who the rules count as in the population, for the report's words; `nil` says nothing.
+  public var population: PopulationWords?
 
   public init(
     asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],

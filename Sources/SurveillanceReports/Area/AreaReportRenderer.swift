@@ -148,18 +148,18 @@ public struct AreaReportRenderer {
         item(.withSignalAndSafeguarding, "with a signal and safeguarding context")
       }
       html.newline()
-      let excluded = Exclusion.allCases.compactMap { why in report.excluded[why].map { _ in "\(figures.text(.excluded(why))) \(Self.exclusionWords(why))" } }
+      let excluded = Exclusion.allCases.compactMap { why in report.excluded[why].map { _ in "\(figures.text(.excluded(why))) \(exclusionWords(why))" } }
       if !excluded.isEmpty {
         html.element("p", "Not evaluated on the report date: \(excluded.joined(separator: ", ")).")
       }
     }
   }
 
-  private static func exclusionWords(_ exclusion: Exclusion) -> String {
+  private func exclusionWords(_ exclusion: Exclusion) -> String {
     switch exclusion {
-    case .adult: return "patients aged 18 or over"
+    case .adult: return "patients aged " + (report.population?.adult ?? "over the age limit")
     case .noDateOfBirth: return "with no date of birth"
-    case .inactive: return "with no asthma supply or event in the last 12 months"
+    case .inactive: return "with no asthma supply or event in the last " + (report.population?.activeWindow ?? "year")
     case .notYetBorn: return "not yet born"
     }
   }
@@ -167,8 +167,7 @@ public struct AreaReportRenderer {
   private func limits(_ html: inout HTMLText) {
     let dates = [
       "Signals and figures are as known on \(report.asOf); rows dated after it were set aside. The trend evaluated \(Words.count(report.trendDates.count, "date")), monthly from \(report.trendDates.first?.description ?? "") to \(report.asOf); figures over 12 months early in the trend undercount when the exports start less than a year before it.",
-      "A child counts in the population when under 18 with an asthma supply or care event in the 12 months before the date evaluated.",
-    ] + report.sourceLimits
+    ] + (report.population.map { ["A child counts in the population when \($0.rule) the date evaluated."] } ?? []) + report.sourceLimits
     DataLimits.render(&html, coverage: report.coverage, dateStatements: dates)
   }
 }
