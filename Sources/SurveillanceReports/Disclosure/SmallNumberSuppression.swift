@@ -52,106 +52,164 @@ public struct SmallNumberSuppression<Cell: Hashable>: Sendable where Cell: Senda
   /// knows only that it is not negative. An `unprinted` cell is not published either, but is
   /// what a reader gets by subtracting one printed count from another (children with no
   /// signal, from all children and those with one), so it must not come out small.
+  ///
+  /// Each round hides, in every total that gives something away, its smallest shown non-zero
+  /// part (a total only when no such total has one), as the row and the column of a table each
+  /// need their second suppressed cell; an area's thousands of counts take a few rounds.
   public func apply(to counts: [Cell: Int], sums: [Sum], unprinted: Set<Cell> = []) -> Outcome {
     assert(sums.allSatisfy { sum in
       guard let total = counts[sum.total], sum.parts.allSatisfy({ counts[$0] != nil }) else { return true }
       return total == sum.parts.reduce(0) { $0 + counts[$1]! }
     }, "a sum whose counts do not add up")
-    var shown = counts.filter { !unprinted.contains($0.key) }.mapValues { policy.isSmall($0) ? Shown.small : .exact }
+    var table = Table(counts: counts, sums: sums, unprinted: unprinted, policy: policy)
     while true {
-      let bounds = readerBounds(counts: counts, shown: shown, sums: sums)
-      var pinned = Set(shown.compactMap { cell, how in how != .exact && bounds[cell]?.isExact == true ? cell : nil })
-      pinned.formUnion(unprinted.filter { bounds[$0]?.isExact == true && policy.isSmall(counts[$0] ?? 0) })
-      let giving = sums.indices.filter { sums[$0].cells.contains(where: pinned.contains) || smallRest(of: sums[$0], counts: counts, shown: shown, bounds: bounds) }
-      guard !giving.isEmpty else { return Outcome(shown: shown, unprotected: []) }
-      guard let cell = nextToHide(in: giving.map { sums[$0] }, counts: counts, shown: shown) else {
+      let bounds = table.readerBounds()
+      let pinned = table.pinned(bounds)
+      let giving = table.sums.indices.filter { table.sums[$0].contains(where: { pinned[$0] }) || table.smallRest(of: $0, bounds: bounds) }
+      guard !giving.isEmpty else { return Outcome(shown: table.outcome, unprotected: []) }
+      var hide = Set(giving.compactMap { table.smallestOpen(table.parts(of: $0)) })
+      if hide.isEmpty { hide = Set(giving.compactMap { table.smallestOpen([table.total(of: $0)]) }) }
+      guard !hide.isEmpty else {
         // What the suppressed parts of a known total add up to is that total's to protect.
-        let rests = giving.map { sums[$0] }.filter { smallRest(of: $0, counts: counts, shown: shown, bounds: bounds) }.map(\.total)
-        return Outcome(shown: shown, unprotected: pinned.union(rests))
+        let rests = giving.filter { table.smallRest(of: $0, bounds: bounds) }.map { table.total(of: $0) }
+        let open = Set(pinned.indices.filter { pinned[$0] } + rests).map { table.cells[$0] }
+        return Outcome(shown: table.outcome, unprotected: Set(open))
       }
-      shown[cell] = .hidden
+      for cell in hide { table.shown[cell] = .hidden }
     }
   }
 
-  /// Whether the suppressed parts of a known total add up to a small count: 12 less 9 shown
-  /// leaves 3 children between two suppressed counts, itself a count of fewer than 5.
-  private func smallRest(of sum: Sum, counts: [Cell: Int], shown: [Cell: Shown], bounds: [Cell: Bounds]) -> Bool {
-    guard let total = bounds[sum.total], total.isExact, sum.parts.contains(where: { shown[$0] != .exact }) else { return false }
-    let rest = sum.parts.reduce(total.low) { rest, part in shown[part] == .exact ? rest - counts[part]! : rest }
-    return policy.isSmall(rest)
+  /// What a reader knows of a cell, `low...high`; `high` is `Int.max` for no upper limit.
+  struct Bounds: Equatable {
+    var low: Int
+    var high: Int
+    var isExact: Bool { high == low }
+    static var unbounded: Int { .max }
   }
 
-  /// The smallest shown non-zero part of the sums that give a suppressed count away (the
-  /// first, among equals); only when none has one, the smallest such total.
-  private func nextToHide(in sums: [Sum], counts: [Cell: Int], shown: [Cell: Shown]) -> Cell? {
-    func open(_ cell: Cell) -> Int? { shown[cell] == .exact ? counts[cell].flatMap { $0 > 0 ? $0 : nil } : nil }
-    func smallest(_ cells: [Cell]) -> Cell? {
-      var best: (cell: Cell, count: Int)?
-      for cell in cells {
-        if let count = open(cell), count < (best?.count ?? .max) { best = (cell, count) }
+  /// The counts and sums by number, for speed: cell `i` is `cells[i]`, and each sum is its
+  /// total followed by its parts.
+  struct Table {
+    let cells: [Cell]
+    let counts: [Int?]
+    let printed: [Bool]
+    /// `nil` for a cell not printed, or not published at all.
+    var shown: [Shown?]
+    let sums: [[Int]]
+    /// The sums each cell takes part in.
+    let sumsOf: [[Int]]
+    let policy: DisclosureControl
+
+    init(counts: [Cell: Int], sums: [Sum], unprinted: Set<Cell>, policy: DisclosureControl) {
+      var index: [Cell: Int] = [:]
+      var cells: [Cell] = []
+      func number(_ cell: Cell) -> Int {
+        if let i = index[cell] { return i }
+        index[cell] = cells.count
+        cells.append(cell)
+        return cells.count - 1
+      }
+      for cell in counts.keys { _ = number(cell) }
+      self.sums = sums.map { [number($0.total)] + $0.parts.map(number) }
+      self.cells = cells
+      self.counts = cells.map { counts[$0] }
+      let printed = cells.map { counts[$0] != nil && !unprinted.contains($0) }
+      self.printed = printed
+      shown = cells.indices.map { i in printed[i] ? (policy.isSmall(counts[cells[i]]!) ? .small : .exact) : nil }
+      var sumsOf = [[Int]](repeating: [], count: cells.count)
+      for (s, sum) in self.sums.enumerated() { for cell in sum { sumsOf[cell].append(s) } }
+      self.sumsOf = sumsOf
+      self.policy = policy
+    }
+
+    func total(of sum: Int) -> Int { sums[sum][0] }
+    func parts(of sum: Int) -> ArraySlice<Int> { sums[sum].dropFirst() }
+
+    var outcome: [Cell: Shown] {
+      var outcome: [Cell: Shown] = [:]
+      for (i, how) in shown.enumerated() { if let how { outcome[cells[i]] = how } }
+      return outcome
+    }
+
+    /// Cells whose value the reader has: a suppressed printed count, or an unprinted one that is small.
+    func pinned(_ bounds: [Bounds]) -> [Bool] {
+      cells.indices.map { i in
+        guard bounds[i].isExact else { return false }
+        if let how = shown[i] { return how != .exact }
+        return counts[i].map { !printed[i] && policy.isSmall($0) } ?? false
+      }
+    }
+
+    /// Whether the suppressed parts of a known total add up to a small count: 12 less 9 shown
+    /// leaves 3 children between two suppressed counts, itself a count of fewer than 5.
+    func smallRest(of sum: Int, bounds: [Bounds]) -> Bool {
+      let total = bounds[self.total(of: sum)]
+      guard total.isExact, parts(of: sum).contains(where: { shown[$0] != .exact }) else { return false }
+      let rest = parts(of: sum).reduce(total.low) { rest, part in shown[part] == .exact ? rest - counts[part]! : rest }
+      return policy.isSmall(rest)
+    }
+
+    /// The smallest shown non-zero cell (the first, among equals).
+    func smallestOpen<C: Collection<Int>>(_ candidates: C) -> Int? {
+      var best: (cell: Int, count: Int)?
+      for cell in candidates where shown[cell] == .exact {
+        if let count = counts[cell], count > 0, count < (best?.count ?? .max) { best = (cell, count) }
       }
       return best?.cell
     }
-    return smallest(sums.flatMap(\.parts)) ?? smallest(sums.map(\.total))
-  }
 
-  /// What a reader knows of each cell, `low...high` (`high` nil for no upper limit).
-  struct Bounds: Equatable {
-    var low: Int
-    var high: Int?
-    var isExact: Bool { high == low }
-  }
-
-  /// The reader's bounds from what is shown, narrowed through every sum until nothing changes.
-  /// Each pass only narrows, and never past the true value, so it ends.
-  func readerBounds(counts: [Cell: Int], shown: [Cell: Shown], sums: [Sum]) -> [Cell: Bounds] {
-    var bounds: [Cell: Bounds] = [:]
-    for (cell, count) in counts {
-      guard let how = shown[cell] else { continue }
-      switch how {
-      case .exact: bounds[cell] = Bounds(low: count, high: count)
-      case .small: bounds[cell] = Bounds(low: 1, high: policy.suppressBelow - 1)
-      case .hidden: bounds[cell] = Bounds(low: policy.suppressBelow, high: nil)
-      }
-    }
-    for sum in sums {
-      for cell in sum.cells where bounds[cell] == nil { bounds[cell] = Bounds(low: 0, high: nil) }
-    }
-    var changed = true
-    while changed {
-      changed = false
-      for sum in sums {
-        func narrow(_ cell: Cell, low: Int, high: Int?) {
-          let old = bounds[cell]!
-          let new = Bounds(low: max(old.low, low), high: [old.high, high].compactMap { $0 }.min())
-          if new != old {
-            bounds[cell] = new
-            changed = true
-          }
+    /// The reader's bounds from what is shown, narrowed through the sums until nothing changes:
+    /// a sum is looked at again whenever one of its cells narrows. Bounds only narrow, and never
+    /// past the true value, so it ends.
+    func readerBounds() -> [Bounds] {
+      let threshold = policy.suppressBelow
+      var bounds = cells.indices.map { i -> Bounds in
+        switch shown[i] {
+        case .exact?: return Bounds(low: counts[i]!, high: counts[i]!)
+        case .small?: return Bounds(low: 1, high: threshold - 1)
+        case .hidden?: return Bounds(low: threshold, high: Bounds.unbounded)
+        case nil: return Bounds(low: 0, high: Bounds.unbounded)
         }
+      }
+      var queued = [Bool](repeating: true, count: sums.count)
+      var queue = Array(sums.indices)
+      var next = 0
+      func narrow(_ cell: Int, low: Int, high: Int) {
+        let old = bounds[cell]
+        let new = Bounds(low: max(old.low, low), high: min(old.high, high))
+        guard new != old else { return }
+        bounds[cell] = new
+        for sum in sumsOf[cell] where !queued[sum] {
+          queued[sum] = true
+          queue.append(sum)
+        }
+      }
+      while next < queue.count {
+        let sum = queue[next]
+        next += 1
+        queued[sum] = false
+        let total = sums[sum][0]
         var lowSum = 0, highSum = 0, unbounded = 0
-        for part in sum.parts {
-          let b = bounds[part]!
-          lowSum += b.low
-          if let high = b.high { highSum += high } else { unbounded += 1 }
+        for part in sums[sum].dropFirst() {
+          lowSum += bounds[part].low
+          if bounds[part].high == Bounds.unbounded { unbounded += 1 } else { highSum += bounds[part].high }
         }
-        narrow(sum.total, low: lowSum, high: unbounded == 0 ? highSum : nil)
-        let total = bounds[sum.total]!
-        for part in sum.parts {
-          let b = bounds[part]!
-          let othersLow = lowSum - b.low
-          let othersUnbounded = unbounded - (b.high == nil ? 1 : 0)
-          let othersHigh = highSum - (b.high ?? 0)
+        narrow(total, low: lowSum, high: unbounded == 0 ? highSum : Bounds.unbounded)
+        let t = bounds[total]
+        for part in sums[sum].dropFirst() {
+          let b = bounds[part]
+          let othersUnbounded = unbounded - (b.high == Bounds.unbounded ? 1 : 0)
+          let othersHigh = highSum - (b.high == Bounds.unbounded ? 0 : b.high)
           narrow(
-            part, low: othersUnbounded == 0 ? total.low - othersHigh : 0,
-            high: total.high.map { $0 - othersLow })
+            part, low: othersUnbounded == 0 ? t.low - othersHigh : 0,
+            high: t.high == Bounds.unbounded ? Bounds.unbounded : t.high - (lowSum - b.low))
+        }
+        if next > 4096, next * 2 > queue.count {
+          queue.removeFirst(next)
+          next = 0
         }
       }
+      return bounds
     }
-    return bounds
   }
-}
-
-extension SmallNumberSuppression.Sum {
-  var cells: [Cell] { [total] + parts }
 }
