@@ -342,7 +342,6 @@ struct Stopwatch {
 private struct EvaluatedRun: Sendable {
   var children = 0
   var signalsByRule: [String: [Severity: Int]] = [:]
-  var signals = 0
   var excluded: [Exclusion: Int] = [:]
   /// The children with their timelines, for a store; emptied once it has them.
   var evaluatedChildren: [EvaluatedChild] = []
@@ -362,7 +361,6 @@ private struct EvaluatedRun: Sendable {
     }
     let signals = summaries.flatMap(\.signals)
     children = summaries.count
-    self.signals = signals.count
     signalsByRule = RunManifest.count(signals)
     childrenRows = renderer.childrenCSVRowBytes(summaries)
     signalRows = renderer.signalsCSVRowBytes(signals)
@@ -373,13 +371,13 @@ private struct EvaluatedRun: Sendable {
 /// What the manifest says of the children evaluated, added up run by run.
 struct EvaluatedCounts {
   var children = 0
-  var signals = 0
   var signalsByRule: [String: [Severity: Int]] = [:]
   var excluded: [Exclusion: Int] = [:]
 
+  var signals: Int { signalsByRule.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
+
   fileprivate mutating func add(_ run: EvaluatedRun) {
     children += run.children
-    signals += run.signals
     excluded.merge(run.excluded, uniquingKeysWith: +)
     for (rule, bySeverity) in run.signalsByRule {
       signalsByRule[rule, default: [:]].merge(bySeverity, uniquingKeysWith: +)

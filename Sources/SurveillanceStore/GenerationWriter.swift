@@ -269,47 +269,37 @@ struct GenerationWriter {
 
   // MARK: The run row
 
+  /// The run row's columns from a manifest, in one place for the row's insert and its update.
+  private static func runColumns(_ manifest: RunManifest) -> [(name: String, value: (any DatabaseValueConvertible)?)] {
+    [
+      ("command", manifest.command), ("toolVersion", manifest.toolVersion), ("asOf", manifest.asOf.description),
+      ("rulesVersion", manifest.rulesVersion), ("rulesSha256", manifest.rulesSHA256), ("status", manifest.status),
+      ("failure", manifest.failure), ("maxRejectRate", manifest.maxRejectRate), ("childrenCount", manifest.childrenCount),
+      ("excluded", StoreJSON.counts(Dictionary(uniqueKeysWithValues: manifest.excluded.map { ($0.key.rawValue, $0.value) }))),
+      ("signalsByRule", StoreJSON.signalsByRule(manifest.signalsByRule)), ("outputs", StoreJSON.array(of: manifest.outputs)),
+      ("timings", StoreJSON.pairs(manifest.timings.map { ($0.0, JSONText.number($0.1)) })), ("startedAt", manifest.startedAt),
+      ("extra", StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) })),
+      ("products", StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts])),
+      ("formulary", StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) })),
+    ]
+  }
+
   /// The run's row, state `writing`: invisible to readers until it becomes current.
   static func insertRun(_ manifest: RunManifest, db: Database) throws -> Int64 {
+    let columns = runColumns(manifest)
     try db.execute(
-      sql: """
-        INSERT INTO run (state, command, toolVersion, asOf, rulesVersion, rulesSha256, status, failure, maxRejectRate,
-          childrenCount, excluded, signalsByRule, outputs, timings, startedAt, extra, products, formulary)
-        VALUES ('writing', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-      arguments: [
-        manifest.command, manifest.toolVersion, manifest.asOf.description, manifest.rulesVersion, manifest.rulesSHA256,
-        manifest.status, manifest.failure, manifest.maxRejectRate, manifest.childrenCount,
-        StoreJSON.counts(Dictionary(uniqueKeysWithValues: manifest.excluded.map { ($0.key.rawValue, $0.value) })),
-        StoreJSON.signalsByRule(manifest.signalsByRule), StoreJSON.array(of: manifest.outputs),
-        StoreJSON.pairs(manifest.timings.map { ($0.0, JSONText.number($0.1)) }), manifest.startedAt,
-        StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) }),
-        StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts]),
-        StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) }),
-      ])
+      sql: "INSERT INTO run (state, \(columns.map(\.name).joined(separator: ", "))) VALUES ('writing', \(columns.map { _ in "?" }.joined(separator: ", ")))",
+      arguments: StatementArguments(columns.map(\.value)))
     return db.lastInsertedRowID
   }
 
   /// The run's summary as the finished run knows it (children, signals, timings), and its
   /// inputs: written in the transaction that makes the generation current.
   static func completeRun(_ runID: Int64, manifest: RunManifest, db: Database) throws {
+    let columns = runColumns(manifest)
     try db.execute(
-      sql: """
-        UPDATE run SET command = ?, toolVersion = ?, asOf = ?, rulesVersion = ?, rulesSha256 = ?, status = ?, failure = ?,
-          maxRejectRate = ?, childrenCount = ?, excluded = ?, signalsByRule = ?, outputs = ?, timings = ?, startedAt = ?,
-          extra = ?, products = ?, formulary = ?
-        WHERE id = ?
-        """,
-      arguments: [
-        manifest.command, manifest.toolVersion, manifest.asOf.description, manifest.rulesVersion, manifest.rulesSHA256,
-        manifest.status, manifest.failure, manifest.maxRejectRate, manifest.childrenCount,
-        StoreJSON.counts(Dictionary(uniqueKeysWithValues: manifest.excluded.map { ($0.key.rawValue, $0.value) })),
-        StoreJSON.signalsByRule(manifest.signalsByRule), StoreJSON.array(of: manifest.outputs),
-        StoreJSON.pairs(manifest.timings.map { ($0.0, JSONText.number($0.1)) }), manifest.startedAt,
-        StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) }),
-        StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts]),
-        StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) }), runID,
-      ])
+      sql: "UPDATE run SET \(columns.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE id = ?",
+      arguments: StatementArguments(columns.map(\.value) + [runID]))
     try insertInputs(manifest, runID: runID, db: db)
   }
 
