@@ -42,7 +42,7 @@ public struct PatientCheck: Sendable {
     /// Most severe first, then in the rules' order.
     public var signals: [Signal]
     /// The last twelve calendar months, oldest first, ending with the evaluation date's month.
-    public var months: [MonthTally]
+    public var months: [MonthlyCounts]
     public var actionPlan: ActionPlanStatus
     /// Whether a safeguarding plan that gives signals context is active on the evaluation date.
     public var safeguardingPlanActive: Bool
@@ -55,23 +55,25 @@ public struct PatientCheck: Sendable {
     public var trafficLight: TrafficLight { TrafficLight(highest: signals.map(\.severity).max()) }
   }
 
-  /// `eventGroups`: which care events the month-by-month chart counts as attacks (the rules'
-  /// `timeline.json`, as for `attacks_12m`).
-  public init(nhsNumber: NHSNumber, asOf: CalendarDate, source: Source, child: StoredChild?, eventGroups: CareEventGroups) {
+  /// `child`: the child as one evaluation of its record gave it (from a store: the run's
+  /// summary and signals, with the timeline rebuilt from the stored record); `nil` when the
+  /// records hold nothing about this child.
+  public init(nhsNumber: NHSNumber, asOf: CalendarDate, source: Source, child: EvaluatedChild?, definitions: RecordDefinitions) {
     self.nhsNumber = nhsNumber
     self.asOf = asOf
     self.source = source
-    attackTypes = eventGroups.attack
+    attackTypes = definitions.timeline.eventGroups.attack
     record = child.map { child in
-      let order = Dictionary(child.summary.signals.enumerated().map { ($1.ruleID, $0) }, uniquingKeysWith: min)
+      let summary = child.summary
+      let order = Dictionary(summary.signals.enumerated().map { ($1.ruleID, $0) }, uniquingKeysWith: min)
       return Record(
-        ageYears: child.summary.ageYears,
-        signals: child.summary.signals.sorted { ($1.severity, order[$0.ruleID]!) < ($0.severity, order[$1.ruleID]!) },
-        months: MonthTally.lastTwelveMonths(supplies: child.supplies, events: child.events, asOf: asOf, attackTypes: eventGroups.attack),
-        actionPlan: child.summary.actionPlan,
-        safeguardingPlanActive: child.summary.safeguarding?.isActive == true,
-        unclassifiedSupplies: UnclassifiedSupply.lastTwelveMonths(child.supplies, asOf: asOf),
-        icsFormoterol: ICSFormoterolUse(child.summary))
+        ageYears: summary.ageYears,
+        signals: summary.signals.sorted { ($1.severity, order[$0.ruleID]!) < ($0.severity, order[$1.ruleID]!) },
+        months: child.timeline.lastTwelveMonths(courseMergeDays: definitions.courseMergeDays),
+        actionPlan: summary.actionPlan,
+        safeguardingPlanActive: summary.safeguarding?.isActive == true,
+        unclassifiedSupplies: UnclassifiedSupply.lastTwelveMonths(child.timeline),
+        icsFormoterol: ICSFormoterolUse(summary))
     }
   }
 
@@ -115,12 +117,13 @@ public struct UnclassifiedSupply: Sendable, Equatable {
   /// The product's name as the export gave it, else the code it was known by.
   public var product: String
 
-  static func lastTwelveMonths(_ supplies: [StoredSupply], asOf: CalendarDate) -> [UnclassifiedSupply] {
-    let first = asOf.startOfMonth.adding(months: -11)
-    return supplies.filter { $0.role == .unclassified && $0.date >= first && $0.date <= asOf }
+  static func lastTwelveMonths(_ timeline: ChildTimeline) -> [UnclassifiedSupply] {
+    let window = DateWindow(start: timeline.asOf.startOfMonth.adding(months: -11), end: timeline.asOf)
+    return timeline.supplies(in: window).filter { $0.role == .unclassified }
       .sorted { $0.date < $1.date }
-      .map { UnclassifiedSupply(date: $0.date, product: $0.drugName.isEmpty ? $0.productKey : $0.drugName) }
+      .map { UnclassifiedSupply(date: $0.date, product: $0.primary.drugName.isEmpty ? $0.primary.productKey : $0.primary.drugName) }
   }
+
 }
 
 /// The one-word summary a pharmacist reads first, always printed with its words, never as
@@ -149,50 +152,5 @@ public enum TrafficLight: String, Sendable, CaseIterable {
     case .review: return "look at this at the next routine opportunity"
     case nil: return "nothing in these records needs action"
     }
-  }
-}
-
-/// One calendar month of a child's supplies and attacks, for the month-by-month chart.
-public struct MonthTally: Sendable, Equatable {
-  /// The first day of the month.
-  public var month: CalendarDate
-  /// Reliever (SABA inhaler) devices.
-  public var relievers = 0
-  /// Preventer devices, ICS/formoterol (MART/AIR) included, as the figures count them.
-  public var preventers = 0
-  /// Nebule supplies of any kind.
-  public var nebules = 0
-  /// Emergency and NHS 111 urgent supplies.
-  public var emergencySupplies = 0
-  /// Days with care for an asthma attack (the rules' `attack` event group).
-  public var attacks = 0
-
-  public init(month: CalendarDate) { self.month = month }
-
-  /// Twelve calendar months ending with the month of `asOf`. Supplies count as the figures
-  /// count them: each once, GP issues not dispensed included.
-  public static func lastTwelveMonths(
-    supplies: [StoredSupply], events: [CareEvent], asOf: CalendarDate, attackTypes: Set<CareEventType>
-  ) -> [MonthTally] {
-    let first = asOf.startOfMonth.adding(months: -11)
-    var months = (0..<12).map { MonthTally(month: first.adding(months: $0)) }
-    func index(_ date: CalendarDate) -> Int? {
-      guard date >= first, date <= asOf else { return nil }
-      return (date.year - first.year) * 12 + date.month - first.month
-    }
-    for supply in supplies {
-      guard let i = index(supply.date) else { continue }
-      switch supply.role {
-      case .reliever: months[i].relievers += supply.devices
-      case .preventer, .icsFormoterol: months[i].preventers += supply.devices
-      case .sabaNebule, .otherNebule: months[i].nebules += 1
-      default: break
-      }
-      if supply.status == .emergencySupply { months[i].emergencySupplies += 1 }
-    }
-    for date in Set(events.filter { attackTypes.contains($0.type) }.map(\.date)) {
-      if let i = index(date) { months[i].attacks += 1 }
-    }
-    return months
   }
 }

@@ -47,9 +47,9 @@ public enum PatientCheckJSON {
       for month in record.months {
         json.beginObject()
         json.string("month", String(month.month.description.prefix(7)))
-        json.int("relievers", month.relievers)
-        json.int("preventers", month.preventers)
-        json.int("nebules", month.nebules)
+        json.int("relievers", month.relieverDevices)
+        json.int("preventers", month.preventerDevices)
+        json.int("nebules", month.nebuleIssues)
         json.int("emergency_supplies", month.emergencySupplies)
         json.int("attacks", month.attacks)
         json.endObject()

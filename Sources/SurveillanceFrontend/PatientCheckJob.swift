@@ -8,8 +8,8 @@ public struct PatientCheckJob: Sendable {
   /// Where the child's record comes from.
   public enum Records: Sendable {
     /// The current generation of a nightly store; the audit goes into the same store.
-    /// `eventGroups`: what counts as an attack in the month-by-month chart (`timeline.json`).
-    case store(path: String, eventGroups: CareEventGroups)
+    /// `definitions`: what rebuilds the child's timeline and months from the stored record.
+    case store(path: String, definitions: RecordDefinitions)
     /// A pharmacy's own exports, evaluated now; the audit goes into the store at `auditPath`.
     case exports(RunInputs, asOf: CalendarDate, rules: RuleSet, auditPath: String)
   }
@@ -59,11 +59,12 @@ public struct PatientCheckJob: Sendable {
     var runID: Int64?
     do {
       switch records {
-      case .store(_, let eventGroups):
-        let (generation, child) = try audit.lookUp(nhsNumber)
+      case .store(_, let definitions):
+        let (generation, manifest, stored) = try audit.lookUpWithManifest(nhsNumber)
         runID = generation.runID
+        let child = try stored.map { try $0.evaluated(asOf: generation.asOf, inputs: manifest.kinds, policy: definitions.timeline) }
         var found = PatientCheck(
-          nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child, eventGroups: eventGroups)
+          nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child, definitions: definitions)
         if let freshness { found.warnings = try audit.health(freshness).warnings }
         check = found
       case .exports(let inputs, let asOf, let rules, _):
@@ -81,13 +82,13 @@ public struct PatientCheckJob: Sendable {
   static func checkFromExports(_ nhsNumber: NHSNumber, inputs: RunInputs, asOf: CalendarDate, rules: RuleSet) throws -> PatientCheck {
     let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
-    var child: StoredChild?
+    var child: EvaluatedChild?
     if let record = area.records.first(where: { $0.nhsNumber == nhsNumber }),
       case .success(let evaluated) = evaluation.evaluated(record, asOf: asOf)
     {
-      child = StoredChild(evaluated)
+      child = evaluated
     }
-    var check = PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child, eventGroups: rules.timeline.eventGroups)
+    var check = PatientCheck(nhsNumber: nhsNumber, asOf: asOf, source: .exports, child: child, definitions: RecordDefinitions(rules))
     let digits = nhsNumber.description
     let forChild = area.rejects.filter { row in
       row.fields.contains { field in String(field.filter(\.isNumber)) == digits }

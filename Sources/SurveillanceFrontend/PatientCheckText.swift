@@ -90,25 +90,19 @@ public struct PatientCheckText: Sendable {
   }
 
   /// Twelve lines, one a month: a letter per device, then what else happened.
-  private func chart(_ months: [MonthTally], attackTypes: Set<CareEventType>) -> [String] {
+  private func chart(_ months: [MonthlyCounts], attackTypes: Set<CareEventType>) -> [String] {
     var lines = wrap(
       "Last 12 months, one letter a device: R reliever inhaler, P preventer (inhaler or tablets); attack: \(Self.attackWords(attackTypes))")
     for month in months {
-      let relievers = bar(month.relievers, letter: "R", colour: "34")
-      let preventers = bar(month.preventers, letter: "P", colour: "35")
+      let relievers = bar(month.relieverDevices, letter: "R", colour: "34")
+      let preventers = bar(month.preventerDevices, letter: "P", colour: "35")
       let line = "  \(Self.monthName(month.month))  \(relievers)\(preventers)\(Self.extras(month))"
       lines.append(trimmedRight(line))
     }
-    let total = months.reduce(into: MonthTally(month: months.first?.month ?? CalendarDate(dayNumber: 0))) { sum, month in
-      sum.relievers += month.relievers
-      sum.preventers += month.preventers
-      sum.nebules += month.nebules
-      sum.emergencySupplies += month.emergencySupplies
-      sum.attacks += month.attacks
-    }
+    let total = MonthlyCounts.total(months)
     let totals = [
-      Self.counted(total.relievers, "reliever", "relievers"), Self.counted(total.preventers, "preventer", "preventers"),
-      Self.counted(total.nebules, "nebule supply", "nebule supplies"),
+      Self.counted(total.relieverDevices, "reliever", "relievers"), Self.counted(total.preventerDevices, "preventer", "preventers"),
+      Self.counted(total.nebuleIssues, "nebule supply", "nebule supplies"),
       Self.counted(total.emergencySupplies, "emergency supply", "emergency supplies"), Self.counted(total.attacks, "attack", "attacks"),
     ]
     // Wrapped between items, never inside one ("1 attack" stays together).
@@ -133,9 +127,9 @@ public struct PatientCheckText: Sendable {
     return (count == 0 ? plain : paint(plain, colour)) + padding
   }
 
-  private static func extras(_ month: MonthTally) -> String {
+  private static func extras(_ month: MonthlyCounts) -> String {
     var words: [String] = []
-    if month.nebules > 0 { words.append(month.nebules == 1 ? "nebules" : "nebules x\(month.nebules)") }
+    if month.nebuleIssues > 0 { words.append(month.nebuleIssues == 1 ? "nebules" : "nebules x\(month.nebuleIssues)") }
     if month.emergencySupplies > 0 { words.append(month.emergencySupplies == 1 ? "emergency supply" : "emergency supplies x\(month.emergencySupplies)") }
     if month.attacks > 0 { words.append(month.attacks == 1 ? "attack" : "attacks x\(month.attacks)") }
     return words.joined(separator: ", ")

@@ -54,7 +54,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case .asOfAfterStore(let asOf):
       return "--as-of is after the store's current generation (the nightly run as of \(asOf)), which knows nothing later: leave --as-of out to report as of \(asOf), or give an earlier date"
     case .storeKeepsNoRecords(let path):
-      return "\(path): the current generation was written by an earlier version of asthma-surveillance, before the store kept both sides of each supply that a report needs; run nightly --store again"
+      return "\(path): the current generation was written by an earlier version of asthma-surveillance, before the store kept each child's rows as read, which a report replays; run nightly --store again"
     }
   }
 }

@@ -199,6 +199,25 @@ public struct RuleSource: Sendable {
     }
   }
 
+  /// `timeline.json` and the formulary's course rule alone: for a command that reads a store
+  /// and rebuilds a child's timeline from its record, but takes figures and signals from the
+  /// run that wrote it.
+  public func recordDefinitions() throws -> RecordDefinitions {
+    struct Courses: Decodable {
+      struct Rule: Decodable { var courseMergeDays: Int }
+      var oralSteroidCourses: Rule
+    }
+    let timeline = try timelinePolicy()
+    do {
+      let decoder = JSONDecoder()
+      decoder.keyDecodingStrategy = .convertFromSnakeCase
+      let courses = try decoder.decode(Courses.self, from: try contents(of: "formulary/formulary.json"))
+      return RecordDefinitions(timeline: timeline, courseMergeDays: courses.oralSteroidCourses.courseMergeDays)
+    } catch let error as DecodingError {
+      throw RulesError(problems: ["formulary/formulary.json: \(Self.describe(error))"])
+    }
+  }
+
   static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.json"
 
   /// SHA-256 over every file, in path order (each file's path inside the rules, then its

@@ -169,7 +169,7 @@ struct GenerationWriter {
   }
 
   private static let childInsertSQL: String = {
-    let columns = ["runId", "nhsNumber", "dateOfBirth", "ageYears", "practiceCode"]
+    let columns = ["runId", "nhsNumber", "dateOfBirth", "conflictingDatesOfBirth", "ageYears", "practiceCode"]
       + ChildrenTable.columns.map { StoreSchema.figureColumn($0.name) }
       + [
         "signalCount", "highestSeverity", "safeguardingPlanType", "safeguardingActive", "safeguardingStart", "safeguardingEnd",
@@ -187,7 +187,9 @@ struct GenerationWriter {
     let nhs = summary.nhsNumber.description
     let context = summary.safeguarding
     let plan = summary.actionPlan
-    var values: [(any DatabaseValueConvertible)?] = [runID, nhs, timeline.dateOfBirth?.description, summary.ageYears, summary.practiceCode]
+    let record = child.record
+    let conflicting = record.conflictingDatesOfBirth.isEmpty ? nil : StoreJSON.array(of: record.conflictingDatesOfBirth.map(\.description))
+    var values: [(any DatabaseValueConvertible)?] = [runID, nhs, record.dateOfBirth?.description, conflicting, summary.ageYears, summary.practiceCode]
     values += summary.figures.map { $0.value }
     values += [
       summary.signals.count, summary.highestSeverity?.rawValue, context?.plan.type.rawValue, context?.isActive,
@@ -197,6 +199,27 @@ struct GenerationWriter {
     ]
     try db.cachedStatement(sql: childSQL).execute(arguments: StatementArguments(values))
     var rows = 1
+
+    // The record: every row as read. What follows it (reconciled supplies, signals) is what
+    // the run made of it.
+    let rowStatement = try db.cachedStatement(sql: """
+      INSERT INTO recordRow (runId, nhsNumber, position, side, date, dateOfBirth, siteCode, productKey, drugName, quantity,
+        quantityUnit, devices, role, classId, containsIcs, dosesPerDevice, unitsPerDevice, daysPerDevice, minimumAgeYears,
+        matchedBy, prescriptionId, supplyType, issueType, sourceFile, sourceLine)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    for (position, row) in record.supplies.enumerated() {
+      let product = row.product
+      let values: [(any DatabaseValueConvertible)?] = [
+        runID, nhs, position, row.side.rawValue, row.date.description, row.dateOfBirth?.description, row.siteCode, row.productKey,
+        row.drugName, row.quantity, row.quantityUnit?.rawValue, row.devices, product.role.rawValue, product.classID,
+        product.containsICS, product.dosesPerDevice, product.unitsPerDevice, product.daysPerDevice, product.minimumAgeYears,
+        product.matchedBy.rawValue, row.prescriptionID, row.supplyType?.rawValue, row.issueType, Int(row.source.file),
+        Int(row.source.line),
+      ]
+      try rowStatement.execute(arguments: StatementArguments(values))
+      rows += 1
+    }
 
     let supplyStatement = try db.cachedStatement(sql: """
       INSERT INTO supply (runId, nhsNumber, position, status, date, role, devices, classId, productKey, drugName, quantity,
@@ -226,7 +249,7 @@ struct GenerationWriter {
       INSERT INTO safeguardingPlan (runId, nhsNumber, position, planType, category, startDate, endDate, localAuthority, sourceFile, sourceLine)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """)
-    for (position, plan) in timeline.plans.enumerated() {
+    for (position, plan) in Self.ordered(record.plans).enumerated() {
       try planStatement.execute(arguments: [
         runID, nhs, position, plan.type.rawValue, plan.category, plan.start.description, plan.end?.description,
         plan.localAuthority, Int(plan.source.file), Int(plan.source.line),
@@ -238,7 +261,7 @@ struct GenerationWriter {
       INSERT INTO careEvent (runId, nhsNumber, position, date, type, snomedCode, nextReviewDue, sourceFile, sourceLine)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       """)
-    for (position, event) in timeline.events.enumerated() {
+    for (position, event) in Self.ordered(record.events).enumerated() {
       try eventStatement.execute(arguments: [
         runID, nhs, position, event.date.description, event.type.rawValue, event.snomedCode, event.nextReviewDue?.description,
         Int(event.source.file), Int(event.source.line),
@@ -267,6 +290,10 @@ struct GenerationWriter {
     return rows
   }
 
+  /// A record's plans and events in the order a timeline gives them.
+  static func ordered(_ plans: [SafeguardingPlan]) -> [SafeguardingPlan] { plans.sorted { ($0.start, $0.source) < ($1.start, $1.source) } }
+  static func ordered(_ events: [CareEvent]) -> [CareEvent] { events.sorted { ($0.date, $0.source) < ($1.date, $1.source) } }
+
   // MARK: The run row
 
   /// The run row's columns from a manifest, in one place for the row's insert and its update.
@@ -281,6 +308,7 @@ struct GenerationWriter {
       ("extra", StoreJSON.pairs(manifest.extra.map { ($0.0, JSONText.quoted($0.1)) })),
       ("products", StoreJSON.counts(["unclassified_respiratory": manifest.unclassifiedProducts, "code_name_conflict": manifest.conflictingProducts])),
       ("formulary", StoreJSON.pairs(manifest.formulary.map { ($0.0, JSONText.quoted($0.1)) })),
+      ("keepsRecords", true),
     ]
   }
 
@@ -325,7 +353,7 @@ struct GenerationWriter {
   /// Tables holding a generation's rows, children before parents, with the column that
   /// orders their key after `runId`.
   private static let generationTables: [(table: String, key: String)] = [
-    ("supply", "nhsNumber"), ("signal", "nhsNumber"), ("careEvent", "nhsNumber"), ("safeguardingPlan", "nhsNumber"),
+    ("recordRow", "nhsNumber"), ("supply", "nhsNumber"), ("signal", "nhsNumber"), ("careEvent", "nhsNumber"), ("safeguardingPlan", "nhsNumber"),
     ("child", "nhsNumber"), ("reject", "position"), ("runInput", "position"),
   ]
 
@@ -370,6 +398,7 @@ public final class GenerationSession {
   /// Rows written so far, and what each table must hold when the generation goes live.
   private var rowsWritten = 0
   private var children = 0
+  private var recordRows = 0
   private var supplies = 0
   private var plans = 0
   private var events = 0
@@ -393,9 +422,10 @@ public final class GenerationSession {
     rowsWritten += try writer.writeChildren(batch, runID: runID, rowsBefore: rowsWritten, childrenBefore: children, expectedChildren: expectedChildren)
     children += batch.count
     for child in batch {
+      recordRows += child.record.supplies.count
       supplies += child.timeline.supplies.count
-      plans += child.timeline.plans.count
-      events += child.timeline.events.count
+      plans += child.record.plans.count
+      events += child.record.events.count
       signals += child.summary.signals.count
     }
   }
@@ -411,7 +441,7 @@ public final class GenerationSession {
     let runID = runID
     rowsWritten += try writer.writeRejects(rejects, runID: runID, rowsBefore: rowsWritten)
     let expected = [
-      ("child", children), ("supply", supplies), ("safeguardingPlan", plans), ("careEvent", events), ("signal", signals),
+      ("child", children), ("recordRow", recordRows), ("supply", supplies), ("safeguardingPlan", plans), ("careEvent", events), ("signal", signals),
       ("reject", rejects.count), ("runInput", manifest.inputs.count),
     ]
     let seconds = writing + GenerationWriter.seconds(ContinuousClock.now - finishing)

@@ -29,6 +29,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
   case auditTrailChanged(path: String, entry: Int)
   /// A new generation's table did not hold what the run wrote: it was not made current.
   case incompleteGeneration(path: String, table: String, held: Int, expected: Int)
+  /// The current generation was written before the store kept each child's record as read.
+  case generationKeepsNoRecords
 
   public var description: String {
     switch self {
@@ -58,6 +60,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
       return "\(path): audit entry \(entry) is not what was recorded (audit.seal). Restore the store from a backup; it is not used until then"
     case .incompleteGeneration(let path, let table, let held, let expected):
       return "\(path): the new generation's \(table) table holds \(held) rows where the run wrote \(expected); it was not made current, and the previous generation stays"
+    case .generationKeepsNoRecords:
+      return "the store's current generation was written by an older version that did not keep each child's rows as read; run `asthma-surveillance nightly ... --store DIR` again, and look the child up in the new generation"
     case .database(let path, let message):
       return "\(path): \(message)"
     }

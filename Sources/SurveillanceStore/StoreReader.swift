@@ -13,7 +13,7 @@ extension SurveillanceStore {
     try read { db in
       guard let generation = try Self.currentGeneration(db) else { return [:] }
       var counts: [String: Int] = [:]
-      for table in ["child", "supply", "safeguardingPlan", "careEvent", "signal", "reject", "runInput"] {
+      for table in ["child", "recordRow", "supply", "safeguardingPlan", "careEvent", "signal", "reject", "runInput"] {
         counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE runId = ?", arguments: [generation.runID]) ?? 0
       }
       return counts
@@ -96,6 +96,8 @@ extension SurveillanceStore {
       while let row = try rows.next() { groups[row["nhsNumber"], default: []].append(try decode(row)) }
       return groups
     }
+    let keepsRecords = try Bool.fetchOne(db, sql: "SELECT keepsRecords FROM run WHERE id = ?", arguments: [runID]) ?? false
+    let recordRows = keepsRecords ? try grouped("recordRow", recordRow) : [:]
     let supplies = try grouped("supply", supply)
     let plans = try grouped("safeguardingPlan", plan)
     let events = try grouped("careEvent", careEvent)
@@ -116,9 +118,20 @@ extension SurveillanceStore {
         nhsNumber: nhs, ageYears: row["ageYears"], practiceCode: row["practiceCode"],
         figures: ChildrenTable.columns.map { Figure(value: row[StoreSchema.figureColumn($0.name)]) },
         signals: signals, safeguarding: context, actionPlan: actionPlan)
+      let dateOfBirth = try optionalDate(row, "dateOfBirth")
+      let childEvents = events[key] ?? []
+      var record: ChildRecord?
+      if keepsRecords {
+        var read = ChildRecord(nhsNumber: nhs, dateOfBirth: dateOfBirth, supplies: recordRows[key] ?? [], plans: childPlans, events: childEvents)
+        read.conflictingDatesOfBirth = try StoreJSON.strings(row["conflictingDatesOfBirth"] ?? "[]").map { text in
+          guard let date = CalendarDate(iso: text) else { throw unreadable("conflictingDatesOfBirth") }
+          return date
+        }
+        record = read
+      }
       children.append(StoredChild(
-        dateOfBirth: try optionalDate(row, "dateOfBirth"), summary: summary, supplies: supplies[key] ?? [], plans: childPlans,
-        events: events[key] ?? []))
+        dateOfBirth: dateOfBirth, summary: summary, supplies: supplies[key] ?? [], plans: childPlans, events: childEvents,
+        record: record))
     }
     return children
   }
@@ -149,6 +162,21 @@ extension SurveillanceStore {
     var withIssue = supply
     withIssue.issueItem = issueItem
     return withIssue
+  }
+
+  /// One row of a child's record as read.
+  private static func recordRow(_ row: Row) throws -> Supply {
+    let product = ProductClassification(
+      role: try decode(row, "role"), classID: row["classId"], containsICS: row["containsIcs"], dosesPerDevice: row["dosesPerDevice"],
+      unitsPerDevice: row["unitsPerDevice"], daysPerDevice: row["daysPerDevice"], minimumAgeYears: row["minimumAgeYears"],
+      matchedBy: try decode(row, "matchedBy"))
+    guard let nhs = NHSNumber(row["nhsNumber"] as String) else { throw unreadable("nhsNumber") }
+    return Supply(
+      side: try decode(row, "side"), nhsNumber: nhs, dateOfBirth: try optionalDate(row, "dateOfBirth"), date: try date(row, "date"),
+      siteCode: row["siteCode"], productKey: row["productKey"], drugName: row["drugName"], product: product, quantity: row["quantity"],
+      quantityUnit: try optionalDecode(row, "quantityUnit"), devices: row["devices"], prescriptionID: row["prescriptionId"],
+      supplyType: try optionalDecode(row, "supplyType"), issueType: row["issueType"],
+      source: SourceRef(file: row["sourceFile"], line: row["sourceLine"]))
   }
 
   private static func plan(_ row: Row) throws -> SafeguardingPlan {

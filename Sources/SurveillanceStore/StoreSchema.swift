@@ -23,6 +23,7 @@ public enum StoreSchema {
     migrator.registerMigration("v2 audit command", migrate: addAuditCommand)
     migrator.registerMigration("v3 unclassified products and dose figures", migrate: addUnclassifiedProducts)
     migrator.registerMigration("v4 nightly run outcomes", migrate: createRunOutcomeTable)
+    migrator.registerMigration("v5 child records as read", migrate: createRecordRowTable)
     return migrator
   }
 
@@ -307,5 +308,56 @@ public enum StoreSchema {
       t.column("signals", .integer)
       t.column("seconds", .double)
     }
+  }
+
+  /// Each child's record as the run read it: every GP issue and dispensing row behind the
+  /// child's supplies, after duplicates were removed, with its file and line, and the row's own
+  /// date of birth and GP issue type. This is the fact a report or a look-up replays; the
+  /// `supply` table is what the run made of it (the reconciled pairs on the run's date), kept
+  /// for analysts' queries and never turned back into rows. Plans and events were always kept
+  /// as read (`safeguardingPlan`, `careEvent`).
+  ///
+  /// A generation written before this migration has NULL in `run.keepsRecords`: readers say
+  /// that it cannot be replayed, and the next `nightly --store` writes one that can.
+  private static func createRecordRowTable(_ db: Database) throws {
+    try db.create(table: "recordRow", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull().references("run")
+      t.column("nhsNumber", .text).notNull()
+      t.column("position", .integer).notNull()
+      t.primaryKey(["runId", "nhsNumber", "position"])
+      // gp_issue or dispensing
+      t.column("side", .text).notNull()
+      t.column("date", .text).notNull()
+      // The row's own date of birth; the child's settled one is `child.dateOfBirth`.
+      t.column("dateOfBirth", .text)
+      // The practice (GP issue) or pharmacy (dispensing), as the row gave it.
+      t.column("siteCode", .text).notNull()
+      t.column("productKey", .text).notNull()
+      t.column("drugName", .text).notNull()
+      t.column("quantity", .double).notNull()
+      t.column("quantityUnit", .text)
+      t.column("devices", .integer).notNull()
+      // The row's classification by the run's formulary.
+      t.column("role", .text).notNull()
+      t.column("classId", .text).notNull()
+      t.column("containsIcs", .boolean).notNull()
+      t.column("dosesPerDevice", .integer)
+      t.column("unitsPerDevice", .integer)
+      t.column("daysPerDevice", .integer)
+      t.column("minimumAgeYears", .integer)
+      t.column("matchedBy", .text).notNull()
+      t.column("prescriptionId", .text)
+      // Dispensings: nhs_prescription, emergency_supply...; GP issues: NULL.
+      t.column("supplyType", .text)
+      // GP issues: acute, repeat... as the export gave it (lower case); dispensings: NULL.
+      t.column("issueType", .text)
+      t.column("sourceFile", .integer).notNull()
+      t.column("sourceLine", .integer).notNull()
+    }
+    try db.alter(table: "child") { t in
+      // Dates of birth other rows gave that disagree with `dateOfBirth`: ["YYYY-MM-DD", ...].
+      t.add(column: "conflictingDatesOfBirth", .jsonText)
+    }
+    try db.alter(table: "run") { t in t.add(column: "keepsRecords", .boolean) }
   }
 }

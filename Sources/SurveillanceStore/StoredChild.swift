@@ -14,49 +14,47 @@ public struct GenerationInfo: Sendable, Equatable {
   public var storeWriteSeconds: Double?
 }
 
-/// One child as a generation holds them: the summary (`children.csv` and the signals), and
-/// the timeline behind it.
+/// One child as a generation holds them: the record (the rows as read, the plans, the
+/// events), and what the nightly run made of it on its date (the summary, with the figures
+/// and signals of `children.csv` and `signals.csv`, and the reconciled supplies).
 public struct StoredChild: Sendable {
   public var dateOfBirth: CalendarDate?
   public var summary: ChildSummary
+  /// The run's reconciled supplies on its date: a cache of what the record gave, for
+  /// analysts' queries; a replay or a look-up derives its own from ``record``.
   public var supplies: [StoredSupply]
   public var plans: [SafeguardingPlan]
   public var events: [CareEvent]
+  /// The child's record as the nightly run read it from the exports. `nil` for a generation
+  /// written before the store kept records (the `v5 child records as read` migration): run
+  /// `nightly --store` again.
+  public var record: ChildRecord?
 
-  public init(dateOfBirth: CalendarDate?, summary: ChildSummary, supplies: [StoredSupply], plans: [SafeguardingPlan], events: [CareEvent]) {
+  public init(
+    dateOfBirth: CalendarDate?, summary: ChildSummary, supplies: [StoredSupply], plans: [SafeguardingPlan], events: [CareEvent],
+    record: ChildRecord?
+  ) {
     self.dateOfBirth = dateOfBirth
     self.summary = summary
     self.supplies = supplies
     self.plans = plans
     self.events = events
+    self.record = record
   }
 
   /// The stored form of an evaluated child.
   public init(_ child: EvaluatedChild) {
     self.init(
-      dateOfBirth: child.timeline.dateOfBirth, summary: child.summary, supplies: child.timeline.supplies.map(StoredSupply.init),
-      plans: child.timeline.plans, events: child.timeline.events)
+      dateOfBirth: child.record.dateOfBirth, summary: child.summary, supplies: child.timeline.supplies.map(StoredSupply.init),
+      plans: GenerationWriter.ordered(child.record.plans), events: GenerationWriter.ordered(child.record.events), record: child.record)
   }
-}
 
-extension StoredChild {
-  /// The child's record as the nightly run read it from the exports, rebuilt from the
-  /// generation's rows: every GP issue and dispensing behind the reconciled supplies (an issue
-  /// that several dispensings filled, once), the safeguarding plans and the care events. Replaying
-  /// it gives what replaying the record read from the same exports gives, on any date up to
-  /// the generation's.
-  ///
-  /// `nil` when the generation was written before the store kept both sides of each supply
-  /// (the `v2 supply sides for child records` migration): run `nightly --store` again.
-  public var record: ChildRecord? {
-    var rows: [Supply] = []
-    var seen: Set<SourceRef> = []
-    for supply in supplies {
-      guard let sides = supply.rows(nhsNumber: summary.nhsNumber, dateOfBirth: dateOfBirth) else { return nil }
-      for row in sides where seen.insert(row.source).inserted { rows.append(row) }
-    }
-    return ChildRecord(
-      nhsNumber: summary.nhsNumber, dateOfBirth: dateOfBirth, supplies: rows.sorted { $0.source < $1.source }, plans: plans, events: events)
+  /// The child as the nightly run evaluated it: its summary as stored, with the timeline
+  /// rebuilt from the record on `asOf` (the generation's date, for a look-up) under `policy`,
+  /// as the run built it. `inputs`: the kinds of export the run read.
+  public func evaluated(asOf: CalendarDate, inputs: Set<InputKind>, policy: TimelinePolicy) throws(StoreError) -> EvaluatedChild {
+    guard let record else { throw StoreError.generationKeepsNoRecords }
+    return EvaluatedChild(summary: summary, timeline: ChildTimeline(record: record, asOf: asOf, inputs: inputs, policy: policy), record: record)
   }
 }
 

@@ -119,29 +119,4 @@ extension StoredSupply {
   public var primaryItem: SupplyItem? {
     product.map { SupplyItem(productKey: productKey, drugName: drugName, quantity: quantity, quantityUnit: quantityUnit, devices: devices, product: $0) }
   }
-
-  /// The export rows this supply was reconciled from, GP issue first, as reading the exports
-  /// gave them (without the row's own date of birth, which the child's settled one replaces,
-  /// and the GP issue type, which nothing evaluates). `nil` for a generation written before
-  /// the store kept both sides of each supply.
-  public func rows(nhsNumber: NHSNumber, dateOfBirth: CalendarDate?) -> [Supply]? {
-    guard let primary = primaryItem else { return nil }
-    let twoSided = issueSource != nil && dispensingSource != nil
-    var rows: [Supply] = []
-    func row(_ side: SupplySide, _ item: SupplyItem, date: CalendarDate, site: String?, id: String?, type: SupplyType?, source: SourceRef) -> Supply {
-      Supply(
-        side: side, nhsNumber: nhsNumber, dateOfBirth: dateOfBirth, date: date, siteCode: site ?? "", productKey: item.productKey,
-        drugName: item.drugName, product: item.product, quantity: item.quantity, quantityUnit: item.quantityUnit, devices: item.devices,
-        prescriptionID: id, supplyType: type, issueType: nil, source: source)
-    }
-    if let issueSource {
-      let id = twoSided && prescriptionIDSide == .dispensing ? nil : prescriptionID
-      rows.append(row(.gpIssue, twoSided ? issueItem ?? primary : primary, date: issueDate ?? date, site: practiceCode, id: id, type: nil, source: issueSource))
-    }
-    if let dispensingSource {
-      let id = twoSided && prescriptionIDSide == .gpIssue ? nil : prescriptionID
-      rows.append(row(.dispensing, primary, date: date, site: pharmacyCode, id: id, type: supplyType, source: dispensingSource))
-    }
-    return rows
-  }
 }

@@ -65,7 +65,7 @@ struct ChildReportGoldenTests {
       try WellControlledChild.write(), nhs: WellControlledChild.nhsNumber, asOf: "2017-12-20", from: "2012-01-01", step: .month)
     let first = try #require((report.timeline.supplies.map(\.date) + report.timeline.events.map(\.date)).min())
     #expect(first > date("2013-01-01"), "the check needs a record that starts well after the replay")
-    let months = MonthlyActivity.series(for: report)
+    let months = report.months
     #expect(months.first?.month == first.startOfMonth.adding(months: -1))
     #expect(months.last?.month == date("2017-12-01"))
   }
@@ -90,7 +90,7 @@ struct ChildReportGoldenTests {
   }
 
   @Test func monthlyFiguresCountDevicesOnceAcrossBothExports() throws {
-    let months = MonthlyActivity.series(for: try SampleReports.hakeem())
+    let months = try SampleReports.hakeem().months
     let october = try #require(months.first { $0.month == date("2017-10-01") })
     // Dispensed 10-03 and 10-16 before prescriptions, 10-26 as an emergency supply.
     #expect(october.relieverDevices == 3)

@@ -26,14 +26,20 @@ public struct ChildSummary: Sendable {
   public var highestSeverity: Severity? { signals.map(\.severity).max() }
 }
 
-/// A child's summary and the timeline behind it, as one evaluation produced them.
+/// Everything one evaluation derives from a child's record on one date, with the record:
+/// the reconciled timeline, and the summary (figures, signals, context). A store keeps the
+/// record as the fact and the rest as what the run made of it.
 public struct EvaluatedChild: Sendable {
   public var summary: ChildSummary
   public var timeline: ChildTimeline
+  /// The rows as read (with file and line), the plans and the events: what the timeline and
+  /// the summary were derived from.
+  public var record: ChildRecord
 
-  public init(summary: ChildSummary, timeline: ChildTimeline) {
+  public init(summary: ChildSummary, timeline: ChildTimeline, record: ChildRecord) {
     self.summary = summary
     self.timeline = timeline
+    self.record = record
   }
 }
 
@@ -120,7 +126,7 @@ public struct AreaEvaluation: Sendable {
         signals: evaluator.signals(for: timeline, memo: memo),
         safeguarding: timeline.safeguardingContext(policy: rules.care),
         actionPlan: timeline.actionPlanStatus(policy: rules.care))
-      return EvaluatedChild(summary: summary, timeline: timeline)
+      return EvaluatedChild(summary: summary, timeline: timeline, record: record)
     }
   }
 

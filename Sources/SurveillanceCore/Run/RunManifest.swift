@@ -85,6 +85,8 @@ public struct RunManifest: Sendable {
   public var failure: String?
   public var maxRejectRate: Double
   public var inputs: [InputFileReport]
+  /// The kinds of export the run read: what its timelines could know.
+  public var kinds: Set<InputKind> { Set(inputs.map(\.kind)) }
   public var childrenCount: Int
   public var excluded: [Exclusion: Int]
   public var signalsByRule: [String: [Severity: Int]]

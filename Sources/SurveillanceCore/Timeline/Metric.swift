@@ -199,21 +199,27 @@ extension ChildTimeline {
   /// The value of `metric` over the window of length `period` ending on the evaluation date,
   /// counted in one pass without gathering the rows behind it (what rules decide on).
   public func value(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Double? {
-    count(metric, over: period, courseMergeDays: courseMergeDays, gatheringEvidence: false).value
+    count(metric, in: DateWindow(period, endingOn: asOf), courseMergeDays: courseMergeDays, gatheringEvidence: false).value
   }
 
   /// `metric` over the window of length `period` ending on the evaluation date, with the rows
   /// behind it.
   public func figure(_ metric: Metric, over period: Period, courseMergeDays: Int) -> Figure {
-    count(metric, over: period, courseMergeDays: courseMergeDays, gatheringEvidence: true)
+    count(metric, in: DateWindow(period, endingOn: asOf), courseMergeDays: courseMergeDays, gatheringEvidence: true)
+  }
+
+  /// `metric` over any window up to the evaluation date, with the rows behind it: a month of
+  /// ``monthlyCounts(from:courseMergeDays:)``, say. `requiringInputs: false` counts what the
+  /// timeline holds even when the run lacked the input that defines the figure.
+  public func figure(_ metric: Metric, in window: DateWindow, courseMergeDays: Int, requiringInputs: Bool = true) -> Figure {
+    count(metric, in: window, courseMergeDays: courseMergeDays, gatheringEvidence: true, requiringInputs: requiringInputs)
   }
 
   /// One pass over the supplies, by index: a supply is a large value, and copying each one
   /// out (as filtering into a new array does) costs more than the counting. The evidence
   /// lists are built only when asked for; they are the same rows, in the same order, either way.
-  private func count(_ metric: Metric, over period: Period, courseMergeDays: Int, gatheringEvidence: Bool) -> Figure {
-    if let needed = metric.requiredInput, !inputs.contains(needed) { return Figure(value: nil) }
-    let window = DateWindow(period, endingOn: asOf)
+  private func count(_ metric: Metric, in window: DateWindow, courseMergeDays: Int, gatheringEvidence: Bool, requiringInputs: Bool = true) -> Figure {
+    if requiringInputs, let needed = metric.requiredInput, !inputs.contains(needed) { return Figure(value: nil) }
     var evidence: [SourceRef] = []
     func note(_ supply: SupplyEvent) {
       if gatheringEvidence { evidence.append(contentsOf: supply.sources) }

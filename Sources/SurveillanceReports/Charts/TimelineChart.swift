@@ -9,7 +9,7 @@ import SurveillanceCore
 /// figures by month that follows the chart.
 struct TimelineChart {
   let report: ChildReport
-  let months: [MonthlyActivity]
+  let months: [MonthlyCounts]
   /// First firings in the order the report numbers them.
   let firings: [FirstFiring]
 
@@ -93,7 +93,7 @@ struct TimelineChart {
         without.marks.append(Mark(date: supply.date, shape: .hollowDiamond, colour: ChartPalette.withoutPrescription, label: "\(supply.date): \(Words.status(supply.status)), \(Words.role(supply.role).lowercased())"))
       }
     }
-    for start in MonthlyActivity.courseStarts(timeline, mergeDays: report.courseMergeDays) where inRange(start) {
+    for start in timeline.oralSteroidCourseStarts(courseMergeDays: report.courseMergeDays) where inRange(start) {
       steroids.marks.append(Mark(date: start, shape: .triangle, colour: ChartPalette.steroid, label: "\(start): oral steroid course"))
     }
     for event in timeline.events where inRange(event.date) {
@@ -115,16 +115,16 @@ struct TimelineChart {
   }
 
   var description: String {
-    let total = { (path: KeyPath<MonthlyActivity, Int>) in months.reduce(0) { $0 + $1[keyPath: path] } }
+    let total = { (path: KeyPath<MonthlyCounts, Int>) in months.reduce(0) { $0 + $1[keyPath: path] } }
     var parts = [
       "\(total(\.relieverDevices)) reliever and \(total(\.preventerDevices)) preventer inhalers",
       Words.count(total(\.nebuleIssues), "nebule issue"),
       Words.count(total(\.suppliesWithoutPrescription), "supply", "supplies") + " without prescription (\(total(\.emergencySupplies)) emergency)",
       Words.count(total(\.oralSteroidCourses), "oral steroid course"),
       Words.count(total(\.attacks), "day") + " with an attendance, admission or out-of-hours treatment",
-      Words.count(total(\.reviews), "asthma review"),
+      Words.count(total(\.asthmaReviews), "asthma review"),
       Words.count(total(\.actionPlans), "action plan"),
-      Words.count(total(\.notBrought), "missed appointment"),
+      Words.count(total(\.wasNotBrought), "missed appointment"),
     ]
     parts.append(Words.count(firings.count, "signal") + " first fired in the replay")
     let plans = report.timeline.plans.map { plan in

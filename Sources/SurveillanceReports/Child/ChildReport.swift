@@ -89,3 +89,9 @@ public struct ChildReport: Sendable {
     return (first, last)
   }
 }
+
+extension ChildReport {
+  /// The months from ``timelineStart`` to the report date, each counted by the figures' own
+  /// definitions (``MonthlyCounts``): what the timeline chart and the monthly table show.
+  public var months: [MonthlyCounts] { timeline.monthlyCounts(from: timelineStart, courseMergeDays: courseMergeDays) }
+}

@@ -59,6 +59,9 @@ extension ChildReportRenderer {
     if let issue = supply.issue, let dispensing = supply.dispensing, issue.date != dispensing.date {
       parts.append("GP issue \(issue.date), dispensed \(dispensing.date)")
     }
+    // Acute or repeat, as the practice's system recorded it: relievers issued on repeat with
+    // no review between them are what the national review of asthma deaths found.
+    if let type = supply.issue?.issueType, !type.isEmpty { parts.append("GP issue type \(type)") }
     if let type = supply.dispensing?.supplyType, type != .nhsPrescription { parts.append("supply type \(type.rawValue)") }
     return parts.joined(separator: "; ")
   }

@@ -10,7 +10,7 @@ public struct ChildReportRenderer {
 
   /// The page, as HTML text.
   public func html() -> String {
-    let months = MonthlyActivity.series(for: report)
+    let months = report.months
     let page = ReportPage(
       title: "Asthma chronology for one child",
       subtitle: "NHS number \(report.nhsNumber.spaced), as known on \(report.asOf)",
@@ -76,7 +76,7 @@ public struct ChildReportRenderer {
     html.newline()
   }
 
-  private func timeline(_ html: inout HTMLText, months: [MonthlyActivity]) {
+  private func timeline(_ html: inout HTMLText, months: [MonthlyCounts]) {
     html.element("section", ["aria-labelledby": "timeline-heading"]) { html in
       html.newline()
       html.element("h2", ["id": "timeline-heading"], "Timeline")
@@ -99,8 +99,8 @@ public struct ChildReportRenderer {
     html.newline()
   }
 
-  private func legendLines(_ months: [MonthlyActivity]) -> [String] {
-    let total = { (path: KeyPath<MonthlyActivity, Int>) in months.reduce(0) { $0 + $1[keyPath: path] } }
+  private func legendLines(_ months: [MonthlyCounts]) -> [String] {
+    let total = { (path: KeyPath<MonthlyCounts, Int>) in months.reduce(0) { $0 + $1[keyPath: path] } }
     var lines = [
       "Blue bars: reliever inhalers supplied each month (\(total(\.relieverDevices)) in all). Brown bars: preventer inhalers, steroid/formoterol (MART or AIR) included (\(total(\.preventerDevices)) in all). Inhalers are counted as devices, and a GP issue and its dispensing count once.",
       "Black line (right axis, 0 to 1): the preventer ratio, preventer inhalers divided by preventer plus reliever inhalers over the 12 months to each month's end; a gap means neither was supplied.",
@@ -108,8 +108,8 @@ public struct ChildReportRenderer {
       "Supplied without prescription: filled red diamonds are emergency supplies (\(total(\.emergencySupplies))); hollow diamonds are supplies made before a prescription or with none found (\(total(\.suppliesWithoutPrescription) - total(\.emergencySupplies))).",
       "Oral steroid courses: green triangles (\(total(\.oralSteroidCourses))).",
       "Attendances and admissions: E emergency department, A hospital admission, O out-of-hours treatment (\(total(\.attacks)) days).",
-      "Reviews and action plans: R asthma review (\(total(\.reviews))), P personal asthma action plan issued or reviewed (\(total(\.actionPlans))).",
-      "Not brought: a cross for each missed asthma appointment (\(total(\.notBrought))).",
+      "Reviews and action plans: R asthma review (\(total(\.asthmaReviews))), P personal asthma action plan issued or reviewed (\(total(\.actionPlans))).",
+      "Not brought: a cross for each missed asthma appointment (\(total(\.wasNotBrought))).",
       "Signals first fired: the numbers of the table \u{201C}When could this have been seen?\u{201D}, coloured by severity then.",
     ]
     let plans = report.timeline.plans.map { "\(Words.plan($0.type)) (\($0.type.rawValue)) from \($0.start)\($0.end.map { " to \($0)" } ?? ", still open on the report date")" }
@@ -118,7 +118,7 @@ public struct ChildReportRenderer {
     return lines
   }
 
-  private func monthlyTable(_ months: [MonthlyActivity]) -> ReportTable {
+  private func monthlyTable(_ months: [MonthlyCounts]) -> ReportTable {
     ReportTable(
       caption: "Figures by month",
       columns: [
@@ -136,8 +136,8 @@ public struct ChildReportRenderer {
         [
           Words.month(month.month), String(month.relieverDevices), String(month.preventerDevices),
           month.preventerRatio12m.map { Words.number($0) } ?? "\u{2013}", String(month.nebuleIssues), String(month.emergencySupplies),
-          String(month.suppliesWithoutPrescription), String(month.oralSteroidCourses), String(month.attacks), String(month.reviews),
-          String(month.actionPlans), String(month.notBrought), plansActive(in: month.month),
+          String(month.suppliesWithoutPrescription), String(month.oralSteroidCourses), String(month.attacks), String(month.asthmaReviews),
+          String(month.actionPlans), String(month.wasNotBrought), plansActive(in: month.month),
         ]
       })
   }

@@ -73,7 +73,7 @@ extension AsthmaSurveillance {
       if let store {
         // Only the definitions the chart needs: the whole rule set would cost the counter a
         // tenth of a second, and the store already holds the run's figures and signals.
-        records = .store(path: store, eventGroups: try RuleSource.locate(rules.rules).timelinePolicy().eventGroups)
+        records = .store(path: store, definitions: try RuleSource.locate(rules.rules).recordDefinitions())
       } else {
         let (ruleSet, _) = try rules.load()
         records = .exports(inputs.runInputs, asOf: asOf ?? Today.date, rules: ruleSet, auditPath: audit!)
