@@ -46,14 +46,18 @@ public struct LoadedArea: Sendable {
 /// child records. Shared by `nightly` and `replay`.
 public enum AreaLoader {
   /// `keep` restricts the children held to one shard's; every row is still counted.
+  /// `pass`: one pass of an area read in several (``passes(for:rules:earliest:latest:rowsPerPass:)``):
+  /// only its children's rows are decoded, and only its rows counted.
   public static func load(
-    _ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
+    _ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, pass: ReadingPass = .whole,
     keep: @escaping @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> LoadedArea {
     let files = inputs.files
     let results = Mutex<[Result<ExportContents, any Error>?]>(Array(repeating: nil, count: files.count))
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let result = Result { try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, keep: keep) }
+      let result = Result {
+        try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, pass: pass, keep: keep)
+      }
       results.withLock { $0[index] = result }
     }
     var reports: [InputFileReport] = []
@@ -77,6 +81,29 @@ public enum AreaLoader {
       flaggedProducts: FlaggedProduct.merged(flagged))
     NightlyJob.releaseElsewhere((consume records, consume finished))
     return loaded
+  }
+}
+
+extension AreaLoader {
+  /// The passes in which to read `inputs` so that each holds about `rowsPerPass` rows to
+  /// decode: one pass, without looking, when the files are too small to hold that many;
+  /// otherwise from one quick read of every file's NHS numbers.
+  public static func passes(
+    for inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, rowsPerPass: Int
+  ) throws -> [ReadingPass] {
+    let files = inputs.files
+    // No row of an export is shorter than this (a separator per field and a line end).
+    let shortestRow = 20
+    let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+    guard bytes / shortestRow > rowsPerPass else { return [.whole] }
+    let results = Mutex<[Result<[UInt64: Int], any Error>?]>(Array(repeating: nil, count: files.count))
+    DispatchQueue.concurrentPerform(iterations: files.count) { index in
+      let result = Result { try ExportReader.rowsByHolder(files[index], rules: rules, earliest: earliest, latest: latest) }
+      results.withLock { $0[index] = result }
+    }
+    var rows: [UInt64: Int] = [:]
+    for result in results.withLock({ $0 }) { rows.merge(try result!.get(), uniquingKeysWith: +) }
+    return ReadingPass.plan(rowsByHolder: rows, rowsPerPass: rowsPerPass)
   }
 }
 

@@ -41,9 +41,13 @@ public struct ExportContents: Sendable {
 public enum ExportReader {
   /// `keep` says which children this run holds (all but other shards' children); rows of
   /// the others are still read, validated and counted.
+  ///
+  /// `pass`: for an area read in passes, the rows this pass decodes and counts (its children's,
+  /// and for the first pass the rows that name no valid NHS number); the other rows are
+  /// skipped, to be counted by their own pass.
   public static func read(
     _ file: ExportFile, index: Int, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
-    keep: @Sendable (NHSNumber) -> Bool = { _ in true }
+    pass: ReadingPass = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> ExportContents {
     var hasher = SHA256()
     var decoder: RowDecoder?
@@ -62,10 +66,14 @@ public enum ExportReader {
         return
       }
       // Most rows of an unfiltered export: a known other medicine, settled from the slices.
+      // In passes, a row is counted by the pass that holds the child it names, however it is
+      // settled: which rows the quick check settles depends on what the decoder has seen.
+      let held = pass.count == 1 || pass.holds(decoder.holder(of: record))
       if record.withSlices({ decoder.isOtherMedicine($0) }) {
-        contents.report.countOutOfScope(.notAsthmaRelated)
+        if held { contents.report.countOutOfScope(.notAsthmaRelated) }
         return
       }
+      if !held { return }
       let row = decoder.decode(record, line: record.lineNumber)
       contents.report.count(row)
       switch row {
@@ -83,5 +91,28 @@ public enum ExportReader {
     contents.report.bytes = summary.bytes
     contents.report.encoding = summary.encoding
     return contents
+  }
+
+  /// How many rows each NHS number has to decode in `file` (rows settled without decoding,
+  /// and rows naming no valid NHS number, left out): what ``ReadingPass/plan(rowsByHolder:rowsPerPass:)``
+  /// divides an area by. Reads the file's fields, decodes nothing.
+  public static func rowsByHolder(_ file: ExportFile, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> [UInt64: Int] {
+    var decoder: RowDecoder?
+    var rows: [UInt64: Int] = [:]
+    let context = DecodeContext(
+      fileIndex: 0, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
+      rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
+    _ = try CSVReader.read(fileAt: file.path) { record in
+      guard let decoder else {
+        let longest = record.longestFieldBytes
+        if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }
+        let layout = try ColumnLayout.detect(header: record.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
+        decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
+        return
+      }
+      if record.withSlices({ decoder.isOtherMedicine($0) }) { return }
+      if let holder = decoder.holder(of: record) { rows[holder.value, default: 0] += 1 }
+    }
+    return rows
   }
 }

@@ -27,6 +27,12 @@ public struct NightlyJob: Sendable {
   /// Children evaluated, and given to the store, at a time: a store holds one wave's
   /// timelines, not the area's. Outputs are the same bytes whatever the size.
   public var waveSize = 20_000
+  /// Rows to decode that the run holds at a time (`--pass-rows`): an area with more is read in
+  /// passes by NHS number, each holding about this many. `nil` reads the area in one pass
+  /// whatever its size. Outputs are the same bytes either way.
+  public var rowsPerPass: Int? = NightlyJob.defaultRowsPerPass
+  /// About 700 MB at the most for a pass, from the benchmark's area (README, Performance).
+  public static let defaultRowsPerPass = 1_500_000
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -109,91 +115,113 @@ public struct NightlyJob: Sendable {
   }
 
   /// Reads, evaluates and publishes, holding the locks `run()` took.
+  ///
+  /// An area too large to hold at once is read in passes (``rowsPerPass``), each holding the
+  /// children of one range of NHS numbers: each pass's rows are evaluated, written to the
+  /// staged outputs and to the store, and let go before the next, so memory is bounded by a
+  /// pass, not by the area. The outputs are the bytes one pass would write.
   private func evaluateAndPublish(
     output: OutputDirectory, store: SurveillanceStore?, storeLock: RunLock?, clock: inout Stopwatch
   ) throws -> Outcome {
     log("reading \(inputs.files.count) export(s) as of \(asOf)")
     let selection = shard
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf) { selection?.contains($0) ?? true }
-    let readSeconds = clock.lap()
-    for report in area.reports {
-      log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted, \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
-    }
-    Self.logFlagged(area.flaggedProducts, log: log)
-
-    let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
-    let renderer = RunOutputs(fileNames: area.fileNames)
-    // Whether the run fails is known from the reading alone.
-    var failure: String?
-    for report in area.reports where report.rejectRate > maxRejectRate {
-      failure = "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(failedOutputPath) for each row and reason"
-      break
-    }
-    let productsCSV = renderer.unclassifiedProductsCSV(area.flaggedProducts)
+    let passes = try rowsPerPass.map { try AreaLoader.passes(for: inputs, rules: rules, earliest: asOf, latest: asOf, rowsPerPass: $0) } ?? [.whole]
+    if passes.count > 1 { log("reading the exports in \(passes.count) passes of about \(rowsPerPass ?? 0) rows each, by NHS number") }
+    let evaluation = AreaEvaluation(rules: rules, inputs: inputs.kinds)
+    let fileNames = inputs.files.map(\.path)
+    let renderer = RunOutputs(fileNames: fileNames)
     let shardNote = shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []
+    let passNote = passes.count > 1 ? [("reading_passes", String(passes.count))] : []
+    var read = PassTotals()
     func manifest(status: String, failure: String?, outputs: [String], counts: EvaluatedCounts, timings: [(String, Double)]) -> RunManifest {
       var manifest = RunManifest(
         command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
-        status: status, failure: failure, maxRejectRate: maxRejectRate, inputs: area.reports, childrenCount: counts.children,
+        status: status, failure: failure, maxRejectRate: maxRejectRate, inputs: read.reports, childrenCount: counts.children,
         excluded: counts.excluded, signalsByRule: counts.signalsByRule, outputs: outputs, timings: timings,
-        startedAt: clock.startedAt, extra: shardNote + Self.testDataNote(rules))
-      manifest.record(area.flaggedProducts, formulary: rules.formulary.provenance)
+        startedAt: clock.startedAt, extra: shardNote + passNote + Self.testDataNote(rules))
+      manifest.record(read.flaggedProducts, formulary: rules.formulary.provenance)
       manifest.rulesSource = rules.source
       return manifest
     }
-    let records = area.records
-    // A good run with a store writes each wave of children into a new generation as soon as
-    // it is evaluated, so the run holds one wave's timelines, not the area's. Nobody sees the
-    // generation until it is finished, after the outputs are staged.
-    let session: GenerationSession?
-    if failure == nil, let store, let storeLock {
-      session = try store.beginGeneration(
-        manifest(status: "running", failure: nil, outputs: [], counts: EvaluatedCounts(), timings: []), holding: storeLock,
-        expectedChildren: records.count, progress: storeProgress)
-    } else {
-      session = nil
+    func failure(of reports: [InputFileReport]) -> String? {
+      for report in reports where report.rejectRate > maxRejectRate {
+        return "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(failedOutputPath) for each row and reason"
+      }
+      return nil
     }
-    let keepTimelines = session != nil
-    var evaluatedRuns: [EvaluatedRun] = []
+    // The three per-child files are written as each wave is evaluated, into a staged
+    // generation that replaces the previous run's outputs only when the run succeeds.
+    let generation = try output.beginGeneration()
+    let children = try generation.writer(for: "children.csv")
+    let signalRows = try generation.writer(for: "signals.csv")
+    let signalLines = try generation.writer(for: "signals.jsonl")
+    try children.append(Array(RunOutputs.childrenCSVHeader.utf8))
+    try signalRows.append(Array(RunOutputs.signalsCSVHeader.utf8))
+    // A good run with a store writes each wave of children into a new generation as soon as
+    // it is evaluated. Nobody sees the generation until it is finished, after the outputs are
+    // staged. A run whose one pass already shows it failed never starts one.
+    var session: GenerationSession?
     var counts = EvaluatedCounts()
     // A store that cannot take a wave (a full disk) fails the run, but only once every child
     // is evaluated, so the failed run's manifest counts them as a good run's would.
     var storeFailure: (any Error)?
-    for wave in Self.waves(of: records.count, size: max(1, waveSize)) {
-      // Each run of children is evaluated and its rows of the three child and signal files
-      // rendered in one go, on every core: the signals are written out while still in cache.
-      var runs = Self.parallelMap(Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 4).map { $0.shifted(by: wave.lowerBound) }) { run in
-        EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines)
+    var readSeconds = 0.0
+    var evaluateSeconds = 0.0
+    for pass in passes {
+      let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, pass: pass) { selection?.contains($0) ?? true }
+      read.add(area, pass: pass)
+      readSeconds += clock.lap()
+      let records = area.records
+      if session == nil, storeFailure == nil, let store, let storeLock, passes.count > 1 || failure(of: read.reports) == nil {
+        session = try store.beginGeneration(
+          manifest(status: "running", failure: nil, outputs: [], counts: EvaluatedCounts(), timings: []), holding: storeLock,
+          expectedChildren: records.count * passes.count, progress: storeProgress)
       }
-      if let session, storeFailure == nil {
-        do {
-          try session.append(runs.flatMap(\.evaluatedChildren))
-        } catch {
-          storeFailure = error
-          session.abandon()
+      let keepTimelines = session != nil
+      for wave in Self.waves(of: records.count, size: max(1, waveSize)) {
+        // Each run of children is evaluated and its rows of the three child and signal files
+        // rendered in one go, on every core: the signals are written out while still in cache.
+        let runs = Self.parallelMap(Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 4).map { $0.shifted(by: wave.lowerBound) }) { run in
+          EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines)
+        }
+        if let session, storeFailure == nil {
+          do {
+            try session.append(runs.flatMap(\.evaluatedChildren))
+          } catch {
+            storeFailure = error
+            session.abandon()
+          }
+        }
+        for run in runs {
+          counts.add(run)
+          try children.append(run.childrenRows)
+          try signalRows.append(run.signalRows)
+          try signalLines.append(run.signalLines)
         }
       }
-      for index in runs.indices {
-        counts.add(runs[index])
-        runs[index].evaluatedChildren = []
-      }
-      evaluatedRuns.append(contentsOf: runs)
+      evaluateSeconds += clock.lap()
+      Self.releaseElsewhere((consume area, consume records))
     }
-    let evaluateSeconds = clock.lap()
+    for report in read.reports {
+      log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted, \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
+    }
+    Self.logFlagged(read.flaggedProducts, log: log)
     log("\(counts.children) children evaluated, \(counts.signals) signal(s)")
-    if let failure {
+    let rejects = read.rejects
+    let productsCSV = renderer.unclassifiedProductsCSV(read.flaggedProducts)
+    if let failure = failure(of: read.reports) {
       // The last good run's outputs and the store's generation stay as they were; this run's
       // manifest and rejected rows go beside them.
+      session?.abandon()
       let failed = manifest(
         status: "failed", failure: failure, outputs: ["rejects.csv", "unclassified-products.csv", "manifest.json"], counts: counts,
         timings: [("read_and_decode", readSeconds), ("evaluate_and_render", evaluateSeconds), ("total", clock.total)])
-      let where_ = try writeFailedRun(failed, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
+      let where_ = try writeFailedRun(failed, rejects: renderer.rejectsCSV(rejects), products: productsCSV)
       if let store {
         let previous = try store.currentGeneration()
         log("store \(store.path) not updated: the run failed; " + (previous.map { "the generation as of \($0.asOf) stays current" } ?? "it holds no generation yet"))
       }
       log("\(output.url.path) left as it was; this run's manifest and rejected rows are in \(where_.path)")
-      Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns))
       return Outcome(manifest: failed, failure: failure, outputDirectory: where_)
     }
     let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
@@ -201,15 +229,12 @@ public struct NightlyJob: Sendable {
     var storeRunID: Int64?
     do {
       // All six files replace the previous run's together, or not at all.
-      let generation = try output.beginGeneration()
+      try children.finish()
+      try signalRows.finish()
+      try signalLines.finish()
       let files: [(name: String, parts: [[UInt8]])] = [
-        ("children.csv", [Array(RunOutputs.childrenCSVHeader.utf8)] + evaluatedRuns.map(\.childrenRows)),
-        ("signals.csv", [Array(RunOutputs.signalsCSVHeader.utf8)] + evaluatedRuns.map(\.signalRows)),
-        ("signals.jsonl", evaluatedRuns.map(\.signalLines)), ("rejects.csv", [Array(renderer.rejectsCSV(area.rejects).utf8)]),
-        ("unclassified-products.csv", [Array(productsCSV.utf8)]),
+        ("rejects.csv", [Array(renderer.rejectsCSV(rejects).utf8)]), ("unclassified-products.csv", [Array(productsCSV.utf8)]),
       ]
-      // Written side by side too: each file is flushed to disk before the generation is
-      // published, and the flushes overlap.
       for result in Self.parallelMap(files, { file in Result { try generation.write(file.parts, to: file.name) } }) {
         try result.get()
       }
@@ -224,7 +249,7 @@ public struct NightlyJob: Sendable {
       if let session, let store {
         do {
           if let storeFailure { throw storeFailure }
-          let report = try session.finish(manifest: published, rejects: area.rejects, writtenAt: ISO8601DateFormatter().string(from: Date()))
+          let report = try session.finish(manifest: published, rejects: rejects, writtenAt: ISO8601DateFormatter().string(from: Date()))
           storeRunID = report.runID
           log("store \(store.path): generation \(report.runID) current, \(counts.children) children, \(report.rows) rows in \(String(format: "%.1f", report.seconds)) s")
         } catch {
@@ -232,7 +257,7 @@ public struct NightlyJob: Sendable {
           failed.status = "failed"
           failed.failure = "the store could not be written: \(error)"
           failed.outputs = ["rejects.csv", "unclassified-products.csv", "manifest.json"]
-          let where_ = try? writeFailedRun(failed, rejects: renderer.rejectsCSV(area.rejects), products: productsCSV)
+          let where_ = try? writeFailedRun(failed, rejects: renderer.rejectsCSV(rejects), products: productsCSV)
           log("\(output.url.path) left as it was" + (where_.map { "; this run's manifest is in \($0.path)" } ?? ""))
           throw error
         }
@@ -244,7 +269,6 @@ public struct NightlyJob: Sendable {
     }
     // A failure from an earlier night no longer describes the outputs.
     try? FileManager.default.removeItem(atPath: failedOutputPath)
-    Self.releaseElsewhere((consume area, consume records, consume evaluatedRuns))
     return Outcome(manifest: published, failure: nil, outputDirectory: output.url, storeRunID: storeRunID)
   }
 
@@ -393,4 +417,30 @@ extension Range where Bound == Int {
 private final class Garbage<Value>: @unchecked Sendable {
   let value: Value
   init(_ value: consuming Value) { self.value = value }
+}
+
+/// What the passes of a run read, added up: each file's counts, its rejected rows in file and
+/// line order, and the products it flagged.
+struct PassTotals {
+  var reports: [InputFileReport] = []
+  private var rejectsByPass: [[RejectedRow]] = []
+  private var flagged: [FlaggedProduct] = []
+
+  /// A pass's area: the first gives each file's name, checksum and encoding (every pass reads
+  /// the same bytes); every pass adds the counts of the rows it decoded.
+  mutating func add(_ area: LoadedArea, pass: ReadingPass) {
+    if reports.isEmpty {
+      reports = area.reports
+    } else {
+      for index in reports.indices { reports[index].add(countsOf: area.reports[index]) }
+    }
+    rejectsByPass.append(area.rejects)
+    flagged.append(contentsOf: area.flaggedProducts)
+  }
+
+  var rejects: [RejectedRow] {
+    rejectsByPass.count == 1 ? rejectsByPass[0] : rejectsByPass.flatMap { $0 }.sorted { $0.source < $1.source }
+  }
+
+  var flaggedProducts: [FlaggedProduct] { FlaggedProduct.merged(flagged) }
 }

@@ -155,6 +155,13 @@ public final class OutputGeneration: @unchecked Sendable {
     try Self.withBuffers(parts[...]) { buffers throws(OutputError) in try OutputDirectory.writeFile(buffers, to: path) }
   }
 
+  /// Opens one output file to be written in pieces as the run produces them (a large area's
+  /// rows, pass by pass), so that no more than a piece is held; ``OutputFileWriter/finish()``
+  /// flushes it and puts it in place, as `write(_:to:)` does.
+  public func writer(for name: String) throws(OutputError) -> OutputFileWriter {
+    try OutputFileWriter(final: staging.appendingPathComponent(name).path)
+  }
+
   /// Calls `body` with a pointer to each array's bytes, all valid at once.
   private static func withBuffers(
     _ parts: ArraySlice<[UInt8]>, _ held: [UnsafeBufferPointer<UInt8>] = [], _ body: ([UnsafeBufferPointer<UInt8>]) throws(OutputError) -> Void
@@ -209,5 +216,60 @@ extension OutputDirectory {
   /// Starts a generation of outputs that replaces this directory's as a whole.
   public func beginGeneration() throws(OutputError) -> OutputGeneration {
     try OutputGeneration(final: url)
+  }
+}
+
+/// One output file written piece by piece under a temporary name, flushed, then renamed.
+public final class OutputFileWriter {
+  private let final: String
+  private let temporary: String
+  private var fd: Int32
+
+  init(final: String) throws(OutputError) {
+    self.final = final
+    let directory = (final as NSString).deletingLastPathComponent
+    temporary = directory + "/.\((final as NSString).lastPathComponent).tmp-\(getpid())"
+    fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { throw .cannotWrite(final, String(cString: strerror(errno))) }
+  }
+
+  deinit {
+    if fd >= 0 {
+      close(fd)
+      unlink(temporary)
+    }
+  }
+
+  /// Appends `bytes`.
+  public func append(_ bytes: [UInt8]) throws(OutputError) {
+    precondition(fd >= 0, "a finished output file takes no more bytes")
+    try bytes.withUnsafeBufferPointer { buffer throws(OutputError) in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw .cannotWrite(final, String(cString: strerror(errno)))
+        }
+        offset += written
+      }
+    }
+  }
+
+  /// Flushes the file to disk and gives it its name.
+  public func finish() throws(OutputError) {
+    let flushed = fsync(fd) == 0
+    let reason = String(cString: strerror(errno))
+    close(fd)
+    fd = -1
+    guard flushed else {
+      unlink(temporary)
+      throw .cannotWrite(final, reason)
+    }
+    guard rename(temporary, final) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw .cannotWrite(final, reason)
+    }
   }
 }

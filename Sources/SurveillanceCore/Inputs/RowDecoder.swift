@@ -245,6 +245,17 @@ public final class RowDecoder {
     return products.isOtherMedicine(productKey(row))
   }
 
+  /// The NHS number the row names, read as `decode` reads it, without decoding the rest;
+  /// `nil` when it names none that parses. A run that reads the exports in passes asks this
+  /// first, so that each row is decoded once, in the pass that holds its child.
+  public func holder(of row: some RecordFields) -> NHSNumber? {
+    row.withSlices { slices in
+      if let bytes = plainText(slices, .nhsNumber), case .success(let number) = NHSNumber.parse(utf8: bytes) { return number }
+      if case .success(let number) = NHSNumber.parse(text(row, .nhsNumber) ?? "") { return number }
+      return nil
+    }
+  }
+
   private func checkShape(_ row: some RecordFields) throws {
     let expected = layout.header.count
     if row.fieldCount != expected {

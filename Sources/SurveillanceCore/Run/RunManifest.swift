@@ -58,6 +58,19 @@ public struct InputFileReport: Sendable {
     }
   }
 
+  /// Adds the counts of another pass over the same file (``ReadingPass``): each row was counted
+  /// by one pass, so the file's counts are the passes' sums.
+  public mutating func add(countsOf other: InputFileReport) {
+    rowsRead += other.rowsRead
+    rowsRejected += other.rowsRejected
+    used += other.used
+    duplicates += other.duplicates
+    for index in outOfScopeCounts.indices { outOfScopeCounts[index] += other.outOfScopeCounts[index] }
+    rejectedByReason.merge(other.rejectedByReason, uniquingKeysWith: +)
+    unclassifiedRespiratoryRows += other.unclassifiedRespiratoryRows
+    codeNameConflictRows += other.codeNameConflictRows
+  }
+
   /// Counts one decoded row.
   public mutating func count(_ row: DecodedRow) {
     rowsRead += 1

@@ -37,12 +37,18 @@ extension AsthmaSurveillance {
     @Option(help: ArgumentHelp("Write the run's metrics (Prometheus text format, for node_exporter's textfile collector) to this file, whether the run succeeds or fails.", valueName: "file.prom"))
     var metrics: String?
 
+    @Option(name: .customLong("pass-rows"), help: ArgumentHelp(
+      "Hold at most about this many rows of asthma medicines and care at a time: a larger area is read in passes by NHS number (outputs are the same bytes); 0 reads it in one pass.",
+      discussion: "Default: \(NightlyJob.defaultRowsPerPass), about 700 MB of memory at the most.", valueName: "rows"))
+    var passRows: Int = NightlyJob.defaultRowsPerPass
+
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
     func validate() throws {
       try inputs.requireExports()
       guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1, such as 0.05") }
+      guard passRows >= 0 else { throw ValidationError("--pass-rows must be 0 (one pass) or a number of rows, such as 1500000") }
       guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be between 0 and 86400 seconds") }
       if store != nil && shard != nil {
         throw ValidationError("--store takes a whole area's run: run the shards, merge them, and load the store from an unsharded run")
@@ -57,6 +63,7 @@ extension AsthmaSurveillance {
       job.storePath = store
       job.waitSeconds = wait
       job.metricsPath = metrics
+      job.rowsPerPass = passRows == 0 ? nil : passRows
       job.progress = Log.progress
       if let shard {
         job.shard = ShardSelection(shard: shard, pseudonymiser: try Pseudonymiser.fromEnvironment())
