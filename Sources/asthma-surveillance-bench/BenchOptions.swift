@@ -11,6 +11,8 @@ struct BenchOptions {
   /// samples; a large share puts at least 300,000 children in the store).
   var childrenPercent = 50
   var lookUps = 300
+  /// Passed to `nightly --pass-rows` when given (0: the whole area in one pass).
+  var passRows: Int?
   var seed: UInt64 = 1
   var asOf = CalendarDate(year: 2026, month: 11, day: 21)!
 
@@ -25,7 +27,8 @@ struct BenchOptions {
       case "--children-percent": options.childrenPercent = number(Int(value), flag)
       case "--lookups": options.lookUps = number(Int(value), flag)
       case "--seed": options.seed = number(UInt64(value), flag)
-      default: BenchLog.fail("unknown option \(flag); options: --work DIR --patients N --children-percent P --lookups N --seed S")
+      case "--pass-rows": options.passRows = number(Int(value), flag)
+      default: BenchLog.fail("unknown option \(flag); options: --work DIR --patients N --children-percent P --lookups N --seed S --pass-rows N")
       }
     }
     return options

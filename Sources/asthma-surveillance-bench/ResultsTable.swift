@@ -17,6 +17,7 @@ enum ResultsTable {
       "| children in the store | \(grouped(nightly.generation.childrenCount)) |",
       "| nightly run, whole process (read, evaluate, write outputs and store) | \(String(format: "%.0f", nightly.seconds)) s |",
       "| of which the store generation (write, flip, prune) | \(String(format: "%.0f", nightly.generation.storeWriteSeconds ?? 0)) s |",
+      "| nightly peak memory (resident, `--pass-rows` \(nightly.passRows.map(String.init) ?? "default")) | \(String(format: "%.0f", nightly.peakMiB)) MiB |",
       "| store size on disk | \(String(format: "%.2f", Double(nightly.storeBytes) / 1_073_741_824)) GiB |",
       "| `patient` look-ups timed (random children, one process each) | \(lookUps.milliseconds.count) |",
       "| median | \(ms(lookUps.percentile(0.5))) |",

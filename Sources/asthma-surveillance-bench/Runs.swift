@@ -9,24 +9,30 @@ import SurveillanceStore
 /// `nightly --store` on the area, timed as a whole process.
 struct NightlyRun {
   var seconds: Double
+  /// The process's peak resident memory (wait4's ru_maxrss).
+  var peakMiB: Double
+  /// `--pass-rows` as given to nightly, or `nil` for its default.
+  var passRows: Int?
   var generation: GenerationInfo
   var storeBytes: Int
   var children: [NHSNumber]
 
-  static func run(binary: URL, exports: AreaExports, work: BenchWorkDirectory, asOf: CalendarDate) throws -> NightlyRun {
+  static func run(binary: URL, exports: AreaExports, work: BenchWorkDirectory, asOf: CalendarDate, passRows: Int? = nil) throws -> NightlyRun {
     let store = work.path("store")
     try? FileManager.default.removeItem(atPath: store)  // a first load, as on a new server
-    BenchLog.info("nightly --store \(store)")
-    let (status, seconds) = try timed {
-      try Spawn.run(binary, ["nightly"] + exports.arguments + ["--as-of", asOf.description, "--out", work.path("out"), "--store", store], showErrors: true)
-    }
-    guard status == 0 else { throw BenchError("nightly exited with status \(status)") }
+    BenchLog.info("nightly --store \(store)" + (passRows.map { " --pass-rows \($0)" } ?? ""))
+    let measure = try NightlyBenchmark.measure(
+      binary.path,
+      ["nightly"] + exports.arguments + ["--as-of", asOf.description, "--out", work.path("out"), "--store", store]
+        + (passRows.map { ["--pass-rows", String($0)] } ?? []))
     let opened = try SurveillanceStore.openExisting(at: store)
     guard let generation = try opened.currentGeneration() else { throw BenchError("the store has no generation after nightly") }
     let bytes = try FileManager.default.contentsOfDirectory(atPath: store).reduce(0) { total, name in
       total + ((try? FileManager.default.attributesOfItem(atPath: store + "/" + name)[.size] as? Int) ?? 0)
     }
-    return NightlyRun(seconds: seconds, generation: generation, storeBytes: bytes, children: try opened.nhsNumbers())
+    return NightlyRun(
+      seconds: measure.wall, peakMiB: measure.peakMiB, passRows: passRows, generation: generation, storeBytes: bytes,
+      children: try opened.nhsNumbers())
   }
 }
 

@@ -53,7 +53,7 @@ let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
 do {
   let work = try BenchWorkDirectory(path: options.work)
   let exports = try AreaExports.generateIfNeeded(options: options, work: work)
-  let nightly = try NightlyRun.run(binary: binary, exports: exports, work: work, asOf: options.asOf)
+  let nightly = try NightlyRun.run(binary: binary, exports: exports, work: work, asOf: options.asOf, passRows: options.passRows)
   let lookUps = try LookUpRun.run(binary: binary, work: work, nightly: nightly, options: options)
   print(ResultsTable.render(options: options, exports: exports, nightly: nightly, lookUps: lookUps))
 } catch {
