@@ -88,6 +88,24 @@ struct AreaReportTests {
     #expect(nhsNumberShapedStrings(in: html) == [])
   }
 
+  /// A few rejected rows of one export can be one child's: in a report naming no child, row
+  /// counts from 1 to 4 in the limits are "fewer than 5", as children's counts are.
+  @Test func theLimitsRowCountsFollowDisclosureControlUnlessChildrenAreIdentified() throws {
+    var file = InputFileReport(path: "gp.csv", kind: .gpPrescriptions, profile: "canonical-gp")
+    file.rowsRead = 1200
+    file.rowsRejected = 3
+    for identified in [false, true] {
+      var report = try SampleReports.pseudonymisedArea.get()
+      report.identified = identified
+      report.coverage = DataCoverage(files: [file])
+      let html = AreaReportRenderer(report: report).html()
+      let limits = try #require(html.components(separatedBy: "<section aria-labelledby=\"limits\">").last)
+      #expect(limits.contains(identified ? ">3</td>" : ">fewer than 5</td>"), "identified: \(identified)")
+      #expect(limits.contains(identified ? "3 of 1200 rows" : "fewer than 5 of 1200 rows"), "identified: \(identified)")
+      #expect(identified || !limits.contains(">3</td>"))
+    }
+  }
+
   @Test func pseudonymsArePrintedInGroupsOfFour() {
     #expect(AreaReport.displayPseudonym("1234567890abcdef") == "1234-5678-90ab-cdef")
     #expect(nhsNumberShapedStrings(in: AreaReport.displayPseudonym("1234567890123456")) == [])
