@@ -63,7 +63,7 @@ public struct AreaReportRenderer {
       }
       section(&html, id: "safeguarding", heading: "Children with safeguarding context and signals") { html in
         if report.identified {
-          html.element("p", "Children with a safeguarding plan active on the report date, or ended within the last 12 months, and at least one signal: the signals go to the safeguarding lead. There are \(tables.figures.text(.withSignalAndSafeguarding)); they are listed by NHS number, with their practice, age, plan and signals, in safeguarding-and-signals.csv beside this page, and every child with a signal, one row per signal, in children-with-signals.csv. The lists are not printed here: at an area's scale they run to hundreds of rows.")
+          html.element("p", "Children with a safeguarding plan active on the report date, or ended within the last 12 months, and at least one signal: the signals go to the safeguarding lead. \(Words.count(tables.figures.counts[.withSignalAndSafeguarding] ?? 0, "child has", "children have")) both; they are listed by NHS number, with their practice, age, plan and signals, in safeguarding-and-signals.csv beside this page, and every child with a signal, one row per signal, in children-with-signals.csv. The lists are not printed here: at an area's scale they run to hundreds of rows.")
         } else {
           html.element("p", "Children with a safeguarding plan active on the report date, or ended within the last 12 months, and at least one signal: the signals go to the safeguarding lead. How many there are is in the overview, and for each signal in the first table. The list of these children, with their practice, age and plan, and the list of every child with a signal are only in a report that identifies children (--identify, which is audited): under a pseudonym, practice, age and plan together can still point to a child.")
         }
@@ -104,7 +104,7 @@ public struct AreaReportRenderer {
     let later = report.rules.filter { rule in report.firstComparableDate(for: rule).map { $0 > first } ?? false }
     words += later.isEmpty
       ? "."
-      : ", and a rule that needs more history has its earlier months shown as \u{201C}\(AreaTables.notComparable)\u{201D}, hatched in its chart (\(Words.count(later.count, "rule")))."
+      : "; \(Words.count(later.count, "rule that needs", "rules that need")) more history \(later.count == 1 ? "has" : "have") \(later.count == 1 ? "its" : "their") earlier months shown as \u{201C}\(AreaTables.notComparable)\u{201D}, hatched in the chart."
     return words
   }
 
