@@ -4,8 +4,8 @@ import SurveillanceCore
 /// report date, by severity and practice, with what safeguarding context, how preventer
 /// ratios are spread, and how signals have trended month by month.
 ///
-/// Children appear by ``AreaChild/label`` only: a pseudonym unless the analyst asked to
-/// identify them. The model never holds an NHS number, so the renderer cannot leak one.
+/// Children appear by ``AreaChild/label`` only: the NHS number when the analyst asked to
+/// identify them, otherwise a label the report never prints (it publishes counts only). The model never holds an NHS number, so the renderer cannot leak one.
 public struct AreaReport: Sendable {
   public var asOf: CalendarDate
   /// The monthly dates the trend evaluated, oldest first, the report date last.
@@ -16,7 +16,7 @@ public struct AreaReport: Sendable {
   /// Patients with asthma records not in the population on the report date, and why.
   public var excluded: [Exclusion: Int]
   public var rules: [SignalRule]
-  /// Whether labels are NHS numbers (`--identify`) rather than pseudonyms.
+  /// Whether labels are NHS numbers (`--identify`) rather than unprinted labels.
   public var identified: Bool
   /// Small-number suppression (`rules/reports.json`), applied unless the report identifies
   /// children: it is for people entitled to see them.
@@ -115,7 +115,7 @@ public struct AreaReport: Sendable {
 
 /// One child in an area report: what the report needs and no identifier beyond its label.
 public struct AreaChild: Sendable {
-  /// A pseudonym, or with `--identify` the NHS number.
+  /// With `--identify` the NHS number; otherwise a label for the model only, never printed.
   public var label: String
   public var practiceCode: String?
   public var ageYears: Int?
@@ -173,8 +173,8 @@ public struct AreaSignal: Sendable, Equatable {
 }
 
 extension AreaReport {
-  /// A pseudonym as area reports print it: the 16 hexadecimal digits in groups of four
-  /// (`3f2a-91c0-7b1d-0e55`). Ungrouped, ten of them in a row can be digits, and a reader or
+  /// Hexadecimal digits as reports print them (a pseudonym, the rules fingerprint): in groups
+  /// of four (`3f2a-91c0-7b1d-0e55`). Ungrouped, ten of them in a row can be digits, and a reader or
   /// a data-loss scanner would take them for an NHS number; grouped, they never look like one.
   public static func displayPseudonym(_ hex: String) -> String {
     var groups: [String] = []

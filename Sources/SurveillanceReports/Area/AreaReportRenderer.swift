@@ -157,7 +157,7 @@ public struct AreaReportRenderer {
     let threshold = report.disclosureControl.suppressBelow
     let small = "\u{201C}\(PublishedCount.fewerThan(threshold).text)\u{201D}"
     guard !report.identified else {
-      html.element("p", ["class": "notice"], "Disclosure control was not applied: this copy identifies children, for those entitled to see them, so its counts are exact. The pseudonymised report shows counts from 1 to \(threshold - 1) as \(small) (rules/reports.json).")
+      html.element("p", ["class": "notice"], "Disclosure control was not applied: this copy identifies children, for those entitled to see them, so its counts are exact. A report that names no child shows counts from 1 to \(threshold - 1) as \(small) (rules/reports.json).")
       html.newline()
       return
     }
