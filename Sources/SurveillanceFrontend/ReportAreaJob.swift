@@ -8,8 +8,10 @@ import SurveillanceStore
 public struct ReportAreaJob: Sendable {
   /// How children are named in the outputs.
   public enum Identity: Sendable {
-    /// Keyed-hash pseudonyms (the default).
-    case pseudonymised(Pseudonymiser)
+    /// Counts only (the default): no child is named or listed, so no pseudonym is published
+    /// and no key is needed. Each child is labelled in the report's model by its place among
+    /// the records read, a label the page and its CSV files never print.
+    case countsOnly
     /// NHS numbers, asked for explicitly with `--identify`: who asked and why is recorded in
     /// an audit trail before the report is written.
     case identified(IdentifiedReportAccess)
@@ -65,16 +67,21 @@ public struct ReportAreaJob: Sendable {
     records: [ChildRecord], coverage: DataCoverage, excluded storedExclusions: [Exclusion: Int]? = nil,
     summary: @Sendable (ChildRecord) -> Result<ChildSummary, Exclusion>
   ) -> AreaReport {
-    let dates = ReplayStep.month.dates(from: asOf.adding(months: -trendMonths), to: asOf)
+    // The months asked for, from the first on which some rule's count is comparable: before
+    // it, the exports hold too little history for any rule's window (AreaReport).
+    let asked = ReplayStep.month.dates(from: asOf.adding(months: -trendMonths), to: asOf)
+    let historyStart = AreaReport.historyStart(of: records)
+    let dates = AreaReport.comparableTrendDates(asked, historyStart: historyStart, rules: rules.signals, activeWithin: rules.timeline.activeWithin)
     let evaluation = AreaEvaluation(rules: rules, inputs: coverage.kinds)
     let identity = self.identity
-    let outcomes = NightlyJob.parallelMap(records) { record -> (AreaChild?, Exclusion?) in
+    let outcomes = NightlyJob.parallelMap(Array(records.indices)) { index -> (AreaChild?, Exclusion?) in
+      let record = records[index]
       let summary = summary(record)
       let firing = dates.map { date in evaluation.firingRules(for: record, asOf: date).map(\.ruleID) }
       let included = try? summary.get()
       let excluded: Exclusion? = if case .failure(let why) = summary { why } else { nil }
       guard included != nil || firing.contains(where: { !$0.isEmpty }) else { return (nil, excluded) }
-      return (AreaChild(label: Self.label(record.nhsNumber, identity), summary: included, firingOnTrendDates: firing), excluded)
+      return (AreaChild(label: Self.label(record.nhsNumber, index: index, identity), summary: included, firingOnTrendDates: firing), excluded)
     }
     var excluded: [Exclusion: Int] = [:]
     for case (_, let why?) in outcomes { excluded[why, default: 0] += 1 }
@@ -89,6 +96,8 @@ public struct ReportAreaJob: Sendable {
       provenance: ReportProvenance(toolVersion: toolVersion, rulesVersion: rules.version, rulesFingerprint: rulesFingerprint))
     report.marking = rules.reports.protectiveMarking.identified
     report.population = PopulationWords(rules.timeline)
+    report.historyStart = historyStart
+    if dates.first != asked.first { report.trendRequestedFrom = asked.first }
     return report
   }
 
@@ -118,10 +127,11 @@ public struct ReportAreaJob: Sendable {
     return (output.url.path, written)
   }
 
-  static func label(_ nhsNumber: NHSNumber, _ identity: Identity) -> String {
+  static func label(_ nhsNumber: NHSNumber, index: Int, _ identity: Identity) -> String {
     switch identity {
     case .identified: return nhsNumber.spaced
-    case .pseudonymised(let pseudonymiser): return AreaReport.displayPseudonym(pseudonymiser.pseudonym(for: nhsNumber))
+    // Zero-padded, so that the model's label order is the records' order.
+    case .countsOnly: return "child " + String(repeating: "0", count: max(0, 7 - String(index + 1).count)) + String(index + 1)
     }
   }
 }

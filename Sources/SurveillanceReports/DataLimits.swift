@@ -13,7 +13,18 @@ enum DataLimits {
     "Child in need plans unless the local authority's own list is given: the national system (CP-IS) holds child protection and looked-after plans only.",
   ]
 
-  static func render(_ html: inout HTMLText, coverage: DataCoverage, dateStatements: [String]) {
+  /// - Parameter disclosureControl: in a report that does not identify children, row counts
+  ///   below its threshold are shown as "fewer than" it, as its children's counts are: a few
+  ///   rejected rows of one export can be one child's.
+  static func render(_ html: inout HTMLText, coverage: DataCoverage, dateStatements: [String], disclosureControl: DisclosureControl? = nil) {
+    func shown(_ count: Int) -> String {
+      guard let threshold = disclosureControl?.suppressBelow, (1..<threshold).contains(count) else { return String(count) }
+      return PublishedCount.fewerThan(threshold).text
+    }
+    func rows(_ count: Int) -> String {
+      guard let threshold = disclosureControl?.suppressBelow, (1..<threshold).contains(count) else { return Words.count(count, "row") }
+      return "\(PublishedCount.fewerThan(threshold).text) rows"
+    }
     html.element("section", ["aria-labelledby": "limits"]) { html in
       html.newline()
       html.element("h2", ["id": "limits"], "Limits of this data")
@@ -27,22 +38,22 @@ enum DataLimits {
         ],
         rows: coverage.files.map { file in
           [
-            file.path, Words.input(file.kind), file.profile, String(file.rowsRead), String(file.rowsRejected),
-            String(file.outOfScope.values.reduce(0, +)),
+            file.path, Words.input(file.kind), file.profile, shown(file.rowsRead), shown(file.rowsRejected),
+            shown(file.outOfScope.values.reduce(0, +)),
           ]
         })
       html.append(table.html)
       html.element("ul") { html in
         for statement in dateStatements { html.element("li", statement) }
-        html.element("li", "\(coverage.rowsRejected) of \(coverage.rowsRead) rows in these exports were rejected in this run (an invalid NHS number, date, quantity or product; a nightly run lists each in rejects.csv with its reason). A rejected row cannot be tied to a child with certainty, so some may belong to the children in this report.")
+        html.element("li", "\(shown(coverage.rowsRejected)) of \(shown(coverage.rowsRead)) rows in these exports were rejected in this run (an invalid NHS number, date, quantity or product; a nightly run lists each in rejects.csv with its reason). A rejected row cannot be tied to a child with certainty, so some may belong to the children in this report.")
         html.element("li", "Rows set aside were valid but outside the picture: medicines that are not for asthma, adults, and rows dated after the report date.")
         let unclassified = coverage.files.reduce(0) { $0 + $1.unclassifiedRespiratoryRows }
         if unclassified > 0 {
-          html.element("li", "\(Words.count(unclassified, "row")) in these exports named a respiratory product the tool could not classify (a nightly run lists each product in unclassified-products.csv). Such supplies appear in a chronology but no figure or signal counts them, so a child's figures may understate what was supplied.")
+          html.element("li", "\(rows(unclassified)) in these exports named a respiratory product the tool could not classify (a nightly run lists each product in unclassified-products.csv). Such supplies appear in a chronology but no figure or signal counts them, so a child's figures may understate what was supplied.")
         }
         let conflicts = coverage.files.reduce(0) { $0 + $1.codeNameConflictRows }
         if conflicts > 0 {
-          html.element("li", "\(Words.count(conflicts, "row")) gave a product code and a name that disagree; the role that can raise a signal was used.")
+          html.element("li", "\(rows(conflicts)) gave a product code and a name that disagree; the role that can raise a signal was used.")
         }
       }
       html.newline()

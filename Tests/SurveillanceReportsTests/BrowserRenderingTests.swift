@@ -80,4 +80,43 @@ struct BrowserRenderingTests {
     let outcome = try browser.render(html, to: directory.appendingPathComponent("bad.png"), as: .png(width: 400, height: 300))
     #expect(!outcome.consoleMessages.isEmpty, "a blocked load must show on the console, or the check above proves nothing")
   }
+
+  /// The area report of a generated area of more than 25,000 children prints as a summary of a
+  /// few pages, then a page for each practice, each practice starting its own page; and every
+  /// chart label, measured by Chromium with the fonts it draws them in, fits its chart.
+  @Test(.enabled(if: HeadlessBrowser.pdfToText != nil, "pdftotext is not installed (apt-get install -y poppler-utils): the printed pages were not counted"))
+  func theAreaReportOfALargeAreaPrintsAsAShortSummaryAndAPagePerPractice() throws {
+    let browser = try #require(HeadlessBrowser.installed)
+    let report = try LargeGeneratedArea.report.get()
+    #expect(report.evaluated.count > 25_000, "a generated area of more than 25,000 children")
+    let renderer = AreaReportRenderer(report: report)
+    let practices = renderer.tables.rankedPractices
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("browser-large-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let html = directory.appendingPathComponent("area-report.html")
+    try renderer.html().write(to: html, atomically: true, encoding: .utf8)
+    let pdf = directory.appendingPathComponent("area-report.pdf")
+    let printed = try browser.render(html, to: pdf, as: .pdf)
+    #expect(printed.status == 0 && printed.consoleMessages == [], "\(printed.log.suffix(2000))")
+
+    let pages = try HeadlessBrowser.pageTexts(of: pdf)
+    let summary = try #require(pages.firstIndex { $0.contains("Practice \(practices[0])\n") }, "no page starts the first practice")
+    #expect(summary <= Self.summaryPages, "the summary runs to \(summary) pages, more than \(Self.summaryPages)")
+    #expect(pages.count == summary + practices.count, "\(pages.count) pages: \(summary) of summary and \(practices.count) practices should make \(summary + practices.count)")
+    for (offset, practice) in practices.enumerated() where summary + offset < pages.count {
+      let heading = pages[summary + offset].split(separator: "\n").first { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
+      #expect(heading == "Practice \(practice)", "page \(summary + offset + 1) does not start practice \(practice): \(heading)")
+    }
+
+    let measured = try browser.measureChartLabels(of: renderer.html(), in: directory)
+    #expect(measured.count > 20, "every chart's labels were measured")
+    for label in measured where !label.fits {
+      Issue.record("\(label.chart): \"\(label.text)\" measures \(label.box) outside its chart's box")
+    }
+  }
+
+  /// The summary's printed pages at most: overview, signals, trend, ratios, practices ranked
+  /// and the data's limits.
+  static let summaryPages = 8
 }

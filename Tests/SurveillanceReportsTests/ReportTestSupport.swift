@@ -62,7 +62,7 @@ enum SampleReports {
       pharmacy: [absolute(samples + "pharmacy.csv"), absolute(samples + "pharmacy-pmr.csv")],
       safeguarding: [absolute(samples + "safeguarding.csv"), absolute(samples + "safeguarding-la.csv")],
       careEvents: [absolute(samples + "care-events.csv"), absolute(samples + "care-events-emis.csv")])
-    let identity: ReportAreaJob.Identity = identified ? .identified(unwrittenAccess) : .pseudonymised(try testPseudonymiser())
+    let identity: ReportAreaJob.Identity = identified ? .identified(unwrittenAccess) : .countsOnly
     let job = ReportAreaJob(
       inputs: inputs, asOf: date("2026-11-21"), trendMonths: 24, identity: identity, outputPath: "unused", rules: try ShippedRules.load(),
       rulesFingerprint: "0123456789abcdef0123456789abcdef", toolVersion: provenanceVersion, log: { _ in })

@@ -206,14 +206,19 @@ public struct AreaFigures: Sendable {
         add(.practiceSignalAt(practice, rule.id, signal.severity))
       }
     }
+    // A month whose count is not comparable (too little export history before it for the
+    // rule's window) is not published, so it is not counted: it needs no protection, and
+    // must not make another count hidden.
     for index in report.trendDates.indices {
-      add(.trendAny(index), 0)
-      for rule in report.rules { add(.trend(index, rule.id), 0) }
+      let comparable = report.rules.filter { report.isComparable($0, at: index) }
+      let every = comparable.count == report.rules.count
+      if every { add(.trendAny(index), 0) }
+      for rule in comparable { add(.trend(index, rule.id), 0) }
       for child in report.children {
         let firing = child.firingOnTrendDates[index]
         guard !firing.isEmpty else { continue }
-        add(.trendAny(index))
-        for rule in report.rules where firing.contains(rule.id) { add(.trend(index, rule.id)) }
+        if every { add(.trendAny(index)) }
+        for rule in comparable where firing.contains(rule.id) { add(.trend(index, rule.id)) }
       }
     }
     counts[.withoutSignal] = counts[.evaluated]! - counts[.withSignal]!

@@ -4,8 +4,8 @@ import SurveillanceCore
 /// report date, by severity and practice, with what safeguarding context, how preventer
 /// ratios are spread, and how signals have trended month by month.
 ///
-/// Children appear by ``AreaChild/label`` only: a pseudonym unless the analyst asked to
-/// identify them. The model never holds an NHS number, so the renderer cannot leak one.
+/// Children appear by ``AreaChild/label`` only: the NHS number when the analyst asked to
+/// identify them, otherwise a label the report never prints (it publishes counts only). The model never holds an NHS number, so the renderer cannot leak one.
 public struct AreaReport: Sendable {
   public var asOf: CalendarDate
   /// The monthly dates the trend evaluated, oldest first, the report date last.
@@ -16,7 +16,7 @@ public struct AreaReport: Sendable {
   /// Patients with asthma records not in the population on the report date, and why.
   public var excluded: [Exclusion: Int]
   public var rules: [SignalRule]
-  /// Whether labels are NHS numbers (`--identify`) rather than pseudonyms.
+  /// Whether labels are NHS numbers (`--identify`) rather than unprinted labels.
   public var identified: Bool
   /// Small-number suppression (`rules/reports.json`), applied unless the report identifies
   /// children: it is for people entitled to see them.
@@ -33,6 +33,12 @@ public struct AreaReport: Sendable {
   public var marking: String?
   /// Who the rules count as in the population, for the report's words; `nil` says nothing.
   public var population: PopulationWords?
+  /// The first day from which the prescribing and dispensing exports all hold rows: the latest
+  /// of each supply export kind's earliest date. `nil` when unknown (no supplies).
+  public var historyStart: CalendarDate?
+  /// The first monthly date asked for (`--months` before the report date), when the trend
+  /// starts later because the exports hold too little history before it.
+  public var trendRequestedFrom: CalendarDate?
 
   public init(
     asOf: CalendarDate, trendDates: [CalendarDate], children: [AreaChild], excluded: [Exclusion: Int], rules: [SignalRule],
@@ -53,11 +59,63 @@ public struct AreaReport: Sendable {
   public var evaluated: [AreaChild] { children.filter(\.evaluated) }
 
   public func title(of ruleID: String) -> String { rules.first { $0.id == ruleID }?.title ?? ruleID }
+
+  /// The history a rule's count needs before it means what it says: the rule's window, or the
+  /// population's activity window if longer (a child with no supply in the exports' first
+  /// months is not yet in the population).
+  public func historyNeeded(for rule: SignalRule) -> Period {
+    Self.longer(rule.window, population?.activeWithin)
+  }
+
+  /// The first date on which a rule's count is comparable with the report date's: when the
+  /// exports cover the history it needs. `nil` when the start of the exports is unknown.
+  public func firstComparableDate(for rule: SignalRule) -> CalendarDate? {
+    historyStart.map { Self.after($0, historyNeeded(for: rule)) }
+  }
+
+  /// Whether the trend's count for the rule on the date at `index` is comparable.
+  public func isComparable(_ rule: SignalRule, at index: Int) -> Bool {
+    firstComparableDate(for: rule).map { trendDates[index] >= $0 } ?? true
+  }
+
+  /// Whether every rule's count is comparable on the date at `index` (for "any signal").
+  public func isComparableForEveryRule(at index: Int) -> Bool { rules.allSatisfy { isComparable($0, at: index) } }
+
+  /// The trend dates to evaluate, of those asked for: from the first on which any rule's count
+  /// is comparable, with the report date always last.
+  public static func comparableTrendDates(
+    _ dates: [CalendarDate], historyStart: CalendarDate?, rules: [SignalRule], activeWithin: Period?
+  ) -> [CalendarDate] {
+    guard let historyStart, let last = dates.last else { return dates }
+    let first = rules.map { after(historyStart, longer($0.window, activeWithin)) }.min() ?? historyStart
+    let kept = dates.filter { $0 >= first }
+    return kept.isEmpty ? [last] : kept
+  }
+
+  /// The latest of each supply side's earliest date: before it, at least one kind of supply
+  /// export holds nothing, so a figure counting both would undercount.
+  public static func historyStart(of records: [ChildRecord]) -> CalendarDate? {
+    var earliest: [SupplySide: CalendarDate] = [:]
+    for record in records {
+      for supply in record.supplies where earliest[supply.side].map({ supply.date < $0 }) ?? true { earliest[supply.side] = supply.date }
+    }
+    return earliest.values.max()
+  }
+
+  private static func after(_ date: CalendarDate, _ period: Period) -> CalendarDate {
+    date.adding(months: period.months).adding(days: period.days)
+  }
+
+  /// The longer of two periods, a month taken as 31 days to compare them.
+  private static func longer(_ period: Period, _ other: Period?) -> Period {
+    guard let other else { return period }
+    return other.months * 31 + other.days > period.months * 31 + period.days ? other : period
+  }
 }
 
 /// One child in an area report: what the report needs and no identifier beyond its label.
 public struct AreaChild: Sendable {
-  /// A pseudonym, or with `--identify` the NHS number.
+  /// With `--identify` the NHS number; otherwise a label for the model only, never printed.
   public var label: String
   public var practiceCode: String?
   public var ageYears: Int?
@@ -115,8 +173,8 @@ public struct AreaSignal: Sendable, Equatable {
 }
 
 extension AreaReport {
-  /// A pseudonym as area reports print it: the 16 hexadecimal digits in groups of four
-  /// (`3f2a-91c0-7b1d-0e55`). Ungrouped, ten of them in a row can be digits, and a reader or
+  /// Hexadecimal digits as reports print them (a pseudonym, the rules fingerprint): in groups
+  /// of four (`3f2a-91c0-7b1d-0e55`). Ungrouped, ten of them in a row can be digits, and a reader or
   /// a data-loss scanner would take them for an NHS number; grouped, they never look like one.
   public static func displayPseudonym(_ hex: String) -> String {
     var groups: [String] = []

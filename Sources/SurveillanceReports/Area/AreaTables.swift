@@ -66,9 +66,15 @@ public struct AreaTables: Sendable {
       columns: [.init("Date", csv: "date", oneLine: true)] + ids.map { .init($0, csv: $0, numeric: true, vertical: true) }
         + [.init("Any signal", csv: "any_signal", numeric: true, vertical: true)],
       rows: report.trendDates.indices.map { index in
-        [report.trendDates[index].description] + ids.map { figures.text(.trend(index, $0)) } + [figures.text(.trendAny(index))]
+        [report.trendDates[index].description]
+          + report.rules.map { report.isComparable($0, at: index) ? figures.text(.trend(index, $0.id)) : Self.notComparable }
+          + [report.isComparableForEveryRule(at: index) ? figures.text(.trendAny(index)) : Self.notComparable]
       })
   }
+
+  /// A trend month with too little export history before it for the rule's window: its count
+  /// would show where the exports start, not a change in prescribing, so none is given.
+  public static let notComparable = "not comparable"
 
   /// Ten bins of width 0.1 and a row for children with no inhalers: a display layout, not a
   /// threshold (the thresholds are in the rules).
@@ -92,7 +98,21 @@ public struct AreaTables: Sendable {
       rows: ratioRows.map { [$0.label, $0.count.text] })
   }
 
-  /// Per practice: children, children with signals by highest severity, with safeguarding context.
+  /// Practices by their children with a signal on the report date, most first, then by their
+  /// children at the highest severities, as published (a suppressed count ranks by what its
+  /// words say, not by the value it hides).
+  public var rankedPractices: [String] {
+    let threshold = report.disclosureControl.suppressBelow
+    func key(_ practice: String) -> [Int] {
+      ([.practiceWithSignal(practice)] + Severity.allCases.reversed().map { .practiceHighest(practice, $0) } + [.practice(practice)])
+        .map { figures.published($0).orderingValue(threshold: threshold) }
+    }
+    let keys = Dictionary(uniqueKeysWithValues: figures.practices.map { ($0, key($0)) })
+    return figures.practices.sorted { keys[$0]! != keys[$1]! ? keys[$1]!.lexicographicallyPrecedes(keys[$0]!) : $0 < $1 }
+  }
+
+  /// Per practice: children, children with signals by highest severity, with safeguarding
+  /// context; practices ranked by their children with a signal.
   public var practices: ReportTable {
     ReportTable(
       caption: "Practices: children evaluated on \(report.asOf) and those with a signal, by their highest severity",
@@ -102,7 +122,7 @@ public struct AreaTables: Sendable {
         .init("With a signal", csv: "with_signal", numeric: true),
       ] + Severity.allCases.map { .init("Highest \($0.rawValue)", csv: "highest_\($0.rawValue)", numeric: true) }
         + [.init("With a signal and safeguarding context", csv: "with_signal_and_safeguarding_context", numeric: true)],
-      rows: figures.practices.map { practice in
+      rows: rankedPractices.map { practice in
         [practice, figures.text(.practice(practice)), figures.text(.practiceWithSignal(practice))]
           + Severity.allCases.map { figures.text(.practiceHighest(practice, $0)) }
           + [figures.text(.practiceWithSignalAndSafeguarding(practice))]
@@ -122,6 +142,21 @@ public struct AreaTables: Sendable {
       csvFileName: "signals-by-practice.csv",
       columns: [.init("Practice", csv: "practice"), .init("Signal", csv: "signal"), .init("Children", csv: "children", numeric: true)] + severityColumns,
       rows: rows)
+  }
+
+  /// One practice's signals by severity, for its page: the rows of ``signalsByPractice`` for
+  /// the practice, most children first.
+  public func signalsAt(practice: String) -> ReportTable {
+    let threshold = report.disclosureControl.suppressBelow
+    let rules = report.rules.filter { figures.counts[.practiceSignal(practice, $0.id)] != nil }
+    let order = Dictionary(uniqueKeysWithValues: rules.map { ($0.id, figures.published(.practiceSignal(practice, $0.id)).orderingValue(threshold: threshold)) })
+    return ReportTable(
+      caption: "Signals at \(practice) on \(report.asOf), by severity",
+      columns: [.init("Signal", csv: "signal_title"), .init("Children", csv: "children", numeric: true)] + severityColumns,
+      rows: rules.sorted { (order[$1.id]!, $0.id) < (order[$0.id]!, $1.id) }.map { rule in
+        [rule.title, figures.text(.practiceSignal(practice, rule.id))] + Severity.allCases.map { figures.text(.practiceSignalAt(practice, rule.id, $0)) }
+      },
+      emptyText: "No child at this practice has a signal.")
   }
 
   /// Children with a safeguarding plan (active, or ended recently) and at least one signal.

@@ -73,6 +73,10 @@ enum Stylesheet {
       .notice, .warning, thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
       figure svg { max-height: 240mm; }
       .page-break { break-before: page; page-break-before: always; }
+      /* An area report's practices each start a page, after a summary of a few pages. */
+      .practice-page { break-before: page; page-break-before: always; }
+      .practice-page h2 { margin-top: 0; }
+      .small-multiples { grid-template-columns: repeat(3, 1fr); gap: .4rem .8rem; }
       /* Printed, the marking is in the margin of every page (below), not once in the flow. */
       .marking { display: none; }
     }

@@ -6,14 +6,14 @@ import SurveillanceFrontend
 extension AsthmaSurveillance.Report {
   struct Area: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "An area's picture for a medicines team or a thematic review, pseudonymised by default.",
+      abstract: "An area's picture for a medicines team or a thematic review, in counts unless children are identified.",
       discussion: HelpText.discussion(
         """
         Reads the exports, or a nightly store's current generation (--store, as of its nightly run), and \
-        writes area-report.html and its tables as CSV (owner-only): children with each signal by severity \
-        and practice, the monthly trend, preventer ratios, and children with safeguarding context and signals. \
-        By default children are pseudonymised (key from $ASTHMA_SURVEILLANCE_KEY_FILE or \
-        $ASTHMA_SURVEILLANCE_KEY, never the command line) and the report gives counts only, under the \
+        writes area-report.html and its tables as CSV (owner-only): a summary of a few printed pages \
+        (children with each signal by severity, the monthly trend from where the exports give each rule \
+        enough history, preventer ratios, practices ranked), then a page per practice; long lists only in \
+        the CSV files. By default the report names no child and gives counts only (no key is needed), under the \
         disclosure control of rules/reports.json: a count of children below its threshold is shown as \
         "fewer than" it ("fewer than 5" as shipped), and others are hidden so that no total gives one \
         away; no list of children. --identify shows NHS numbers, the \
@@ -90,12 +90,12 @@ extension AsthmaSurveillance.Report {
     }
 
     func run() throws {
-      // The key first: a missing key should fail before minutes of reading.
+      // No key: a report that does not identify children publishes counts, no pseudonym.
       let identity: ReportAreaJob.Identity =
         if identify, let user, let reason, let auditStore = store ?? audit {
           .identified(IdentifiedReportAccess(user: user, reason: reason, time: UTCTimestamp.now, auditStorePath: auditStore))
         } else {
-          .pseudonymised(try Pseudonymiser.fromEnvironment())
+          .countsOnly
         }
       let (ruleSet, fingerprint) = try rules.load()
       let (directory, files): (String, [String])
