@@ -25,10 +25,12 @@ public struct AreaSpec: Sendable {
   /// (about 1 in 11 children, 2% of everyone) so that a small sample holds every pattern; at
   /// benchmark scale the padding rows bring respiratory rows down to a few percent.
   public var childrenWithAsthmaPercent: Int
+  /// Product variety, quoting and prescription ids (``AreaShape``); the default is today's shape.
+  public var shape: AreaShape
 
   public init(
     patients: Int, gpRows: Int? = nil, pharmacyRows: Int? = nil, seed: UInt64, asOf: CalendarDate,
-    layouts: Layouts = .canonical, brokenRows: Bool = true, childrenWithAsthmaPercent: Int = 27
+    layouts: Layouts = .canonical, brokenRows: Bool = true, childrenWithAsthmaPercent: Int = 27, shape: AreaShape = AreaShape()
   ) {
     self.patients = patients
     self.gpRows = gpRows
@@ -38,6 +40,7 @@ public struct AreaSpec: Sendable {
     self.layouts = layouts
     self.brokenRows = brokenRows
     self.childrenWithAsthmaPercent = childrenWithAsthmaPercent
+    self.shape = shape
   }
 
   /// Which files a generation writes.

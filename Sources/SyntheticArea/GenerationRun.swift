@@ -109,17 +109,20 @@ struct GenerationRun {
     else { return }
     let sites = Sites(patients: spec.patients, series: 1)
     var planner = PatientPlanner(person: adults[0], catalogue: catalogue, sites: sites, asOf: spec.asOf, generator: root.derived(8))
-    let products = catalogue.nonRespiratory.map { ($0, CommonProducts.acute.contains($0.name) ? "acute" : "repeat") }
+    // Made-up products (none by default) from a stream of their own: the default shape draws
+    // exactly what it always drew.
+    let madeUp = catalogue.madeUpProducts(spec.shape, generator: root.derived(10))
+    let products = (catalogue.nonRespiratory + madeUp).map { ($0, CommonProducts.acute.contains($0.name) ? "acute" : "repeat") }
     while output.rows(in: .gp) < gpTarget || output.rows(in: .pharmacy) < pharmacyTarget {
       planner.person = adults[planner.generator.below(adults.count)]
       planner.rows = PatientRows()
       let (product, type) = planner.generator.pick(products)
       planner.issue(product, on: planner.daysAgo(0...455), type: type)
       if output.rows(in: .gp) < gpTarget {
-        for row in planner.rows.issues { write(Layout.canonical(row), to: .gp, scrutiny: .shapeAndProduct, limit: gpTarget) }
+        for row in planner.rows.issues { write(Layout.canonical(shaped(row)), to: .gp, scrutiny: .shapeAndProduct, limit: gpTarget) }
       }
       if output.rows(in: .pharmacy) < pharmacyTarget {
-        for row in planner.rows.dispensings { write(Layout.canonical(row), to: .pharmacy, scrutiny: .shapeAndProduct, limit: pharmacyTarget) }
+        for row in planner.rows.dispensings { write(Layout.canonical(shaped(row)), to: .pharmacy, scrutiny: .shapeAndProduct, limit: pharmacyTarget) }
       }
     }
   }
@@ -138,7 +141,7 @@ struct GenerationRun {
   /// Writes one patient's rows into the cohort's files.
   mutating func emit(_ rows: PatientRows, cohort: Cohort) {
     let files = cohort.files
-    for row in rows.issues {
+    for row in rows.issues.map(shaped) {
       let scrutiny = scrutiny(of: row.product, for: row.person)
       switch cohort {
       case .canonical: write(Layout.canonical(row), to: files.gp, scrutiny: scrutiny)
@@ -146,7 +149,7 @@ struct GenerationRun {
         if let cells = Layout.emis(row, generator: &layoutChoices) { write(cells, to: files.gp, scrutiny: scrutiny) }
       }
     }
-    for row in rows.dispensings {
+    for row in rows.dispensings.map(shaped) {
       let cells = cohort == .canonical ? Layout.canonical(row) : Layout.pmr(row, asOf: spec.asOf)
       write(cells, to: files.pharmacy, scrutiny: scrutiny(of: row.product, for: row.person))
     }
@@ -156,6 +159,21 @@ struct GenerationRun {
     for row in rows.events {
       write(cohort == .canonical ? Layout.canonical(row) : Layout.emis(row), to: files.events, scrutiny: .everyField)
     }
+  }
+
+  /// The row as the shape writes it: without its prescription id when rows carry none.
+  private func shaped(_ row: IssueRow) -> IssueRow {
+    guard !spec.shape.prescriptionIDs else { return row }
+    var row = row
+    row.prescriptionID = nil
+    return row
+  }
+
+  private func shaped(_ row: DispensingRow) -> DispensingRow {
+    guard !spec.shape.prescriptionIDs else { return row }
+    var row = row
+    row.prescriptionID = nil
+    return row
   }
 
   private func scrutiny(of product: Product, for person: Person) -> DefectPlanner.Scrutiny {

@@ -11,6 +11,9 @@ public struct ProductCatalogue: Sendable {
   public let products: [Product]
   /// Products outside the asthma picture (role `other`), for the bulk of an unfiltered export.
   public let nonRespiratory: [Product]
+  /// The formulary, for classifying made-up products (``madeUpProducts(_:generator:)``).
+  let formulary: Formulary
+  private let perSupply: Set<String>
   /// The formulary's rule for a quantity with no unit: above this, it is doses (tablets); at
   /// or below, devices. The generator writes only quantities this rule reads as planted.
   let doseThreshold: Double
@@ -22,9 +25,11 @@ public struct ProductCatalogue: Sendable {
   ///   - formulary: the formulary built from the two, used to classify each product.
   public init(definition: FormularyDefinition, codelists: [String: [[String]]], formulary: Formulary) {
     doseThreshold = definition.quantity.doseThreshold
+    self.formulary = formulary
     var seen = Set<String>()
     var found: [Product] = []
     let perSupply = Set(definition.classes.filter { $0.count == .supplies }.map(\.id))
+    self.perSupply = perSupply
     for medicineClass in definition.classes {
       for source in medicineClass.codelists ?? [] {
         guard let rows = codelists[source.file], let header = rows.first else { continue }
@@ -78,6 +83,11 @@ public struct ProductCatalogue: Sendable {
   /// Whether every planted use has at least one product (a formulary that lost a class would
   /// make the generator plant nothing for it).
   public var missingUses: [String] { pools.filter { $0.all.isEmpty }.map { $0.use.classID } }
+
+  /// A product as the formulary reads it, or `nil` if it cannot.
+  func product(dmd: String?, bnf: String?, name: String) -> Product? {
+    Self.product(dmd: dmd, bnf: bnf, name: name, formulary: formulary, perSupply: perSupply)
+  }
 
   private static func product(dmd: String?, bnf: String?, name: String, formulary: Formulary, perSupply: Set<String>) -> Product? {
     guard let full = formulary.classify(dmdCode: dmd, bnfCode: bnf, name: name) else { return nil }

@@ -9,7 +9,10 @@ import Foundation
 /// the same files and the same machine, in the same run.
 ///
 ///   asthma-surveillance-bench nightly [--rows 1000000,5000000,10000000] [--patients N]
-///     [--runs R] [--threads T] [--work DIR] [--peer PATH]
+///     [--runs R] [--threads T] [--work DIR] [--peer PATH] [--shapes NAME,NAME]
+///
+/// `--shapes` runs each named area shape (``AreaShapes``) at every size instead of the one
+/// default area, and prints a table per shape, the worst ratio first.
 ///
 /// For each size: generate the canonical GP and pharmacy exports (`generate --rows N`, reused
 /// while the size is unchanged), then R runs of ours and of the peer, alternating, each timed
@@ -24,6 +27,8 @@ struct NightlyBenchmark {
   var threads = 2
   var work = FileManager.default.temporaryDirectory.appendingPathComponent("asthma-surveillance-bench-nightly").path
   var peer = "../shared/bench/peer_duckdb.py"
+  /// Named area shapes to run; empty for the default area alone (the README's first table).
+  var shapes: [AreaShapes.Shape] = []
   let asOf = "2026-11-21"
 
   static func parse(_ arguments: [String]) -> NightlyBenchmark {
@@ -38,7 +43,14 @@ struct NightlyBenchmark {
       case "--threads": bench.threads = max(1, Int(value) ?? bench.threads)
       case "--work": bench.work = value
       case "--peer": bench.peer = value
-      default: BenchLog.fail("unknown option \(flag); options: --rows N,N --patients N --runs R --threads T --work DIR --peer PATH")
+      case "--shapes":
+        for name in value.split(separator: ",") {
+          guard let shape = AreaShapes.all.first(where: { $0.name == name }) else {
+            BenchLog.fail("unknown shape \(name); shapes: \(AreaShapes.all.map(\.name).joined(separator: ", "))")
+          }
+          bench.shapes.append(shape)
+        }
+      default: BenchLog.fail("unknown option \(flag); options: --rows N,N --patients N --runs R --threads T --work DIR --peer PATH --shapes NAME,NAME")
       }
     }
     return bench
@@ -51,6 +63,7 @@ struct NightlyBenchmark {
   }
 
   struct SizeResult {
+    var shape = ""
     var rows: Int
     var bytes: Int
     var ours: [Measure]
@@ -64,9 +77,11 @@ struct NightlyBenchmark {
       BenchLog.fail("the peer script \(peer) is not there; give --peer PATH (needs `pip install duckdb`)")
     }
     var results: [SizeResult] = []
+    let runShapes: [AreaShapes.Shape?] = shapes.isEmpty ? [nil] : shapes
+    for shape in runShapes {
     for rows in sizes {
-      let directory = root.url.appendingPathComponent("rows-\(rows)")
-      try generateIfNeeded(binary: binary, rows: rows, directory: directory)
+      let directory = root.url.appendingPathComponent(shape.map { "shape-\($0.name)-rows-\(rows)" } ?? "rows-\(rows)")
+      try generateIfNeeded(binary: binary, rows: rows, directory: directory, shape: shape)
       let gp = directory.appendingPathComponent("gp.csv").path
       let pharmacy = directory.appendingPathComponent("pharmacy.csv").path
       let bytes = fileSize(gp) + fileSize(pharmacy)
@@ -81,22 +96,25 @@ struct NightlyBenchmark {
           ours.append(a)
           theirs.append(b)
         }
-        BenchLog.info("\(rows) rows, round \(round): ours \(String(format: "%.2f", a.wall)) s, peer \(String(format: "%.2f", b.wall)) s")
+        BenchLog.info("\(shape?.name ?? "default") \(rows) rows, round \(round): ours \(String(format: "%.2f", a.wall)) s, peer \(String(format: "%.2f", b.wall)) s")
       }
       let agreement = try? FigureAgreement.compare(ours: oursOut + "/children.csv", peer: peerOut)
-      results.append(SizeResult(rows: rows, bytes: bytes, ours: ours, peer: theirs, agreement: agreement))
+      results.append(SizeResult(shape: shape?.name ?? "", rows: rows, bytes: bytes, ours: ours, peer: theirs, agreement: agreement))
     }
-    print(render(results))
+    }
+    print(shapes.isEmpty ? render(results) : renderShapes(results))
   }
 
-  private func generateIfNeeded(binary: URL, rows: Int, directory: URL) throws {
+  private func generateIfNeeded(binary: URL, rows: Int, directory: URL, shape: AreaShapes.Shape? = nil) throws {
     let spec = directory.appendingPathComponent("spec.txt")
+    let patients = shape?.patients ?? patients
+    let shapeArguments = shape?.arguments(rows: rows) ?? []
     // No deliberately broken rows: the peer's SQL has no way to set them aside.
-    let wanted = "rows=\(rows) patients=\(patients) seed=1 as_of=\(asOf) broken_rows=no\n"
+    let wanted = "rows=\(rows) patients=\(patients) seed=1 as_of=\(asOf) broken_rows=no" + (shape.map { " shape=\($0.name) \(shapeArguments.joined(separator: " "))" } ?? "") + "\n"
     if (try? String(contentsOf: spec, encoding: .utf8)) == wanted { return }
     try? FileManager.default.removeItem(at: directory)
     BenchLog.info("generating \(rows) rows per export (\(patients) patients) into \(directory.path)")
-    let status = try Spawn.run(binary, ["generate", "--out", directory.path, "--patients", String(patients), "--rows", String(rows), "--seed", "1", "--as-of", asOf, "--no-broken-rows"], showErrors: true)
+    let status = try Spawn.run(binary, ["generate", "--out", directory.path, "--patients", String(patients), "--rows", String(rows), "--seed", "1", "--as-of", asOf, "--no-broken-rows"] + shapeArguments, showErrors: true)
     guard status == 0 else { throw BenchError("generate exited with status \(status)") }
     try wanted.write(to: spec, atomically: true, encoding: .utf8)
   }
@@ -132,6 +150,29 @@ struct NightlyBenchmark {
   private func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+  }
+
+  /// One row per shape and size, the worst ours/peer ratio first.
+  func renderShapes(_ results: [SizeResult]) -> String {
+    func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+    func ratio(_ result: SizeResult) -> Double { median(result.ours.map(\.wall)) / median(result.peer.map(\.wall)) }
+    var lines = [
+      "nightly vs the DuckDB peer per area shape (\(threads) thread(s)), medians of \(runs) run(s) each, alternating, one machine",
+      "",
+      "| shape | rows per export | input MB | ours wall s | ours CPU s | ours peak MiB | peer wall s | peer CPU s | peer peak MiB | ours/peer wall |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results.sorted(by: { ratio($0) > ratio($1) }) {
+      lines.append(
+        "| \(result.shape) | \(result.rows) | \(f(Double(result.bytes) / 1_000_000, 0)) | \(f(median(result.ours.map(\.wall)))) | \(f(median(result.ours.map(\.cpu)))) | \(f(result.ours.map(\.peakMiB).max() ?? 0, 0)) | \(f(median(result.peer.map(\.wall)))) | \(f(median(result.peer.map(\.cpu)))) | \(f(result.peer.map(\.peakMiB).max() ?? 0, 0)) | \(f(ratio(result))) |")
+    }
+    if let worst = results.max(by: { ratio($0) < ratio($1) }) { lines += ["", "Worst: \(worst.shape) at \(worst.rows) rows, \(f(ratio(worst))) times the peer's wall time."] }
+    lines.append("")
+    for result in results {
+      lines.append("- \(result.shape), \(result.rows) rows: " + (result.agreement?.summary ?? "could not compare (an output was missing)"))
+    }
+    for shape in shapes { lines.append("- \(shape.name): \(shape.description)") }
+    return lines.joined(separator: "\n")
   }
 
   func render(_ results: [SizeResult]) -> String {
@@ -209,4 +250,33 @@ struct FigureAgreement {
     }
     return table
   }
+}
+
+/// Area shapes for `nightly --shapes`: `generate`'s shape options, named.
+enum AreaShapes {
+  struct Shape: Sendable {
+    var name: String
+    var patients: Int
+    var description: String
+    /// `generate` options besides the size; `rows` is the size per export.
+    var extra: @Sendable (Int) -> [String]
+
+    func arguments(rows: Int) -> [String] { extra(rows) }
+  }
+
+  static let all: [Shape] = [
+    Shape(name: "default", patients: 100_000, description: "generate's own area: 100,000 patients, 27% children with asthma, 13 other medicines, ids on most rows") { _ in [] },
+    Shape(
+      name: "wide", patients: 500_000,
+      description: "500,000 patients, 8% children with asthma (40,000; 100,000 children in all), 300 made-up other medicines with arbitrary codes, 18% of them with quoted names") { _ in
+        ["--children-percent", "8", "--other-products", "300", "--product-codes", "arbitrary", "--quoted-names-percent", "18"]
+      },
+    Shape(name: "no-ids", patients: 100_000, description: "generate's own area with no prescription ids on any row: every match by product and date") { _ in ["--no-prescription-ids"] },
+    Shape(
+      name: "wide-no-ids-pharmacy-heavy", patients: 500_000,
+      description: "the wide area, no prescription ids, and half as many GP rows as pharmacy rows") { rows in
+        ["--children-percent", "8", "--other-products", "300", "--product-codes", "arbitrary", "--quoted-names-percent", "18", "--no-prescription-ids",
+         "--pharmacy-rows", String(rows), "--rows", String(rows / 2)]
+      },
+  ]
 }

@@ -1,4 +1,4 @@
-// Three benchmarks (and `read`, the reading path alone, for profiling). `asthma-surveillance-bench dmd ...` times a full-size
+// Three benchmarks (and `child-shapes`, one child's many rows (ChildShapesBenchmark.swift), and `read`, the reading path alone, for profiling). `asthma-surveillance-bench dmd ...` times a full-size
 // dm+d release through `formulary build` (DMDBenchmark.swift). `asthma-surveillance-bench nightly ...` is the area-scale run against the
 // DuckDB peer (NightlyBenchmark.swift). Without `nightly`, the pharmacist look-up benchmark: a store for a large synthetic area, then `patient`
 // look-ups timed as whole processes, as a pharmacist's terminal would run them.
@@ -25,6 +25,15 @@ guard FileManager.default.isExecutableFile(atPath: binary.path) else {
 if CommandLine.arguments.dropFirst().first == "nightly" {
   do {
     try NightlyBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
+  } catch {
+    BenchLog.fail("\(error)")
+  }
+  exit(0)
+}
+// `asthma-surveillance-bench child-shapes ...`: one child with very many rows, and a million children.
+if CommandLine.arguments.dropFirst().first == "child-shapes" {
+  do {
+    try ChildShapesBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
   } catch {
     BenchLog.fail("\(error)")
   }

@@ -168,16 +168,28 @@ public struct AreaRecords: Sendable {
     let byDay = supplies.indices.map { (key: Int(supplies[$0].date.dayNumber) * 2 + (supplies[$0].side == .gpIssue ? 0 : 1), index: $0) }
       .sorted { $0.key < $1.key }
     var dayStart = 0
+    // A day's rows are compared pairwise while they are few; a day with many (one child's
+    // thousands of rows) is checked through a set, so the cost stays linear in its rows.
+    var seen = Set<Supply.Identity>()
     for end in byDay.indices.dropFirst() {
       if byDay[end].key != byDay[dayStart].key {
         dayStart = end
+        seen.removeAll(keepingCapacity: true)
         continue
       }
       let identity = supplies[byDay[end].index].identity
-      if byDay[dayStart..<end].contains(where: { supplies[$0.index].identity == identity }) { return true }
+      if end - dayStart < Self.pairwiseDayLimit {
+        if byDay[dayStart..<end].contains(where: { supplies[$0.index].identity == identity }) { return true }
+      } else {
+        if seen.isEmpty { seen.formUnion(byDay[dayStart..<end].map { supplies[$0.index].identity }) }
+        if !seen.insert(identity).inserted { return true }
+      }
     }
     return false
   }
+
+  /// Rows of one side and day up to which comparing each with the others costs less than hashing.
+  static let pairwiseDayLimit = 16
 
   /// `supplies` by file and line: as they are when read in order (usually), without a copy.
   private static func inSourceOrder(_ supplies: [Supply]) -> [Supply] {
@@ -203,9 +215,10 @@ public struct AreaRecords: Sendable {
       let group = groups[key]!
       let byFile = Dictionary(grouping: group) { source($0).file }
       // Keep the copies from the file that holds most of them (the earliest file on a tie).
-      let (_, keep) = byFile.max { a, b in (a.value.count, -Int(a.key)) < (b.value.count, -Int(b.key)) }!
+      let (keepFile, keep) = byFile.max { a, b in (a.value.count, -Int(a.key)) < (b.value.count, -Int(b.key)) }!
       kept.append(contentsOf: keep)
-      for item in group where !keep.contains(where: { source($0) == source(item) }) {
+      // Every copy kept is from `keepFile`, every copy from another file is not.
+      for item in group where source(item).file != keepFile {
         duplicates[Int(source(item).file), default: 0] += 1
       }
     }

@@ -54,7 +54,8 @@ public struct SupplyEvent: Sendable, Hashable {
 /// Emergency and private supplies are never matched: they had no NHS prescription.
 public enum Reconciler {
   public static func reconcile(
-    issues: [Supply], dispensings: [Supply], asOf: CalendarDate, hasPharmacyData: Bool, policy: TimelinePolicy
+    issues: [Supply], dispensings: [Supply], asOf: CalendarDate, hasPharmacyData: Bool, policy: TimelinePolicy,
+    matching: Matching = .automatic
   ) -> [SupplyEvent] {
     let issues = issues.sorted(by: Self.chronological)
     var issueMatched = [Bool](repeating: false, count: issues.count)
@@ -73,15 +74,33 @@ public enum Reconciler {
         issueMatched[issue] = true
       }
     }
-    for (index, dispensing) in dispensings.enumerated() where matchOf[index] == nil && (dispensing.supplyType ?? .nhsPrescription) == .nhsPrescription {
-      // Two different prescription ids are two different prescriptions; a missing id on
-      // either side (many GP exports carry none) leaves product and date to decide.
-      let compatible = { (issue: Supply) in issue.prescriptionID == nil || dispensing.prescriptionID == nil }
-      let match = nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.productKey == dispensing.productKey }
-        ?? nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.role == dispensing.role }
-      if let match {
-        matchOf[index] = match
-        issueMatched[match] = true
+    let dated = dispensings.indices.filter { matchOf[$0] == nil && (dispensings[$0].supplyType ?? .nhsPrescription) == .nhsPrescription }
+    if matching == .scan || (matching == .automatic && issues.count * dated.count <= Self.scanLimit) {
+      for index in dated {
+        let dispensing = dispensings[index]
+        // Two different prescription ids are two different prescriptions; a missing id on
+        // either side (many GP exports carry none) leaves product and date to decide.
+        let compatible = { (issue: Supply) in issue.prescriptionID == nil || dispensing.prescriptionID == nil }
+        let match = nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.productKey == dispensing.productKey }
+          ?? nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.role == dispensing.role }
+        if let match {
+          matchOf[index] = match
+          issueMatched[match] = true
+        }
+      }
+    } else {
+      // A child with thousands of rows on both sides: the same choices, each found from
+      // the issues of the dispensing's product (or role) in date order, in time that grows
+      // with the rows rather than with rows times rows.
+      var candidates = IssueCandidates(issues: issues)
+      for index in dated {
+        let dispensing = dispensings[index]
+        let match = candidates.nearest(for: dispensing, productKey: true, matched: issueMatched, policy: policy)
+          ?? candidates.nearest(for: dispensing, productKey: false, matched: issueMatched, policy: policy)
+        if let match {
+          matchOf[index] = match
+          issueMatched[match] = true
+        }
       }
     }
 
@@ -115,8 +134,25 @@ public enum Reconciler {
       }
       events.append(SupplyEvent(status: status, date: issue.date, issue: issue))
     }
-    return events.sorted { ($0.date, $0.sources.first!) < ($1.date, $1.sources.first!) }
+    // The first source of an event is its issue's, else its dispensing's (`sources.first`),
+    // read without building the array for every comparison.
+    return events.sorted { ($0.date, $0.issue?.source ?? $0.dispensing!.source) < ($1.date, $1.issue?.source ?? $1.dispensing!.source) }
   }
+
+  /// How dispensings without a matching prescription id find their issue. Both give the same
+  /// matches (a test holds them to it); they differ only in cost.
+  public enum Matching: Sendable {
+    /// Scanning every issue for every dispensing while that is cheap (a child's rows are
+    /// usually tens), else the indexed search.
+    case automatic
+    /// Every issue checked for every dispensing: the plain statement of the rule.
+    case scan
+    /// The issues of each product and role kept in date order and searched.
+    case indexed
+  }
+
+  /// Issues times dispensings up to which scanning costs less than building the index.
+  static let scanLimit = 4096
 
   private static func chronological(_ a: Supply, _ b: Supply) -> Bool { (a.date, a.source) < (b.date, b.source) }
 
@@ -134,5 +170,135 @@ public enum Reconciler {
       if best == nil || distance < best!.distance { best = (index, distance) }
     }
     return best?.index
+  }
+}
+
+/// One child's GP issues grouped by product and by role, each group in date order (the order
+/// of `issues`), for finding the unmatched issue nearest a dispensing without scanning them all.
+///
+/// Each group is kept twice: all its issues, for a dispensing with no prescription id, and
+/// only those with no id, for a dispensing whose id named no issue (two different ids are
+/// two prescriptions). A matched issue stays in its groups and is stepped over, the steps
+/// remembered (a union-find with path compression on each side), so every issue is stepped
+/// over a bounded number of times however many dispensings look.
+struct IssueCandidates {
+  private var byProduct: [String: Group] = [:]
+  private var byProductWithoutID: [String: Group] = [:]
+  private var byRole: [MedicineRole: Group] = [:]
+  private var byRoleWithoutID: [MedicineRole: Group] = [:]
+
+  init(issues: [Supply]) {
+    var product: [String: [Int]] = [:]
+    var productWithoutID: [String: [Int]] = [:]
+    var role: [MedicineRole: [Int]] = [:]
+    var roleWithoutID: [MedicineRole: [Int]] = [:]
+    for (index, issue) in issues.enumerated() {
+      product[issue.productKey, default: []].append(index)
+      role[issue.role, default: []].append(index)
+      if issue.prescriptionID == nil {
+        productWithoutID[issue.productKey, default: []].append(index)
+        roleWithoutID[issue.role, default: []].append(index)
+      }
+    }
+    func groups<Key>(_ lists: [Key: [Int]]) -> [Key: Group] { lists.mapValues { Group(members: $0, issues: issues) } }
+    byProduct = groups(product)
+    byProductWithoutID = groups(productWithoutID)
+    byRole = groups(role)
+    byRoleWithoutID = groups(roleWithoutID)
+  }
+
+  /// The unmatched issue of the dispensing's product (or role) nearest it in date within the
+  /// policy's windows, an issue on or before the dispensing's day winning a tie, and the
+  /// first in date-and-source order among issues of one day: what the scan chooses.
+  mutating func nearest(for dispensing: Supply, productKey: Bool, matched: [Bool], policy: TimelinePolicy) -> Int? {
+    let withoutID = dispensing.prescriptionID != nil
+    if productKey {
+      return withoutID
+        ? byProductWithoutID[dispensing.productKey]?.nearest(to: dispensing.date.dayNumber, matched: matched, policy: policy)
+        : byProduct[dispensing.productKey]?.nearest(to: dispensing.date.dayNumber, matched: matched, policy: policy)
+    }
+    return withoutID
+      ? byRoleWithoutID[dispensing.role]?.nearest(to: dispensing.date.dayNumber, matched: matched, policy: policy)
+      : byRole[dispensing.role]?.nearest(to: dispensing.date.dayNumber, matched: matched, policy: policy)
+  }
+
+  /// Issues of one product or role, in date order, with the steps over matched ones.
+  struct Group {
+    /// Indices into the child's issues.
+    let members: [Int]
+    let days: [Int32]
+    /// `right[p]`: a position at or after `p` such that every member from `p` up to it is
+    /// matched (the member count when all are).
+    var right: [Int]
+    /// `left[p]`: the same towards earlier positions (-1 when all are matched).
+    var left: [Int]
+
+    init(members: [Int], issues: [Supply]) {
+      self.members = members
+      days = members.map { issues[$0].date.dayNumber }
+      right = Array(members.indices)
+      left = Array(members.indices)
+    }
+
+    /// The first unmatched member at or after `position`.
+    mutating func firstUnmatched(from position: Int, matched: [Bool]) -> Int {
+      var p = position
+      while p < members.count, matched[members[p]] {
+        let next = right[p] == p ? p + 1 : right[p]
+        p = next
+      }
+      // Compress: everything walked over now points at the answer.
+      var q = position
+      while q < members.count, q != p {
+        let next = right[q] == q ? q + 1 : right[q]
+        right[q] = p
+        q = next
+      }
+      return p
+    }
+
+    /// The last unmatched member at or before `position`.
+    mutating func lastUnmatched(from position: Int, matched: [Bool]) -> Int {
+      var p = position
+      while p >= 0, matched[members[p]] {
+        let next = left[p] == p ? p - 1 : left[p]
+        p = next
+      }
+      var q = position
+      while q >= 0, q != p {
+        let next = left[q] == q ? q - 1 : left[q]
+        left[q] = p
+        q = next
+      }
+      return p
+    }
+
+    /// The first position whose day is greater than `day` (or, with `orEqual`, not less).
+    func boundary(after day: Int32, orEqual: Bool = false) -> Int {
+      var (low, high) = (0, days.count)
+      while low < high {
+        let middle = (low + high) / 2
+        if orEqual ? days[middle] < day : days[middle] <= day { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+
+    mutating func nearest(to day: Int32, matched: [Bool], policy: TimelinePolicy) -> Int? {
+      let split = boundary(after: day)
+      var best: (member: Int, distance: Int)?
+      // On or before the day: the latest such day with an unmatched issue, and its first one.
+      let before = lastUnmatched(from: split - 1, matched: matched)
+      if before >= 0, Int(day - days[before]) <= policy.dispensingAfterIssueDays {
+        let first = firstUnmatched(from: boundary(after: days[before], orEqual: true), matched: matched)
+        best = (members[first], Int(day - days[before]) * 2)
+      }
+      // After it: the earliest unmatched issue, which is the first of its day.
+      let after = firstUnmatched(from: split, matched: matched)
+      if after < members.count, Int(days[after] - day) <= policy.issueAfterDispensingDays {
+        let distance = Int(days[after] - day) * 2 + 1
+        if best == nil || distance < best!.distance { best = (members[after], distance) }
+      }
+      return best?.member
+    }
   }
 }

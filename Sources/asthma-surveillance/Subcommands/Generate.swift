@@ -10,6 +10,7 @@ import SyntheticArea
 #endif
 
 extension AreaSpec.Layouts: ExpressibleByArgument {}
+extension AreaShape.ProductCodeStyle: ExpressibleByArgument {}
 
 extension AsthmaSurveillance {
   struct Generate: ParsableCommand {
@@ -21,7 +22,12 @@ extension AsthmaSurveillance {
         collected, nebules from the GP, emergency supplies, attacks without review, MART, safeguarding \
         plans, the Hakeem review's pattern...); adults and other children fill the rest. The same options \
         always write the same bytes. Products come from rules/codelists, classified by rules/formulary.
-        """, ["asthma-surveillance generate --out synthetic --patients 2000 --seed 7"]))
+        The shape options change how the area looks, not how big it is; left out, they give the bytes \
+        generate has always written.
+        """, [
+          "asthma-surveillance generate --out synthetic --patients 2000 --seed 7",
+          "asthma-surveillance generate --out wide --patients 500000 --children-percent 8 --rows 10000000 --other-products 300 --product-codes arbitrary --quoted-names-percent 18 --no-prescription-ids",
+        ]))
 
     @OptionGroup var logging: LogOptions
 
@@ -35,6 +41,24 @@ extension AsthmaSurveillance {
 
     @Option(help: ArgumentHelp("Pad gp.csv and pharmacy.csv with adults' non-respiratory rows to this many rows each.", valueName: "n"))
     var rows: Int?
+
+    @Option(name: .customLong("pharmacy-rows"), help: ArgumentHelp("Pad pharmacy.csv to this many rows instead of --rows (the GP:pharmacy ratio).", valueName: "n"))
+    var pharmacyRows: Int?
+
+    @Option(name: .customLong("children-percent"), help: ArgumentHelp("Share of the patients who are children with asthma, in percent (0 to 88).", valueName: "p"))
+    var childrenPercent: Int = 27
+
+    @Option(name: .customLong("other-products"), help: ArgumentHelp("Made-up non-respiratory products the padding rows also draw from.", valueName: "n"))
+    var otherProducts: Int = 0
+
+    @Option(name: .customLong("product-codes"), help: ArgumentHelp("How the made-up products are coded: bnf (a BNF code only) or arbitrary (a made-up dm+d code too).", valueName: "bnf|arbitrary"))
+    var productCodes: AreaShape.ProductCodeStyle = .bnf
+
+    @Option(name: .customLong("quoted-names-percent"), help: ArgumentHelp("Percent of the made-up products whose name has a comma (a quoted CSV field).", valueName: "p"))
+    var quotedNamesPercent: Int = 0
+
+    @Flag(inversion: .prefixedNo, help: "Give issues and dispensings prescription ids (most of them, as EPS does).")
+    var prescriptionIds = true
 
     @Option(help: ArgumentHelp("Seed: the same seed and options give the same bytes.", valueName: "n"))
     var seed: UInt64 = 1
@@ -58,6 +82,10 @@ extension AsthmaSurveillance {
         throw ValidationError("--patients must be between 1 and \(AreaSpec.maximumPatients) (the NHS test range holds no more)")
       }
       if let rows, rows < 0 { throw ValidationError("--rows must not be negative") }
+      if let pharmacyRows, pharmacyRows < 0 { throw ValidationError("--pharmacy-rows must not be negative") }
+      guard (0...88).contains(childrenPercent) else { throw ValidationError("--children-percent must be between 0 and 88 (12% are other children)") }
+      guard otherProducts >= 0 else { throw ValidationError("--other-products must not be negative") }
+      guard (0...100).contains(quotedNamesPercent) else { throw ValidationError("--quoted-names-percent must be between 0 and 100") }
     }
 
     func run() throws {
@@ -67,7 +95,10 @@ extension AsthmaSurveillance {
       if caseName == .hakeem {
         summary = try output.write(HakeemCase.files) { HakeemCase.generate(catalogue: catalogue, into: $0) }
       } else {
-        let spec = AreaSpec(patients: patients, gpRows: rows, pharmacyRows: rows, seed: seed, asOf: asOf, layouts: layouts, brokenRows: brokenRows)
+        let shape = AreaShape(otherProducts: otherProducts, productCodes: productCodes, quotedNamesPercent: quotedNamesPercent, prescriptionIDs: prescriptionIds)
+        let spec = AreaSpec(
+          patients: patients, gpRows: rows, pharmacyRows: pharmacyRows ?? rows, seed: seed, asOf: asOf, layouts: layouts, brokenRows: brokenRows,
+          childrenWithAsthmaPercent: childrenPercent, shape: shape)
         let area = SyntheticArea(spec: spec, catalogue: catalogue)
         summary = try output.write(area.files) { area.generate(into: $0) }
       }
