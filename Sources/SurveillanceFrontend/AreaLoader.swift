@@ -53,19 +53,14 @@ public enum AreaLoader {
     keep: @escaping @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> LoadedArea {
     let files = inputs.files
-    let results = Mutex<[Result<ExportContents, any Error>?]>(Array(repeating: nil, count: files.count))
-    DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let result = Result {
-        try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, pass: pass, keep: keep)
-      }
-      results.withLock { $0[index] = result }
+    let read = try eachFile(files) { index in
+      try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, pass: pass, keep: keep)
     }
     var reports: [InputFileReport] = []
     var parts: [AreaRecords] = []
     var rejects: [RejectedRow] = []
     var flagged: [FlaggedProduct] = []
-    for result in results.withLock({ $0 }) {
-      let contents = try result!.get()
+    for contents in consume read {
       reports.append(contents.report)
       parts.append(contents.records)
       rejects.append(contentsOf: contents.rejects)
@@ -96,14 +91,22 @@ extension AreaLoader {
     let shortestRow = 20
     let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
     guard bytes / shortestRow > rowsPerPass else { return [.whole] }
-    let results = Mutex<[Result<[UInt64: Int], any Error>?]>(Array(repeating: nil, count: files.count))
+    var rows: [UInt64: Int] = [:]
+    for counted in try eachFile(files, { try ExportReader.rowsByHolder(files[$0], rules: rules, earliest: earliest, latest: latest) }) {
+      rows.merge(counted, uniquingKeysWith: +)
+    }
+    return ReadingPass.plan(rowsByHolder: rows, rowsPerPass: rowsPerPass)
+  }
+
+  /// `read` of each file's index, the files side by side (one per core), results in file
+  /// order; the first file's error, in file order, is thrown.
+  static func eachFile<T: Sendable>(_ files: [ExportFile], _ read: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+    let results = Mutex<[Result<T, any Error>?]>(Array(repeating: nil, count: files.count))
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let result = Result { try ExportReader.rowsByHolder(files[index], rules: rules, earliest: earliest, latest: latest) }
+      let result = Result { try read(index) }
       results.withLock { $0[index] = result }
     }
-    var rows: [UInt64: Int] = [:]
-    for result in results.withLock({ $0 }) { rows.merge(try result!.get(), uniquingKeysWith: +) }
-    return ReadingPass.plan(rowsByHolder: rows, rowsPerPass: rowsPerPass)
+    return try results.withLock { $0 }.map { try $0!.get() }
   }
 }
 

@@ -57,12 +57,9 @@ public enum ExportReader {
       rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
     let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
       guard let decoder else {
-        // Checked before the fields become strings: a megabyte "header" is a broken file.
-        let longest = record.longestFieldBytes
-        if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }
-        let layout = try ColumnLayout.detect(header: record.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
-        decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
-        contents.report.profile = layout.profile.id
+        let made = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
+        decoder = made
+        contents.report.profile = made.layout.profile.id
         return
       }
       // Most rows of an unfiltered export: a known other medicine, settled from the slices.
@@ -93,6 +90,15 @@ public enum ExportReader {
     return contents
   }
 
+  /// The decoder for the rows under `header`, the file's first record.
+  private static func decoder(forHeader header: CSVRecord, of file: ExportFile, rules: RuleSet, context: DecodeContext) throws -> RowDecoder {
+    // Checked before the fields become strings: a megabyte "header" is a broken file.
+    let longest = header.longestFieldBytes
+    if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }
+    let layout = try ColumnLayout.detect(header: header.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
+    return RowDecoder(layout: layout, formulary: rules.formulary, context: context)
+  }
+
   /// How many rows each NHS number has to decode in `file` (rows settled without decoding,
   /// and rows naming no valid NHS number, left out): what ``ReadingPass/plan(rowsByHolder:rowsPerPass:)``
   /// divides an area by. Reads the file's fields, decodes nothing.
@@ -104,10 +110,7 @@ public enum ExportReader {
       rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
     _ = try CSVReader.read(fileAt: file.path) { record in
       guard let decoder else {
-        let longest = record.longestFieldBytes
-        if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }
-        let layout = try ColumnLayout.detect(header: record.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
-        decoder = RowDecoder(layout: layout, formulary: rules.formulary, context: context)
+        decoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
         return
       }
       if record.withSlices({ decoder.isOtherMedicine($0) }) { return }

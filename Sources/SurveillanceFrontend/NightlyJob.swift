@@ -169,7 +169,7 @@ public struct NightlyJob: Sendable {
     var evaluateSeconds = 0.0
     for pass in passes {
       let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, pass: pass) { selection?.contains($0) ?? true }
-      read.add(area, pass: pass)
+      read.add(area)
       readSeconds += clock.lap()
       let records = area.records
       if session == nil, storeFailure == nil, let store, let storeLock, passes.count > 1 || failure(of: read.reports) == nil {
@@ -428,7 +428,7 @@ struct PassTotals {
 
   /// A pass's area: the first gives each file's name, checksum and encoding (every pass reads
   /// the same bytes); every pass adds the counts of the rows it decoded.
-  mutating func add(_ area: LoadedArea, pass: ReadingPass) {
+  mutating func add(_ area: LoadedArea) {
     if reports.isEmpty {
       reports = area.reports
     } else {

@@ -66,35 +66,9 @@ public struct OutputDirectory: Sendable {
 
   /// Writes `parts`, one after another, to the file at `final` as `writeFile(_:to:)` does.
   static func writeFile(_ parts: [UnsafeBufferPointer<UInt8>], to final: String) throws(OutputError) {
-    let directory = (final as NSString).deletingLastPathComponent
-    let name = (final as NSString).lastPathComponent
-    let temporary = directory + "/.\(name).tmp-\(getpid())"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    guard fd >= 0 else { throw .cannotWrite(final, String(cString: strerror(errno))) }
-    var failure: String?
-    writing: for bytes in parts {
-      var offset = 0
-      while offset < bytes.count {
-        let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          failure = String(cString: strerror(errno))
-          break writing
-        }
-        offset += written
-      }
-    }
-    if failure == nil, fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-    close(fd)
-    if let failure {
-      unlink(temporary)
-      throw .cannotWrite(final, failure)
-    }
-    guard rename(temporary, final) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(temporary)
-      throw .cannotWrite(final, reason)
-    }
+    let file = try OutputFileWriter(final: final)
+    for bytes in parts { try file.append(bytes) }
+    try file.finish()
   }
 }
 
@@ -219,7 +193,9 @@ extension OutputDirectory {
   }
 }
 
-/// One output file written piece by piece under a temporary name, flushed, then renamed.
+/// One output file written piece by piece under a temporary name, flushed, then renamed: a
+/// file is never seen half written under its own name. A writer let go of before `finish()`
+/// (a failed run) removes its temporary file.
 public final class OutputFileWriter {
   private let final: String
   private let temporary: String
@@ -242,17 +218,20 @@ public final class OutputFileWriter {
 
   /// Appends `bytes`.
   public func append(_ bytes: [UInt8]) throws(OutputError) {
+    try bytes.withUnsafeBufferPointer { buffer throws(OutputError) in try append(buffer) }
+  }
+
+  /// Appends `bytes` (the temporary file goes with the writer if this throws).
+  func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
     precondition(fd >= 0, "a finished output file takes no more bytes")
-    try bytes.withUnsafeBufferPointer { buffer throws(OutputError) in
-      var offset = 0
-      while offset < buffer.count {
-        let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          throw .cannotWrite(final, String(cString: strerror(errno)))
-        }
-        offset += written
+    var offset = 0
+    while offset < bytes.count {
+      let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw .cannotWrite(final, String(cString: strerror(errno)))
       }
+      offset += written
     }
   }
 

@@ -203,10 +203,7 @@ public struct RuleSource: Sendable {
   /// and rebuilds a child's timeline from its record, but takes figures and signals from the
   /// run that wrote it.
   public func recordDefinitions() throws -> RecordDefinitions {
-    struct Courses: Decodable {
-      struct Rule: Decodable { var courseMergeDays: Int }
-      var oralSteroidCourses: Rule
-    }
+    struct Courses: Decodable { var oralSteroidCourses: FormularyDefinition.CourseRules }
     let timeline = try timelinePolicy()
     do {
       let decoder = JSONDecoder()

@@ -107,20 +107,22 @@ struct ChildShapesBenchmark {
     }
     // Each child's first row goes to the child in order, so every child has one; the rest at random.
     func child(_ row: Int) -> String { row < children.count ? children[row] : children[Int(random.next() % UInt64(children.count))] }
-    var gp = Self.gpHeader
-    for row in 0..<shape.gpRows {
-      let product = Self.products[row % Self.products.count]
-      gp += "\(child(row)),2015-03-04,Z10001,\(date(Int(random.next() % 360))),\(product),repeat,G9020002,\(id(row))\n"
-      if gp.utf8.count > 1 << 22 { try append(&gp, to: directory.appendingPathComponent("gp.csv")) }
+    /// `rows` lines under `header` into `name`, written out every 4 MiB.
+    func write(_ name: String, header: String, rows: Int, _ line: (Int, String) -> String) throws {
+      let file = directory.appendingPathComponent(name)
+      var text = header
+      for row in 0..<rows {
+        text += line(row, Self.products[row % Self.products.count])
+        if text.utf8.count > 1 << 22 { try append(&text, to: file) }
+      }
+      try append(&text, to: file)
     }
-    try append(&gp, to: directory.appendingPathComponent("gp.csv"))
-    var pharmacy = Self.pharmacyHeader
-    for row in 0..<shape.pharmacyRows {
-      let product = Self.products[row % Self.products.count]
-      pharmacy += "\(child(row)),2015-03-04,FZ101,\(date(Int(random.next() % 360))),\(product),\(id(row)),nhs_prescription\n"
-      if pharmacy.utf8.count > 1 << 22 { try append(&pharmacy, to: directory.appendingPathComponent("pharmacy.csv")) }
+    try write("gp.csv", header: Self.gpHeader, rows: shape.gpRows) { row, product in
+      "\(child(row)),2015-03-04,Z10001,\(date(Int(random.next() % 360))),\(product),repeat,G9020002,\(id(row))\n"
     }
-    try append(&pharmacy, to: directory.appendingPathComponent("pharmacy.csv"))
+    try write("pharmacy.csv", header: Self.pharmacyHeader, rows: shape.pharmacyRows) { row, product in
+      "\(child(row)),2015-03-04,FZ101,\(date(Int(random.next() % 360))),\(product),\(id(row)),nhs_prescription\n"
+    }
     try wanted.write(to: spec, atomically: true, encoding: .utf8)
   }
 

@@ -62,6 +62,7 @@ extension ChildTimeline {
   /// oldest first; none when `first` is after the evaluation date.
   public func monthlyCounts(from first: CalendarDate, courseMergeDays: Int) -> [MonthlyCounts] {
     var months: [MonthlyCounts] = []
+    let courseStarts = oralSteroidCourseStarts(courseMergeDays: courseMergeDays)
     var month = first.startOfMonth
     while month <= asOf {
       var counts = MonthlyCounts(month: month)
@@ -76,7 +77,7 @@ extension ChildTimeline {
       counts.asthmaReviews = tallied(.asthmaReviews, in: window)
       counts.wasNotBrought = tallied(.wasNotBrought, in: window)
       counts.actionPlans = events.filter { window.contains($0.date) && ($0.type == .actionPlanIssued || $0.type == .actionPlanReviewed) }.count
-      counts.oralSteroidCourses = oralSteroidCourseStarts(courseMergeDays: courseMergeDays).filter(window.contains).count
+      counts.oralSteroidCourses = courseStarts.filter(window.contains).count
       counts.preventerRatio12m = figure(.preventerRatio, in: DateWindow(Period(months: 12), endingOn: end), courseMergeDays: courseMergeDays).value
       months.append(counts)
       month = month.adding(months: 1)
