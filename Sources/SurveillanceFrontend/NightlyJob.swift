@@ -133,6 +133,11 @@ public struct NightlyJob: Sendable {
     let shardNote = shard.map { [("shard", $0.shard.description), ("key_fingerprint", $0.pseudonymiser.keyFingerprint)] } ?? []
     let passNote = passes.count > 1 ? [("reading_passes", String(passes.count))] : []
     var read = PassTotals()
+    // With a store, each signal is compared with the last run before tonight's date and with
+    // its reviews; without one there is no history, and no status is guessed.
+    let stored = try store?.signalHistory(before: asOf)
+    let history = stored?.history
+    var worklist = WorklistTally(history: history, childAgeUnderYears: rules.timeline.childAgeUnderYears)
     func manifest(status: String, failure: String?, outputs: [String], counts: EvaluatedCounts, timings: [(String, Double)]) -> RunManifest {
       var manifest = RunManifest(
         command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
@@ -141,6 +146,7 @@ public struct NightlyJob: Sendable {
         startedAt: clock.startedAt, extra: shardNote + passNote + Self.testDataNote(rules))
       manifest.record(read.flaggedProducts, formulary: rules.formulary.provenance)
       manifest.rulesSource = rules.source
+      manifest.worklist = worklist.counts
       return manifest
     }
     func failure(of reports: [InputFileReport]) -> String? {
@@ -176,17 +182,19 @@ public struct NightlyJob: Sendable {
         session = try store.beginGeneration(
           manifest(status: "running", failure: nil, outputs: [], counts: EvaluatedCounts(), timings: []), holding: storeLock,
           expectedChildren: records.count * passes.count, progress: storeProgress)
+        session?.keepHistory(asOf: asOf, comparedWith: stored?.baselineRunID)
       }
       let keepTimelines = session != nil
       for wave in Self.waves(of: records.count, size: max(1, waveSize)) {
         // Each run of children is evaluated and its rows of the three child and signal files
         // rendered in one go, on every core: the signals are written out while still in cache.
         let runs = Self.parallelMap(Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 4).map { $0.shifted(by: wave.lowerBound) }) { run in
-          EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines)
+          EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines, history: history)
         }
         if let session, storeFailure == nil {
           do {
             try session.append(runs.flatMap(\.evaluatedChildren))
+            try session.appendHistory(runs.flatMap(\.historyRows))
           } catch {
             storeFailure = error
             session.abandon()
@@ -194,6 +202,7 @@ public struct NightlyJob: Sendable {
         }
         for run in runs {
           counts.add(run)
+          worklist.add(run)
           try children.append(run.childrenRows)
           try signalRows.append(run.signalRows)
           try signalLines.append(run.signalLines)
@@ -207,6 +216,8 @@ public struct NightlyJob: Sendable {
     }
     Self.logFlagged(read.flaggedProducts, log: log)
     log("\(counts.children) children evaluated, \(counts.signals) signal(s)")
+    let resolved = worklist.finish(asOf: asOf)
+    if let counts = worklist.counts { log(counts.summary) }
     let rejects = read.rejects
     let productsCSV = renderer.unclassifiedProductsCSV(read.flaggedProducts)
     if let failure = failure(of: read.reports) {
@@ -224,7 +235,8 @@ public struct NightlyJob: Sendable {
       log("\(output.url.path) left as it was; this run's manifest and rejected rows are in \(where_.path)")
       return Outcome(manifest: failed, failure: failure, outputDirectory: where_)
     }
-    let outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
+    var outputs = ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"]
+    if history != nil { outputs += ["worklist.csv", "worklist/", "resolved.csv"] }
     var published: RunManifest
     var storeRunID: Int64?
     do {
@@ -238,6 +250,9 @@ public struct NightlyJob: Sendable {
       for result in Self.parallelMap(files, { file in Result { try generation.write(file.parts, to: file.name) } }) {
         try result.get()
       }
+      // A run without history leaves no worklist behind from an earlier one with a store.
+      generation.dropFromPrevious(WorklistTally.outputNames)
+      if let resolved { try worklist.write(resolved: resolved, into: generation) }
       let writeSeconds = clock.lap()
       published = manifest(
         status: "ok", failure: nil, outputs: outputs, counts: counts,
@@ -372,23 +387,121 @@ private struct EvaluatedRun: Sendable {
   var childrenRows: [UInt8] = []
   var signalRows: [UInt8] = []
   var signalLines: [UInt8] = []
+  /// With history: this run's signals as history keeps them, the children who need a look,
+  /// the signals a review covers, and what became of children who had signals last run.
+  var historyRows: [HistoryRow] = []
+  var worklistEntries: [WorklistEntry] = []
+  var coveredByReview = 0
+  var outcomes: [NHSNumber: ChildOutcome] = [:]
 
-  init(_ records: ArraySlice<ChildRecord>, evaluation: AreaEvaluation, renderer: RunOutputs, asOf: CalendarDate, keepTimelines: Bool) {
+  init(
+    _ records: ArraySlice<ChildRecord>, evaluation: AreaEvaluation, renderer: RunOutputs, asOf: CalendarDate, keepTimelines: Bool,
+    history: SignalHistory?
+  ) {
     var summaries: [ChildSummary] = []
+    var standings: [SignalStanding] = []
     for record in records {
       switch evaluation.evaluated(record, asOf: asOf) {
       case .success(let child):
         summaries.append(child.summary)
         if keepTimelines { evaluatedChildren.append(child) }
-      case .failure(let why): excluded[why, default: 0] += 1
+        guard let history else { continue }
+        let childStandings = child.summary.signals.map { signal in
+          history.standing(of: signal, evidenceThrough: child.timeline.latestDate(among: signal.evidence))
+        }
+        standings += childStandings
+        for (signal, standing) in zip(child.summary.signals, childStandings) {
+          historyRows.append(
+            HistoryRow(
+              nhsNumber: signal.nhsNumber,
+              sighting: SignalSighting(ruleID: signal.ruleID, severity: signal.severity, firstSeen: standing.firstSeen, evidenceThrough: standing.evidenceThrough),
+              status: standing.status, dateOfBirth: record.dateOfBirth))
+          if standing.coveredByReview { coveredByReview += 1 }
+        }
+        if let entry = WorklistEntry(summary: child.summary, standings: childStandings) { worklistEntries.append(entry) }
+        if history.sightings[record.nhsNumber] != nil { outcomes[record.nhsNumber] = .evaluated(Set(child.summary.signals.map(\.ruleID))) }
+      case .failure(let why):
+        excluded[why, default: 0] += 1
+        if history?.sightings[record.nhsNumber] != nil { outcomes[record.nhsNumber] = .excluded(why) }
       }
     }
     let signals = summaries.flatMap(\.signals)
     children = summaries.count
     signalsByRule = RunManifest.count(signals)
     childrenRows = renderer.childrenCSVRowBytes(summaries)
-    signalRows = renderer.signalsCSVRowBytes(signals)
-    signalLines = renderer.signalsJSONLineBytes(signals)
+    let signalStandings = history == nil ? nil : standings
+    signalRows = renderer.signalsCSVRowBytes(signals, standings: signalStandings)
+    signalLines = renderer.signalsJSONLineBytes(signals, standings: signalStandings)
+  }
+}
+
+/// What became of a child who had signals in the run compared against.
+enum ChildOutcome: Sendable {
+  /// Evaluated tonight, with these rules firing.
+  case evaluated(Set<String>)
+  case excluded(Exclusion)
+}
+
+/// Tonight's worklist and resolved signals, added up run by run; `nil` counts without history.
+struct WorklistTally {
+  let history: SignalHistory?
+  /// A child who left the exports at this age turned 18 (`timeline.json`), rather than left.
+  let childAgeUnderYears: Int
+  private(set) var counts: WorklistCounts?
+  private var entries: [WorklistEntry] = []
+  private var outcomes: [NHSNumber: ChildOutcome] = [:]
+
+  /// What a run with history writes beside the other outputs, and a run without must not leave.
+  static let outputNames = ["worklist.csv", "worklist", "resolved.csv"]
+
+  init(history: SignalHistory?, childAgeUnderYears: Int) {
+    self.history = history
+    self.childAgeUnderYears = childAgeUnderYears
+    counts = history.map { WorklistCounts(baselineAsOf: $0.baselineAsOf) }
+  }
+
+  fileprivate mutating func add(_ run: EvaluatedRun) {
+    guard counts != nil else { return }
+    entries += run.worklistEntries
+    for entry in run.worklistEntries { counts!.add(entry) }
+    counts!.coveredByReview += run.coveredByReview
+    outcomes.merge(run.outcomes) { first, _ in first }
+  }
+
+  /// The run before's signals that no longer fire, with why; `nil` without history.
+  mutating func finish(asOf: CalendarDate) -> [ResolvedSignal]? {
+    guard let history, let baselineAsOf = history.baselineAsOf else { return history == nil ? nil : [] }
+    var resolved: [ResolvedSignal] = []
+    for (nhs, sightings) in history.sightings {
+      for sighting in sightings {
+        let why: Resolution
+        switch outcomes[nhs] {
+        case .evaluated(let firing)?:
+          if firing.contains(sighting.ruleID) { continue }
+          why = .belowThreshold
+        case .excluded(let exclusion)?: why = .excluded(exclusion)
+        case nil:
+          // Rows of patients 18 and over are out of scope from the reading on: no record.
+          let grownUp = history.datesOfBirth[nhs].map { $0.wholeYears(to: asOf) >= childAgeUnderYears } ?? false
+          why = grownUp ? .excluded(.adult) : .leftExports
+        }
+        resolved.append(ResolvedSignal(nhsNumber: nhs, sighting: sighting, lastSeen: baselineAsOf, why: why))
+      }
+    }
+    counts?.resolved = resolved.count
+    return resolved
+  }
+
+  /// `worklist.csv` (ranked), one file per practice under `worklist/`, and `resolved.csv`.
+  func write(resolved: [ResolvedSignal], into generation: OutputGeneration) throws {
+    let ranked = WorklistEntry.ranked(entries)
+    try generation.write(WorklistOutputs.worklistCSV(ranked), to: "worklist.csv")
+    try generation.makeFolder("worklist")
+    let byPractice = Dictionary(grouping: ranked) { WorklistOutputs.practiceFileName($0.practiceCode) }
+    for (file, practiceEntries) in byPractice {
+      try generation.write(WorklistOutputs.worklistCSV(practiceEntries), to: "worklist/" + file)
+    }
+    try generation.write(WorklistOutputs.resolvedCSV(resolved), to: "resolved.csv")
   }
 }
 

@@ -104,6 +104,9 @@ public final class OutputGeneration: @unchecked Sendable {
   public let final: URL
   public let staging: URL
   private var published = false
+  /// Names in the output directory that publishing must not carry over from the previous
+  /// outputs: files a run of another kind wrote, which would no longer describe these.
+  private var notCarriedOver: Set<String> = []
 
   init(final: URL) throws(OutputError) {
     self.final = final
@@ -136,6 +139,18 @@ public final class OutputGeneration: @unchecked Sendable {
     try OutputFileWriter(final: staging.appendingPathComponent(name).path)
   }
 
+  /// Makes a folder (owner-only) in the generation for files written as `folder/name`.
+  public func makeFolder(_ name: String) throws(OutputError) {
+    let path = staging.appendingPathComponent(name).path
+    guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw .cannotCreate(path, String(cString: strerror(errno))) }
+  }
+
+  /// Says that `names`, where the previous outputs have them and this generation does not,
+  /// go with the previous outputs rather than being carried over.
+  public func dropFromPrevious(_ names: [String]) {
+    notCarriedOver.formUnion(names)
+  }
+
   /// Calls `body` with a pointer to each array's bytes, all valid at once.
   private static func withBuffers(
     _ parts: ArraySlice<[UInt8]>, _ held: [UnsafeBufferPointer<UInt8>] = [], _ body: ([UnsafeBufferPointer<UInt8>]) throws(OutputError) -> Void
@@ -150,7 +165,7 @@ public final class OutputGeneration: @unchecked Sendable {
     let ours = Set((try? manager.contentsOfDirectory(atPath: staging.path)) ?? [])
     if manager.fileExists(atPath: final.path) {
       // Carry over what this run does not write, so that it survives the exchange.
-      for name in (try? manager.contentsOfDirectory(atPath: final.path)) ?? [] where !ours.contains(name) {
+      for name in (try? manager.contentsOfDirectory(atPath: final.path)) ?? [] where !ours.contains(name) && !notCarriedOver.contains(name) {
         if rename(final.appendingPathComponent(name).path, staging.appendingPathComponent(name).path) != 0 {
           throw .cannotWrite(final.appendingPathComponent(name).path, String(cString: strerror(errno)))
         }

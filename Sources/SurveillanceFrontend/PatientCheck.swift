@@ -23,6 +23,9 @@ public struct PatientCheck: Sendable {
   public var warnings: [String] = []
   /// What the month-by-month chart counts as an attack (the rules' `attack` event group).
   public var attackTypes: Set<CareEventType>
+  /// For a check from a store: each signal's history (first seen, status tonight) and the
+  /// reviews recorded, so a pharmacist knows a signal was already looked at. `nil` from exports.
+  public var signalHistory: ChildSignalHistory?
 
   public struct RejectedRows: Sendable, Equatable {
     public var inFiles: Int

@@ -40,6 +40,20 @@ public enum PatientCheckJSON {
         json.string("severity", signal.severity.rawValue)
         json.string("reason", signal.reason)
         json.string("recommended_action", signal.recommendedAction)
+        if let history = check.signalHistory {
+          let seen = history.sightings[signal.ruleID]
+          json.date("first_seen", seen?.sighting.firstSeen)
+          json.string("status", seen?.status.rawValue)
+          json.beginArray("reviews")
+          for review in history.reviews(of: signal.ruleID) {
+            json.beginObject()
+            json.string("outcome", review.outcome)
+            json.string("reviewed_at", review.reviewedAt)
+            json.date("until", review.until)
+            json.endObject()
+          }
+          json.endArray()
+        }
         json.endObject()
       }
       json.endArray()

@@ -66,6 +66,7 @@ public struct PatientCheckJob: Sendable {
         var found = PatientCheck(
           nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child, definitions: definitions)
         if let freshness { found.warnings = try audit.health(freshness).warnings }
+        if stored != nil { found.signalHistory = try audit.signalHistory(of: nhsNumber) }
         check = found
       case .exports(let inputs, let asOf, let rules, _):
         check = try Self.checkFromExports(nhsNumber, inputs: inputs, asOf: asOf, rules: rules)

@@ -45,6 +45,9 @@ public struct PatientCheckText: Sendable {
         lines.append("  " + paint(signal.severity.rawValue.uppercased(), Self.severityColour(signal.severity)) + "  " + signal.title)
         lines.append(contentsOf: wrap("Why: " + signal.reason, indent: "    ", hanging: "         "))
         lines.append(contentsOf: wrap("What to do: " + signal.recommendedAction, indent: "    ", hanging: "                "))
+        if let history = check.signalHistory, let line = Self.historyLine(signal.ruleID, history) {
+          lines.append(contentsOf: wrap("History: " + line, indent: "    ", hanging: "             "))
+        }
       }
     }
     lines.append("")
@@ -245,5 +248,16 @@ public struct PatientCheckText: Sendable {
       }
     }
     return count
+  }
+
+  /// `first seen 2026-11-21 (continuing in this run); reviewed 2026-11-22: practice-informed`
+  /// for a signal from a store: that it was reviewed, how and when, never the reviewer's note.
+  static func historyLine(_ ruleID: String, _ history: ChildSignalHistory) -> String? {
+    var parts: [String] = []
+    if let seen = history.sightings[ruleID] { parts.append("first seen \(seen.sighting.firstSeen) (\(seen.status.rawValue) in this run)") }
+    for review in history.reviews(of: ruleID) {
+      parts.append("reviewed \(review.reviewedOn?.description ?? review.reviewedAt): \(review.outcome)" + (review.until.map { ", look again after \($0)" } ?? ""))
+    }
+    return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
 }

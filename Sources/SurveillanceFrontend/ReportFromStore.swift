@@ -112,7 +112,9 @@ public struct StoreChildReportJob: Sendable {
       record: record, rules: rules, asOf: asOf, replayFrom: replayFrom ?? asOf.adding(months: -replayMonths), step: step,
       coverage: DataCoverage(files: manifest.inputs),
       provenance: ReportProvenance(toolVersion: toolVersion, rulesVersion: rules.version, rulesFingerprint: rulesFingerprint))
-    return (generation, report)
+    var withHistory = report
+    withHistory.signalHistory = try store.signalHistory(of: nhsNumber)
+    return (generation, withHistory)
   }
 
   /// Writes the report; returns where.

@@ -166,6 +166,8 @@ public struct RuleSource: Sendable {
     problems.append(contentsOf: (nhsNumbers?.problems ?? []).map { "nhs-numbers.json: \($0)" })
     let reports = attempt("reports.json") { try decode(ReportPolicy.self, "reports.json") }
     problems.append(contentsOf: (reports?.problems ?? []).map { "reports.json: \($0)" })
+    let reviews = attempt("reviews.json") { try decode(ReviewPolicy.self, "reviews.json") }
+    problems.append(contentsOf: (reviews?.problems ?? []).map { "reviews.json: \($0)" })
 
     var signals: [SignalRule] = []
     for file in jsonFiles(in: "signals") {
@@ -179,13 +181,14 @@ public struct RuleSource: Sendable {
       problems.append("signals/: two rules share the id '\(id)'")
     }
 
-    guard problems.isEmpty, let version, let formulary, let timeline, let care, let holidays, let nhsNumbers, let reports else {
+    guard problems.isEmpty, let version, let formulary, let timeline, let care, let holidays, let nhsNumbers, let reports, let reviews else {
       throw RulesError(problems: problems)
     }
     var rules = RuleSet(
       version: version.version, profiles: profiles, formulary: formulary, timeline: timeline, care: care,
       calendar: WorkingDayCalendar(bankHolidays: holidays.dates), reports: reports, signals: signals)
     rules.nhsNumbers = nhsNumbers
+    rules.reviews = reviews
     rules.source = origin(version: version.version)
     return rules
   }
@@ -213,6 +216,18 @@ public struct RuleSource: Sendable {
     } catch let error as DecodingError {
       throw RulesError(problems: ["formulary/formulary.json: \(Self.describe(error))"])
     }
+  }
+
+  /// `reviews.json` alone, for `review`, which records an outcome and evaluates nothing.
+  public func reviewPolicy() throws -> ReviewPolicy {
+    let policy: ReviewPolicy
+    do {
+      policy = try decode(ReviewPolicy.self, "reviews.json")
+    } catch let error as DecodingError {
+      throw RulesError(problems: ["reviews.json: \(Self.describe(error))"])
+    }
+    if !policy.problems.isEmpty { throw RulesError(problems: policy.problems.map { "reviews.json: \($0)" }) }
+    return policy
   }
 
   static let bankHolidaysFile = "calendar/bank-holidays-england-and-wales.json"

@@ -17,6 +17,8 @@ public enum AuditOutcome: String, Sendable, CaseIterable {
   case invalidNHSNumber = "invalid_nhs_number"
   /// The look-up could not be completed (no generation yet, unreadable exports).
   case failed
+  /// A clinician recorded a review of one of the child's signals (`review`).
+  case reviewed
 }
 
 /// One look-up of one child's record: who, when, why, which child (as a keyed hash) and
@@ -43,8 +45,12 @@ public struct AuditEntry: Sendable, Equatable {
   /// months), `report child` (the whole chronology, written to a file) or
   /// `report area --identify` (an area report naming children).
   public var command: String
+  /// For a review: the signal's rule id and the outcome recorded; `nil` for look-ups.
+  public var signal: String?
+  public var reviewOutcome: String?
 
   public static let patientCommand = "patient"
+  public static let reviewCommand = "review"
   public static let reportChildCommand = "report child"
   /// An area report naming children (`report area --identify`); it names no one child, so
   /// its entry has no keyed hash.
@@ -52,8 +58,11 @@ public struct AuditEntry: Sendable, Equatable {
 
   public init(
     id: Int64? = nil, time: String, user: String, reason: String, nhsPseudonym: String?, outcome: AuditOutcome,
-    trafficLight: String?, source: String, runID: Int64?, asOf: CalendarDate?, command: String = AuditEntry.patientCommand
+    trafficLight: String?, source: String, runID: Int64?, asOf: CalendarDate?, command: String = AuditEntry.patientCommand,
+    signal: String? = nil, reviewOutcome: String? = nil
   ) {
+    self.signal = signal
+    self.reviewOutcome = reviewOutcome
     self.id = id
     self.time = time
     self.user = user
@@ -113,7 +122,8 @@ extension SurveillanceStore {
         AuditEntry(
           id: row["id"], time: row["time"], user: row["user"], reason: row["reason"], nhsPseudonym: row["nhsPseudonym"],
           outcome: AuditOutcome(rawValue: row["outcome"]) ?? .failed, trafficLight: row["trafficLight"], source: row["source"],
-          runID: row["runId"], asOf: (row["asOf"] as String?).flatMap { CalendarDate(iso: $0) }, command: row["command"])
+          runID: row["runId"], asOf: (row["asOf"] as String?).flatMap { CalendarDate(iso: $0) }, command: row["command"],
+          signal: row["signal"], reviewOutcome: row["reviewOutcome"])
       }
     }
   }
@@ -139,7 +149,9 @@ struct AuditSeal: Equatable {
     guard number > 0, let row = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY id LIMIT 1 OFFSET ?", arguments: [number - 1]) else {
       return ""
     }
-    let fields = ["id", "time", "user", "reason", "nhsPseudonym", "outcome", "trafficLight", "source", "runId", "asOf", "command"]
+    var fields = ["id", "time", "user", "reason", "nhsPseudonym", "outcome", "trafficLight", "source", "runId", "asOf", "command"]
+    // A review's signal and outcome are sealed too; look-ups, which have neither, hash as before.
+    for field in ["signal", "reviewOutcome"] where !((row[field] as DatabaseValue?) ?? .null).isNull { fields.append(field) }
     let text = fields.map { (row[$0] as DatabaseValue).description }.joined(separator: "\u{1F}")
     return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
   }

@@ -403,6 +403,12 @@ public final class GenerationSession {
   private var plans = 0
   private var events = 0
   private var signals = 0
+  /// Signal history rows written, and the run compared against, once ``keepHistory(comparedWith:)``
+  /// says this generation keeps history.
+  var sightings = 0
+  var keepsHistory = false
+  var historyBaselineRunID: Int64?
+  var historyAsOf: CalendarDate?
   private var done = false
   private var abandoned = false
 
@@ -443,7 +449,7 @@ public final class GenerationSession {
     let expected = [
       ("child", children), ("recordRow", recordRows), ("supply", supplies), ("safeguardingPlan", plans), ("careEvent", events), ("signal", signals),
       ("reject", rejects.count), ("runInput", manifest.inputs.count),
-    ]
+    ] + (keepsHistory ? [("signalHistory", sightings)] : [])
     let seconds = writing + GenerationWriter.seconds(ContinuousClock.now - finishing)
     try store.write { db in
       try GenerationWriter.completeRun(runID, manifest: manifest, db: db)
@@ -461,7 +467,9 @@ public final class GenerationSession {
       try db.execute(
         sql: "INSERT INTO currentRun (id, runId) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET runId = excluded.runId",
         arguments: [runID])
+      if keepsHistory { try completeHistory(db) }
     }
+    if keepsHistory { try dropUnusedHistory() }
     let pruned = prunedBefore + (try writer.prune(try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE state = 'retired'") }))
     return GenerationReport(
       runID: runID, rows: rowsWritten, seconds: writing + GenerationWriter.seconds(ContinuousClock.now - finishing), prunedRuns: pruned)
@@ -472,6 +480,9 @@ public final class GenerationSession {
     guard !abandoned else { return }
     abandoned = true
     done = true
-    if writer.cleanUpAfterFailure { _ = try? writer.prune([runID]) }
+    if writer.cleanUpAfterFailure {
+      _ = try? writer.prune([runID])
+      if keepsHistory { try? writer.store.write { db in try db.execute(sql: "DELETE FROM signalHistory WHERE runId = ?", arguments: [runID]) } }
+    }
   }
 }

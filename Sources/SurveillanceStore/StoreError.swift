@@ -1,3 +1,5 @@
+import SurveillanceCore
+
 /// Why the store could not be opened, read or written, in words that say what to do.
 ///
 /// No case carries an NHS number: these messages go to the log.
@@ -31,6 +33,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
   case incompleteGeneration(path: String, table: String, held: Int, expected: Int)
   /// The current generation was written before the store kept each child's record as read.
   case generationKeepsNoRecords
+  /// `review` named a signal that does not fire for the child in the current generation.
+  case signalNotFiring(ruleID: String, asOf: CalendarDate, firing: [String])
+  /// The current generation was written before the store kept signal history.
+  case generationKeepsNoHistory(path: String, asOf: CalendarDate)
 
   public var description: String {
     switch self {
@@ -62,6 +68,11 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
       return "\(path): the new generation's \(table) table holds \(held) rows where the run wrote \(expected); it was not made current, and the previous generation stays"
     case .generationKeepsNoRecords:
       return "the store's current generation was written by an older version that did not keep each child's rows as read; run `asthma-surveillance nightly ... --store DIR` again, and look the child up in the new generation"
+    case .signalNotFiring(let ruleID, let asOf, let firing):
+      return "the signal \(ruleID) does not fire for this child in the current generation (as of \(asOf)); "
+        + (firing.isEmpty ? "no signal fires for this child" : "signals firing: \(firing.joined(separator: ", "))")
+    case .generationKeepsNoHistory(let path, let asOf):
+      return "\(path): the current generation (as of \(asOf)) was written by an older version that kept no signal history; run `asthma-surveillance nightly ... --store \(path)` again, then record the review"
     case .database(let path, let message):
       return "\(path): \(message)"
     }

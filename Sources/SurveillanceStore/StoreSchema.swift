@@ -24,6 +24,7 @@ public enum StoreSchema {
     migrator.registerMigration("v3 unclassified products and dose figures", migrate: addUnclassifiedProducts)
     migrator.registerMigration("v4 nightly run outcomes", migrate: createRunOutcomeTable)
     migrator.registerMigration("v5 child records as read", migrate: createRecordRowTable)
+    migrator.registerMigration("v6 signal history and reviews", migrate: createSignalHistoryTables)
     return migrator
   }
 
@@ -359,5 +360,59 @@ public enum StoreSchema {
       t.add(column: "conflictingDatesOfBirth", .jsonText)
     }
     try db.alter(table: "run") { t in t.add(column: "keepsRecords", .boolean) }
+  }
+
+  /// What the worklist remembers across generations: each finished run's signals in brief
+  /// (`signalHistory`, one row per child and rule, written under the run's id), which runs'
+  /// snapshots are complete (`signalHistoryRun`, written in the transaction that makes the run
+  /// current, so a failed or killed run's rows are never read), and every review a clinician
+  /// recorded (`signalReview`). Pruning a generation leaves these alone; a finished run keeps
+  /// its own snapshot and the one it was compared against, and drops the rest.
+  private static func createSignalHistoryTables(_ db: Database) throws {
+    try db.create(table: "signalHistory", options: .withoutRowID) { t in
+      t.column("runId", .integer).notNull()
+      t.column("nhsNumber", .text).notNull()
+      t.column("ruleId", .text).notNull()
+      t.primaryKey(["runId", "nhsNumber", "ruleId"])
+      t.column("severity", .text).notNull()
+      t.column("firstSeen", .text).notNull()
+      t.column("evidenceThrough", .text)
+      // new, continuing, escalated... as the run wrote it in signals.csv
+      t.column("status", .text).notNull()
+      // The child's, so that the next run can say a child who left the exports turned 18.
+      t.column("dateOfBirth", .text)
+    }
+    try db.create(table: "signalHistoryRun") { t in
+      t.primaryKey("runId", .integer)
+      t.column("asOf", .text).notNull()
+      t.column("signals", .integer).notNull()
+      // The run this one was compared against, or NULL for a first run.
+      t.column("baselineRunId", .integer)
+    }
+    try db.create(table: "signalReview") { t in
+      t.autoIncrementedPrimaryKey("id")
+      t.column("nhsNumber", .text).notNull()
+      t.column("ruleId", .text).notNull()
+      t.column("outcome", .text).notNull()
+      t.column("leavesWorklist", .boolean).notNull()
+      t.column("reviewedAt", .text).notNull()
+      t.column("user", .text).notNull()
+      t.column("reason", .text).notNull()
+      // For the practice's own follow-up; never shown by `patient` or a report.
+      t.column("note", .text)
+      t.column("until", .text)
+      // What the signal was when reviewed: the generation, its stretch, severity and evidence.
+      t.column("runId", .integer).notNull()
+      t.column("generationAsOf", .text).notNull()
+      t.column("firstSeen", .text).notNull()
+      t.column("severity", .text).notNull()
+      t.column("evidenceThrough", .text)
+    }
+    try db.create(index: "signalReviewByChild", on: "signalReview", columns: ["nhsNumber", "ruleId"])
+    // A review in the audit trail: which signal, with which outcome (NULL for look-ups).
+    try db.alter(table: "audit") { t in
+      t.add(column: "signal", .text)
+      t.add(column: "reviewOutcome", .text)
+    }
   }
 }

@@ -15,6 +15,10 @@ enum RunSummary {
       "\(manifest.status == "ok" ? "done" : "FAILED") as of \(manifest.asOf): \(manifest.childrenCount) children, \(signals) signal(s) (\(severities))",
       "\(read) rows read, \(rejected) rejected (each in rejects.csv)",
     ]
+    if let worklist = manifest.worklist, manifest.status == "ok" {
+      let severities = Severity.allCases.reversed().compactMap { severity in worklist.childrenBySeverity[severity].map { "\($0) \(severity.rawValue)" } }
+      parts.append("worklist: \(worklist.children) child(ren) to look at tonight" + (severities.isEmpty ? "" : " (\(severities.joined(separator: ", ")))") + " in worklist.csv")
+    }
     if manifest.unclassifiedProducts + manifest.conflictingProducts > 0 {
       parts.append("\(manifest.unclassifiedProducts + manifest.conflictingProducts) product(s) to review in unclassified-products.csv")
     }

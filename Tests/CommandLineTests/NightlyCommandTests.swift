@@ -221,8 +221,10 @@ struct ReplayAndRulesCommandTests {
                                 signals, rejects and a manifest.
         patient                 Check one child at the counter: current signals, why,
                                 what to do, the last 12 months (audited).
-        audit                   List who looked up which child (as a keyed hash),
-                                when, why and what they saw.
+        review                  Record that a clinician looked at one of a child's
+                                signals, with an outcome (audited).
+        audit                   List who looked up or reviewed which child (as a
+                                keyed hash), when, why and what they saw or recorded.
         status                  Say whether a store's records are current: their
                                 date, and how the last nightly runs ended.
         replay                  Find the first date each child's signals would have

@@ -107,6 +107,8 @@ public struct RunManifest: Sendable {
   public var timings: [(String, Double)]
   public var startedAt: String
   public var extra: [(String, String)]
+  /// Tonight's worklist against the run before, for a run that keeps history (`--store`).
+  public var worklist: WorklistCounts?
   /// Distinct products the run could not classify, and distinct products whose code and name
   /// disagreed (listed in `unclassified-products.csv`).
   public var unclassifiedProducts = 0
@@ -236,6 +238,7 @@ public struct RunManifest: Sendable {
     }
     json.endObject()
     json.endObject()
+    worklist?.write(to: &json)
     for (key, value) in extra { json.string(key, value) }
     json.beginArray("outputs")
     for output in outputs { json.string(nil, output) }

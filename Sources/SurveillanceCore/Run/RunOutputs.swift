@@ -58,11 +58,14 @@ public struct RunOutputs: Sendable {
   public static let signalColumns = [
     "nhs_number", "signal", "severity", "rule_severity", "as_of", "window_start", "window_end", "metrics",
     "evidence", "safeguarding_context", "route", "action_plan_status", "reason", "recommended_action", "rule_version",
+    "status", "first_seen",
   ]
 
-  /// `signals.csv`: one signal per line, by child then rule.
-  public func signalsCSV(_ signals: [Signal]) -> String {
-    Self.signalsCSVHeader + String(decoding: signalsCSVRowBytes(signals), as: UTF8.self)
+  /// `signals.csv`: one signal per line, by child then rule. `standings`, one per signal, say
+  /// how each stands against the run before; `nil` for a run that keeps no history (no store),
+  /// whose `status` and `first_seen` are empty rather than guessed.
+  public func signalsCSV(_ signals: [Signal], standings: [SignalStanding]? = nil) -> String {
+    Self.signalsCSVHeader + String(decoding: signalsCSVRowBytes(signals, standings: standings), as: UTF8.self)
   }
 
   /// The header line of `signals.csv`.
@@ -70,9 +73,9 @@ public struct RunOutputs: Sendable {
 
   /// The rows of `signals.csv` for `signals`, as UTF-8 without the header: consecutive runs of
   /// signals may be rendered apart (on several cores) and their bytes written one after another.
-  public func signalsCSVRowBytes(_ signals: [Signal]) -> [UInt8] {
+  public func signalsCSVRowBytes(_ signals: [Signal], standings: [SignalStanding]? = nil) -> [UInt8] {
     var csv = CSVOutput()
-    for signal in signals {
+    for (index, signal) in signals.enumerated() {
       csv.cell(signal.nhsNumber.description)
       csv.cell(signal.ruleID)
       csv.cell(signal.severity.rawValue)
@@ -101,6 +104,9 @@ public struct RunOutputs: Sendable {
       csv.cell(signal.reason)
       csv.cell(signal.recommendedAction)
       csv.cell { $0.appendDecimal(signal.ruleVersion) }
+      let standing = standings?[index]
+      csv.cell(standing?.status.rawValue ?? "")
+      csv.cell { bytes in if let standing { bytes.appendDate(standing.firstSeen) } }
       csv.endRow()
     }
     return csv.bytes
@@ -108,15 +114,15 @@ public struct RunOutputs: Sendable {
 
   /// `signals.jsonl`: the same signals, one JSON object per line, figures as numbers and
   /// evidence as file and line.
-  public func signalsJSONLines(_ signals: [Signal]) -> String {
-    String(decoding: signalsJSONLineBytes(signals), as: UTF8.self)
+  public func signalsJSONLines(_ signals: [Signal], standings: [SignalStanding]? = nil) -> String {
+    String(decoding: signalsJSONLineBytes(signals, standings: standings), as: UTF8.self)
   }
 
   /// `signalsJSONLines` as UTF-8, for writing without a copy into a string.
-  public func signalsJSONLineBytes(_ signals: [Signal]) -> [UInt8] {
+  public func signalsJSONLineBytes(_ signals: [Signal], standings: [SignalStanding]? = nil) -> [UInt8] {
     // One writer for every line: a line's text is not built apart and then copied.
     var json = JSONText()
-    for signal in signals {
+    for (index, signal) in signals.enumerated() {
       json.beginObject()
       json.string("nhs_number", signal.nhsNumber.description)
       json.string("signal", signal.ruleID)
@@ -160,6 +166,18 @@ public struct RunOutputs: Sendable {
       json.string("reason", signal.reason)
       json.string("recommended_action", signal.recommendedAction)
       json.int("rule_version", signal.ruleVersion)
+      let standing = standings?[index]
+      json.string("status", standing?.status.rawValue)
+      json.date("first_seen", standing?.firstSeen)
+      if let review = standing?.review {
+        // That it was reviewed, how and when; never the reviewer's note.
+        json.beginObject("review")
+        json.string("outcome", review.outcome)
+        json.string("reviewed_at", review.reviewedAt)
+        json.date("until", review.until)
+        json.bool("covers_signal", standing!.coveredByReview)
+        json.endObject()
+      }
       json.endObject()
       json.endLine()
     }

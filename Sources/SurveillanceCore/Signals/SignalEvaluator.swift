@@ -13,6 +13,9 @@ public struct RuleSet: Sendable {
   public var nhsNumbers = NHSNumberRules(testRanges: [])
   /// How printed reports are marked and their small numbers kept back (`rules/reports.json`).
   public var reports: ReportPolicy
+  /// What a review of a signal may record (`rules/reviews.json`); read by `review` and checked
+  /// with the rest, not used by an evaluation.
+  public var reviews = ReviewPolicy(outcomes: [])
   /// Where these rules were read from, for logs and manifests: a folder's path, or the rules
   /// built into the executable ("embedded rules (version V)"). Empty when built in memory.
   public var source = ""

@@ -39,6 +39,9 @@ public struct ChildReport: Sendable {
   public var marking: String?
   /// Who the rules count as in the population, for the report's words.
   public var population: PopulationWords
+  /// From a store: the nightly runs' history of the child's current signals and the reviews
+  /// recorded (outcome and date, never the note). `nil` from exports, which keep no history.
+  public var signalHistory: ChildSignalHistory?
 
   public init(
     record: ChildRecord, rules: RuleSet, asOf: CalendarDate, replayFrom: CalendarDate, step: ReplayStep,

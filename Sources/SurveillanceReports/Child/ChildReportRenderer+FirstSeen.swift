@@ -40,6 +40,39 @@ extension ChildReportRenderer {
   }
 
   /// The first day, or that the signal was already firing when the replay began.
+  /// "Nightly runs and reviews": since when each current signal has fired in the nightly runs,
+  /// and every review recorded, so a panel sees what was looked at and when.
+  func reviews(_ html: inout HTMLText, _ history: ChildSignalHistory) {
+    html.element("section", ["aria-labelledby": "reviews"]) { html in
+      html.newline()
+      html.element("h2", ["id": "reviews"], "Nightly runs and reviews")
+      html.newline()
+      html.element("p", "From the store's nightly runs: for each signal firing on the report date, the first nightly run of its unbroken stretch, its status in the last run, and each review a clinician recorded with its outcome (a note they kept is not shown).")
+      html.newline()
+      let signals = report.signals.map(\.ruleID) + history.reviews.map(\.ruleID).filter { id in !report.signals.contains { $0.ruleID == id } }
+      var seen: Set<String> = []
+      let rows = signals.filter { seen.insert($0).inserted }.map { ruleID -> [String] in
+        let sighting = history.sightings[ruleID]
+        let reviews = history.reviews(of: ruleID).map { review in
+          "\(review.reviewedOn?.description ?? review.reviewedAt): \(review.outcome)" + (review.until.map { ", look again after \($0)" } ?? "")
+        }
+        return [
+          "\(report.rule(ruleID)?.title ?? ruleID) (\(ruleID))", sighting?.sighting.firstSeen.description ?? "not firing",
+          sighting?.status.rawValue ?? "", reviews.isEmpty ? "none" : reviews.joined(separator: "; "),
+        ]
+      }
+      let table = ReportTable(
+        caption: "Signals in the nightly runs, and their reviews",
+        columns: [
+          .init("Signal", csv: "signal"), .init("First seen in a nightly run", csv: "first_seen", oneLine: true),
+          .init("Status in the last run", csv: "status"), .init("Reviews", csv: "reviews"),
+        ],
+        rows: rows, emptyText: "no signal fires and none was reviewed.")
+      html.append(table.html)
+    }
+    html.newline()
+  }
+
   static func firstFired(_ firing: FirstFiring) -> String {
     firing.alreadyFiringAtStart ? "already firing when the replay starts (\(firing.first.asOf))" : firing.first.asOf.description
   }

@@ -22,6 +22,7 @@ public struct ChildReportRenderer {
       summary(&html)
       timeline(&html, months: months)
       firstSeen(&html)
+      if let history = report.signalHistory { reviews(&html, history) }
       chronology(&html)
       limits(&html)
     }

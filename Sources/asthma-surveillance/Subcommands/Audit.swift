@@ -5,7 +5,7 @@ import SurveillanceStore
 extension AsthmaSurveillance {
   struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List who looked up which child (as a keyed hash), when, why and what they saw.",
+      abstract: "List who looked up or reviewed which child (as a keyed hash), when, why and what they saw or recorded.",
       discussion: HelpText.footer(["asthma-surveillance audit --store /srv/asthma/store"]))
 
     @Option(help: ArgumentHelp("The store directory (nightly --store, or patient --audit).", valueName: "dir"))
@@ -30,13 +30,14 @@ extension AsthmaSurveillance {
 /// The audit trail as an aligned table, free text last and cleaned of control characters so
 /// that a reason cannot rewrite the reader's terminal.
 enum AuditTable {
-  static let header = ["time", "user", "command", "outcome", "light", "source", "as of", "child (keyed hash)", "reason"]
+  static let header = ["time", "user", "command", "outcome", "light", "source", "as of", "child (keyed hash)", "signal reviewed", "reason"]
 
   static func render(_ entries: [AuditEntry]) -> String {
     let rows = [header] + entries.map { entry in
       [
         entry.time, entry.user, entry.command, entry.outcome.rawValue, entry.trafficLight ?? "-", entry.source,
-        entry.asOf?.description ?? "-", entry.nhsPseudonym ?? "-", entry.reason,
+        entry.asOf?.description ?? "-", entry.nhsPseudonym ?? "-",
+        entry.signal.map { "\($0): \(entry.reviewOutcome ?? "?")" } ?? "-", entry.reason,
       ].map(cleaned)
     }
     var widths = Array(repeating: 0, count: header.count)
@@ -49,7 +50,8 @@ enum AuditTable {
       }
       text += line + "\n"
     }
-    text += "\(entries.count) look-up(s)\n"
+    let reviews = entries.filter { $0.command == AuditEntry.reviewCommand }.count
+    text += "\(entries.count - reviews) look-up(s)" + (reviews > 0 ? ", \(reviews) review(s)" : "") + "\n"
     return text
   }
 
