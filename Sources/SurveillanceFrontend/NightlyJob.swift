@@ -415,7 +415,7 @@ private struct EvaluatedRun: Sendable {
             HistoryRow(
               nhsNumber: signal.nhsNumber,
               sighting: SignalSighting(ruleID: signal.ruleID, severity: signal.severity, firstSeen: standing.firstSeen, evidenceThrough: standing.evidenceThrough),
-              status: standing.status, dateOfBirth: record.dateOfBirth))
+              status: standing.status, previousSeverity: standing.previousSeverity, dateOfBirth: record.dateOfBirth))
           if standing.coveredByReview { coveredByReview += 1 }
         }
         if let entry = WorklistEntry(summary: child.summary, standings: childStandings) { worklistEntries.append(entry) }
@@ -474,16 +474,17 @@ struct WorklistTally {
     var resolved: [ResolvedSignal] = []
     for (nhs, sightings) in history.sightings {
       for sighting in sightings {
+        // Rows of patients 18 and over are out of scope from the reading on, so a child who
+        // turned 18 has no record, or one of undated events only: the date of birth history
+        // kept says which.
+        let grownUp = history.datesOfBirth[nhs].map { $0.wholeYears(to: asOf) >= childAgeUnderYears } ?? false
         let why: Resolution
         switch outcomes[nhs] {
         case .evaluated(let firing)?:
           if firing.contains(sighting.ruleID) { continue }
           why = .belowThreshold
-        case .excluded(let exclusion)?: why = .excluded(exclusion)
-        case nil:
-          // Rows of patients 18 and over are out of scope from the reading on: no record.
-          let grownUp = history.datesOfBirth[nhs].map { $0.wholeYears(to: asOf) >= childAgeUnderYears } ?? false
-          why = grownUp ? .excluded(.adult) : .leftExports
+        case .excluded(let exclusion)?: why = grownUp ? .excluded(.adult) : .excluded(exclusion)
+        case nil: why = grownUp ? .excluded(.adult) : .leftExports
         }
         resolved.append(ResolvedSignal(nhsNumber: nhs, sighting: sighting, lastSeen: baselineAsOf, why: why))
       }

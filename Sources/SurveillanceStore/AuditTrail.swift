@@ -51,6 +51,8 @@ public struct AuditEntry: Sendable, Equatable {
 
   public static let patientCommand = "patient"
   public static let reviewCommand = "review"
+  /// A worklist read from the store (`worklist`): it names children, not one child.
+  public static let worklistCommand = "worklist"
   public static let reportChildCommand = "report child"
   /// An area report naming children (`report area --identify`); it names no one child, so
   /// its entry has no keyed hash.

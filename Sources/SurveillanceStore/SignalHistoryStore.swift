@@ -6,12 +6,15 @@ public struct HistoryRow: Sendable, Equatable {
   public var nhsNumber: NHSNumber
   public var sighting: SignalSighting
   public var status: SignalStatus
+  /// The severity in the run compared against, when it fired then.
+  public var previousSeverity: Severity?
   public var dateOfBirth: CalendarDate?
 
-  public init(nhsNumber: NHSNumber, sighting: SignalSighting, status: SignalStatus, dateOfBirth: CalendarDate?) {
+  public init(nhsNumber: NHSNumber, sighting: SignalSighting, status: SignalStatus, previousSeverity: Severity?, dateOfBirth: CalendarDate?) {
     self.nhsNumber = nhsNumber
     self.sighting = sighting
     self.status = status
+    self.previousSeverity = previousSeverity
     self.dateOfBirth = dateOfBirth
   }
 }
@@ -201,13 +204,13 @@ extension GenerationSession {
       let batch = rows[start..<min(rows.count, start + writer.batchRows)]
       try writer.store.write { db in
         let statement = try db.makeStatement(sql: """
-          INSERT INTO signalHistory (runId, nhsNumber, ruleId, severity, firstSeen, evidenceThrough, status, dateOfBirth)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO signalHistory (runId, nhsNumber, ruleId, severity, firstSeen, evidenceThrough, status, previousSeverity, dateOfBirth)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """)
         for row in batch {
           try statement.execute(arguments: [
             runID, row.nhsNumber.description, row.sighting.ruleID, row.sighting.severity.rawValue, row.sighting.firstSeen.description,
-            row.sighting.evidenceThrough?.description, row.status.rawValue, row.dateOfBirth?.description,
+            row.sighting.evidenceThrough?.description, row.status.rawValue, row.previousSeverity?.rawValue, row.dateOfBirth?.description,
           ])
         }
       }
@@ -232,6 +235,78 @@ extension GenerationSession {
     try writer.store.write { db in
       try db.execute(sql: "DELETE FROM signalHistory WHERE runId NOT IN (?, ?) AND runId IS NOT \(latest)", arguments: StatementArguments(keep))
       try db.execute(sql: "DELETE FROM signalHistoryRun WHERE runId NOT IN (?, ?) AND runId IS NOT \(latest)", arguments: StatementArguments(keep))
+    }
+  }
+}
+
+extension SurveillanceStore {
+  /// Tonight's worklist from the current generation, with every review recorded since the run
+  /// applied (so a signal just reviewed is gone from it), ranked as `worklist.csv` is.
+  /// `practice` keeps one practice's children.
+  public func worklist(practice: String?) throws(StoreError) -> (generation: GenerationInfo, entries: [WorklistEntry]) {
+    let path = self.path
+    return try read { db in
+      guard let generation = try Self.currentGeneration(db) else { throw StoreError.noGeneration(path: path) }
+      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM signalHistoryRun WHERE runId = ?", arguments: [generation.runID]) != nil else {
+        throw StoreError.generationKeepsNoHistory(path: path, asOf: generation.asOf)
+      }
+      var reviews: [String: [SignalReview]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT * FROM signalReview ORDER BY id") {
+        reviews[row["nhsNumber"], default: []].append(try Self.review(row))
+      }
+      let rows = try Row.fetchCursor(
+        db,
+        sql: """
+          SELECT s.nhsNumber, s.ruleId, s.title, s.severity, h.status, h.firstSeen, h.evidenceThrough, h.previousSeverity, c.practiceCode, c.ageYears,
+            c.safeguardingPlanType, c.safeguardingActive, c.safeguardingStart, c.safeguardingEnd, c.safeguardingSourceFile, c.safeguardingSourceLine
+          FROM signal s
+          JOIN signalHistory h ON h.runId = s.runId AND h.nhsNumber = s.nhsNumber AND h.ruleId = s.ruleId
+          JOIN child c ON c.runId = s.runId AND c.nhsNumber = s.nhsNumber
+          WHERE s.runId = ?\(practice == nil ? "" : " AND c.practiceCode = ?")
+          ORDER BY s.nhsNumber, s.position
+          """,
+        arguments: StatementArguments([generation.runID] + (practice.map { [$0] } ?? [])))
+      var entries: [WorklistEntry] = []
+      var current: (nhs: String, row: Row, items: [WorklistEntry.Item])?
+      func close() throws {
+        guard let child = current, let nhs = NHSNumber(child.nhs) else { return }
+        var context: SafeguardingContext?
+        if let active = child.row["safeguardingActive"] as Bool?, let type = PlanType(rawValue: child.row["safeguardingPlanType"] ?? ""),
+          let start = CalendarDate(iso: child.row["safeguardingStart"] as String? ?? "")
+        {
+          let plan = SafeguardingPlan(
+            nhsNumber: nhs, type: type, category: nil, start: start, end: (child.row["safeguardingEnd"] as String?).flatMap { CalendarDate(iso: $0) },
+            localAuthority: nil,
+            source: SourceRef(file: child.row["safeguardingSourceFile"] ?? 0, line: child.row["safeguardingSourceLine"] ?? 0))
+          context = SafeguardingContext(plan: plan, isActive: active)
+        }
+        if let entry = WorklistEntry(
+          nhsNumber: nhs, practiceCode: child.row["practiceCode"], ageYears: child.row["ageYears"], safeguarding: context, signals: child.items)
+        {
+          entries.append(entry)
+        }
+      }
+      while let row = try rows.next() {
+        let nhs: String = row["nhsNumber"]
+        if current?.nhs != nhs {
+          try close()
+          current = (nhs, row.copy(), [])
+        }
+        guard let severity = Severity(rawValue: row["severity"]), let status = SignalStatus(rawValue: row["status"]),
+          let firstSeen = CalendarDate(iso: row["firstSeen"] as String)
+        else { throw Self.unreadableHistory("signal or signalHistory") }
+        let ruleID: String = row["ruleId"]
+        let evidenceThrough = (row["evidenceThrough"] as String?).flatMap { CalendarDate(iso: $0) }
+        let review = reviews[nhs]?.last { $0.ruleID == ruleID && $0.firstSeen == firstSeen }
+        let reviewed = SignalHistory.apply(review, to: status, severity: severity, evidenceThrough: evidenceThrough, asOf: generation.asOf)
+        let standing = SignalStanding(
+          status: reviewed.status, firstSeen: firstSeen, evidenceThrough: evidenceThrough,
+          previousSeverity: (row["previousSeverity"] as String?).flatMap(Severity.init(rawValue:)), review: review,
+          coveredByReview: reviewed.covered)
+        current!.items.append(WorklistEntry.Item(ruleID: ruleID, title: row["title"], severity: severity, standing: standing))
+      }
+      try close()
+      return (generation, WorklistEntry.ranked(entries))
     }
   }
 }

@@ -379,6 +379,7 @@ public enum StoreSchema {
       t.column("evidenceThrough", .text)
       // new, continuing, escalated... as the run wrote it in signals.csv
       t.column("status", .text).notNull()
+      t.column("previousSeverity", .text)
       // The child's, so that the next run can say a child who left the exports turned 18.
       t.column("dateOfBirth", .text)
     }

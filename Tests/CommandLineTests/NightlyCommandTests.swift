@@ -223,6 +223,8 @@ struct ReplayAndRulesCommandTests {
                                 what to do, the last 12 months (audited).
         review                  Record that a clinician looked at one of a child's
                                 signals, with an outcome (audited).
+        worklist                Print tonight's worklist from a store, for one
+                                practice or all (audited).
         audit                   List who looked up or reviewed which child (as a
                                 keyed hash), when, why and what they saw or recorded.
         status                  Say whether a store's records are current: their

@@ -171,10 +171,22 @@ struct WorklistCommandTests {
     #expect((counts["children_by_severity"] as? [String: Int])?["priority"] == 1)
     #expect(second.stderr.contains("4 child(ren) on the worklist"), "\(second.stderr)")
 
-    // After the 28th A is looked at again; on 5 December (same exports) A and F are off the
-    // list, their reviews carried through two new generations; B's signal continues.
+    // `worklist` gives a practice its list from the store, as the nightly run wrote it...
+    func practiceList() throws -> CommandRunner.Output {
+      try CommandRunner.run(
+        ["worklist", "--store", week.store, "--practice", "Z10001", "--user", "Medicines Team", "--reason", "morning worklist", "--stale-after", "3650"],
+        environment: TestKey.environment)
+    }
+    let before = try practiceList()
+    #expect(before.status == 0, "\(before.stderr)")
+    #expect(before.stdout == (try String(contentsOf: week.out.appendingPathComponent("worklist/Z10001.csv"), encoding: .utf8)))
+
+    // ...and once A is looked at again, A is gone from it at once, and from 5 December's (same
+    // exports), with F: their reviews carried through two new generations. B's signal continues.
     #expect(try week.review(Self.a, "reliever-overuse", "no-action-needed").status == 0)
     #expect(try week.review(Self.a, "saba-without-ics", "no-action-needed").status == 0)
+    let after = try practiceList()
+    #expect(Set(CSVTestParser.rows(after.stdout).dropFirst().map { $0[1] }) == [Self.b, Self.g])
     let third = try week.nightly(Self.gpExport(Self.secondNight, badRow: true), asOf: "2026-12-05")
     #expect(third.status == 0, "\(third.stderr)")
     let thirdSignals = try week.relieverOveruse()

@@ -92,6 +92,18 @@ public struct SignalStanding: Sendable, Equatable {
   /// Whether that review still keeps the signal off the worklist.
   public var coveredByReview: Bool
 
+  public init(
+    status: SignalStatus, firstSeen: CalendarDate, evidenceThrough: CalendarDate?, previousSeverity: Severity?, review: SignalReview?,
+    coveredByReview: Bool
+  ) {
+    self.status = status
+    self.firstSeen = firstSeen
+    self.evidenceThrough = evidenceThrough
+    self.previousSeverity = previousSeverity
+    self.review = review
+    self.coveredByReview = coveredByReview
+  }
+
   /// Whether the signal puts its child on tonight's worklist.
   public var isOnWorklist: Bool { status.asksForALook && !coveredByReview }
 }
@@ -127,7 +139,7 @@ public struct SignalHistory: Sendable {
   public func standing(of signal: Signal, evidenceThrough: CalendarDate?) -> SignalStanding {
     let before = sightings[signal.nhsNumber]?.first { $0.ruleID == signal.ruleID }
     let firstSeen = before?.firstSeen ?? signal.asOf
-    var status: SignalStatus
+    let status: SignalStatus
     switch before?.severity {
     case nil: status = .new
     case let previous? where signal.severity > previous: status = .escalated
@@ -135,21 +147,25 @@ public struct SignalHistory: Sendable {
     default: status = .continuing
     }
     let review = reviews[signal.nhsNumber]?.first { $0.ruleID == signal.ruleID && $0.firstSeen == firstSeen }
-    var covered = false
-    if let review, review.leavesWorklist {
-      if signal.severity > review.severity {
-        status = .escalated
-      } else if let now = evidenceThrough, review.evidenceThrough.map({ now > $0 }) ?? true {
-        status = .newEvidence
-      } else if let until = review.until, signal.asOf > until {
-        status = .reviewLapsed
-      } else {
-        covered = true
-      }
-    }
+    let reviewed = Self.apply(review, to: status, severity: signal.severity, evidenceThrough: evidenceThrough, asOf: signal.asOf)
     return SignalStanding(
-      status: status, firstSeen: firstSeen, evidenceThrough: evidenceThrough, previousSeverity: before?.severity, review: review,
-      coveredByReview: covered)
+      status: reviewed.status, firstSeen: firstSeen, evidenceThrough: evidenceThrough, previousSeverity: before?.severity, review: review,
+      coveredByReview: reviewed.covered)
+  }
+
+  /// A signal's status once its stretch's latest review is taken into account: a review that
+  /// lets the signal leave the worklist covers it unless the severity is now above the reviewed
+  /// one (escalated), a supply or event later than the reviewed evidence is behind it
+  /// (new-evidence), or its `until` date has passed (review-lapsed). Shared by the nightly run
+  /// and by `worklist`, which applies reviews recorded since the run.
+  public static func apply(
+    _ review: SignalReview?, to status: SignalStatus, severity: Severity, evidenceThrough: CalendarDate?, asOf: CalendarDate
+  ) -> (status: SignalStatus, covered: Bool) {
+    guard let review, review.leavesWorklist else { return (status, false) }
+    if severity > review.severity { return (.escalated, false) }
+    if let now = evidenceThrough, review.evidenceThrough.map({ now > $0 }) ?? true { return (.newEvidence, false) }
+    if let until = review.until, asOf > until { return (.reviewLapsed, false) }
+    return (status, true)
   }
 }
 

@@ -11,34 +11,49 @@ public struct WorklistEntry: Sendable, Equatable {
   /// The child's other signals tonight (continuing, de-escalated, or covered by a review).
   public var otherSignals: Int
 
+  /// One signal that asks for a look: what the worklist says of it.
   public struct Item: Sendable, Equatable {
-    public var signal: Signal
+    public var ruleID: String
+    public var title: String
+    public var severity: Severity
     public var standing: SignalStanding
 
-    public init(signal: Signal, standing: SignalStanding) {
-      self.signal = signal
+    public init(ruleID: String, title: String, severity: Severity, standing: SignalStanding) {
+      self.ruleID = ruleID
+      self.title = title
+      self.severity = severity
       self.standing = standing
+    }
+
+    public init(signal: Signal, standing: SignalStanding) {
+      self.init(ruleID: signal.ruleID, title: signal.title, severity: signal.severity, standing: standing)
     }
   }
 
-  /// The child's entry, or `nil` when none of the signals asks for a look.
-  public init?(summary: ChildSummary, standings: [SignalStanding]) {
-    let items = zip(summary.signals, standings).filter { $0.1.isOnWorklist }.map { Item(signal: $0.0, standing: $0.1) }
+  /// The child's entry from every signal's item, or `nil` when none asks for a look.
+  public init?(nhsNumber: NHSNumber, practiceCode: String?, ageYears: Int, safeguarding: SafeguardingContext?, signals: [Item]) {
+    let items = signals.filter(\.standing.isOnWorklist)
     guard !items.isEmpty else { return nil }
-    nhsNumber = summary.nhsNumber
-    practiceCode = summary.practiceCode
-    ageYears = summary.ageYears
-    safeguarding = summary.safeguarding
-    self.items = items.sorted { $0.signal.severity > $1.signal.severity }
-    otherSignals = summary.signals.count - items.count
+    self.nhsNumber = nhsNumber
+    self.practiceCode = practiceCode
+    self.ageYears = ageYears
+    self.safeguarding = safeguarding
+    self.items = items.sorted { $0.severity > $1.severity }
+    otherSignals = signals.count - items.count
   }
 
-  public var highestSeverity: Severity { items.map(\.signal.severity).max()! }
-
-  /// The latest supply or event behind the signals here; the first-seen date when none has one.
-  public var latestEvidence: CalendarDate {
-    items.map { $0.standing.evidenceThrough ?? $0.standing.firstSeen }.max()!
+  /// The child's entry from tonight's evaluation, or `nil` when none of the signals asks for a look.
+  public init?(summary: ChildSummary, standings: [SignalStanding]) {
+    self.init(
+      nhsNumber: summary.nhsNumber, practiceCode: summary.practiceCode, ageYears: summary.ageYears, safeguarding: summary.safeguarding,
+      signals: zip(summary.signals, standings).map { Item(signal: $0.0, standing: $0.1) })
   }
+
+  public var highestSeverity: Severity { items.map(\.severity).max()! }
+
+  /// The latest supply or event behind the signals here; `nil` when none has rows behind it
+  /// (a missing action plan, say), which ranks after any date.
+  public var latestEvidence: CalendarDate? { items.compactMap(\.standing.evidenceThrough).max() }
 
   /// Tonight's order: the most severe first; then children with an active safeguarding plan,
   /// then a recently ended one, then none; then the most recent evidence first; then by NHS number.
@@ -47,7 +62,11 @@ public struct WorklistEntry: Sendable, Equatable {
     return entries.sorted { a, b in
       if a.highestSeverity != b.highestSeverity { return a.highestSeverity > b.highestSeverity }
       if safeguardingRank(a) != safeguardingRank(b) { return safeguardingRank(a) > safeguardingRank(b) }
-      if a.latestEvidence != b.latestEvidence { return a.latestEvidence > b.latestEvidence }
+      if a.latestEvidence != b.latestEvidence {
+        guard let later = a.latestEvidence else { return false }
+        guard let earlier = b.latestEvidence else { return true }
+        return later > earlier
+      }
       return a.nhsNumber < b.nhsNumber
     }
   }
@@ -56,13 +75,13 @@ public struct WorklistEntry: Sendable, Equatable {
   public var reasons: String {
     items.map { item in
       let standing = item.standing
-      let title = item.signal.title
-      let severity = item.signal.severity.rawValue
+      let title = item.title
+      let severity = item.severity.rawValue
       switch standing.status {
       case .new:
         return "\(title): new tonight (\(severity))."
       case .escalated:
-        if let review = standing.review, review.leavesWorklist, item.signal.severity > review.severity {
+        if let review = standing.review, review.leavesWorklist, item.severity > review.severity {
           return "\(title): now \(severity), above the \(review.severity.rawValue) it was when reviewed on \(review.reviewedOn?.description ?? review.reviewedAt) (\(review.outcome))."
         }
         return "\(title): escalated from \(standing.previousSeverity?.rawValue ?? "?") to \(severity) since the last run."
@@ -94,8 +113,8 @@ public enum WorklistOutputs {
       csv.append([
         String(index + 1), entry.nhsNumber.description, entry.practiceCode ?? "", String(entry.ageYears), entry.highestSeverity.rawValue,
         entry.safeguarding?.summary ?? "none",
-        entry.items.map { "\($0.signal.ruleID) (\($0.standing.status.rawValue), \($0.signal.severity.rawValue))" }.joined(separator: "; "),
-        entry.reasons, entry.items.map(\.standing.firstSeen).min()!.description, entry.latestEvidence.description,
+        entry.items.map { "\($0.ruleID) (\($0.standing.status.rawValue), \($0.severity.rawValue))" }.joined(separator: "; "),
+        entry.reasons, entry.items.map(\.standing.firstSeen).min()!.description, entry.latestEvidence?.description ?? "",
         String(entry.otherSignals),
       ])
     }
