@@ -270,16 +270,8 @@ extension SurveillanceStore {
       var current: (nhs: String, row: Row, items: [WorklistEntry.Item])?
       func close() throws {
         guard let child = current, let nhs = NHSNumber(child.nhs) else { return }
-        var context: SafeguardingContext?
-        if let active = child.row["safeguardingActive"] as Bool?, let type = PlanType(rawValue: child.row["safeguardingPlanType"] ?? ""),
-          let start = CalendarDate(iso: child.row["safeguardingStart"] as String? ?? "")
-        {
-          let plan = SafeguardingPlan(
-            nhsNumber: nhs, type: type, category: nil, start: start, end: (child.row["safeguardingEnd"] as String?).flatMap { CalendarDate(iso: $0) },
-            localAuthority: nil,
-            source: SourceRef(file: child.row["safeguardingSourceFile"] ?? 0, line: child.row["safeguardingSourceLine"] ?? 0))
-          context = SafeguardingContext(plan: plan, isActive: active)
-        }
+        // The worklist needs the plan's type, dates and whether it is active, as the child row has them.
+        let context = try Self.safeguardingContext(child.row, plans: [], nhs: nhs)
         if let entry = WorklistEntry(
           nhsNumber: nhs, practiceCode: child.row["practiceCode"], ageYears: child.row["ageYears"], safeguarding: context, signals: child.items)
         {

@@ -195,7 +195,7 @@ extension SurveillanceStore {
 
   /// The child's safeguarding context: the plan it names, found among the child's plans by
   /// its source row.
-  private static func safeguardingContext(_ row: Row, plans: [SafeguardingPlan], nhs: NHSNumber) throws -> SafeguardingContext? {
+  static func safeguardingContext(_ row: Row, plans: [SafeguardingPlan], nhs: NHSNumber) throws -> SafeguardingContext? {
     guard let active = row["safeguardingActive"] as Bool? else { return nil }
     let source = sourceRef(row, "safeguardingSourceFile", "safeguardingSourceLine")
     let plan = try plans.first { $0.source == source } ?? SafeguardingPlan(
