@@ -64,6 +64,20 @@ public struct RunMetrics: Sendable {
     for severity in Severity.allCases {
       gauge("last_run_signals", "Signals raised by the last nightly run, by severity.", [("severity", severity.rawValue)], Double(bySeverity[severity] ?? 0))
     }
+    if let worklist = manifest.worklist {
+      // Only a run with a store keeps history; without one there is no worklist to count.
+      for severity in Severity.allCases {
+        gauge(
+          "last_run_worklist_children", "Children on the last nightly run's worklist (worklist.csv), by their highest severity there.",
+          [("severity", severity.rawValue)], Double(worklist.childrenBySeverity[severity] ?? 0))
+      }
+      for status in SignalStatus.allCases where status.asksForALook {
+        gauge(
+          "last_run_worklist_signals", "Signals putting children on the last nightly run's worklist, by status.", [("status", status.rawValue)],
+          Double(worklist.byStatus[status] ?? 0))
+      }
+      gauge("last_run_resolved_signals", "Signals of the run before that the last nightly run no longer raised (resolved.csv).", Double(worklist.resolved))
+    }
     gauge(
       "last_run_unclassified_products", "Respiratory-looking products the formulary could not classify (unclassified-products.csv).",
       Double(manifest.unclassifiedProducts))

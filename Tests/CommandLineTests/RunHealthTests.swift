@@ -89,6 +89,10 @@ struct RunHealthTests {
     #expect(first["asthma_surveillance_last_run_children"] ?? 0 > 0)
     #expect(first["asthma_surveillance_last_run_rows_read{kind=\"gp_prescriptions\",file=\"gp.csv\"}"] ?? 0 > 0)
     #expect(first["asthma_surveillance_last_run_signals{severity=\"urgent\"}"] != nil)
+    // The first run with this store: every signal new, 305 children on the worklist.
+    #expect(first["asthma_surveillance_last_run_worklist_signals{status=\"new\"}"] == 1049)
+    #expect(Severity.allCases.map { first["asthma_surveillance_last_run_worklist_children{severity=\"\($0.rawValue)\"}"] ?? 0 }.reduce(0, +) == 305)
+    #expect(first["asthma_surveillance_last_run_resolved_signals"] == 0)
     let succeeded = try #require(first["asthma_surveillance_last_success_timestamp_seconds"])
     #expect(succeeded == first["asthma_surveillance_last_run_timestamp_seconds"])
     #expect(try FileManager.default.attributesOfItem(atPath: metrics.path)[.posixPermissions] as? Int == 0o644)
