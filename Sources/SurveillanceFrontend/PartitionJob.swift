@@ -75,6 +75,7 @@ public struct PartitionJob: Sendable {
     var rows = 0
     var unattributed = 0
     var profile = ""
+    var buckets = BucketCache(pseudonymiser: pseudonymiser, count: count)
     let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
       guard let decoder else {
         let made = try ExportReader.decoder(forHeader: record, of: file, rules: rules, context: context)
@@ -85,7 +86,7 @@ public struct PartitionJob: Sendable {
       }
       rows += 1
       if let holder = decoder.holder(of: record) {
-        try parts[pseudonymiser.bucket(for: holder, of: count)].append(record)
+        try parts[buckets.bucket(for: holder)].append(record)
       } else {
         unattributed += 1
         try parts[0].append(record)
@@ -99,6 +100,34 @@ public struct PartitionJob: Sendable {
     return PartitionManifest.Input(
       path: file.path, kind: file.kind.rawValue, profile: profile, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(),
       bytes: summary.bytes, encoding: summary.encoding, rows: rows, unattributedRows: unattributed, parts: written)
+  }
+}
+
+/// Each NHS number's shard, remembered: the keyed hash costs more than the rest of a row's
+/// work, and an export names the same child on many rows. Direct-mapped, so it stays a few
+/// megabytes however many children an export names.
+struct BucketCache {
+  private let pseudonymiser: Pseudonymiser
+  private let count: Int
+  private var numbers: [UInt64]
+  private var buckets: [UInt16]
+  private static let slotsLog2 = 20
+
+  init(pseudonymiser: Pseudonymiser, count: Int) {
+    precondition(count <= Int(UInt16.max), "shards are counted in 16 bits")
+    self.pseudonymiser = pseudonymiser
+    self.count = count
+    numbers = Array(repeating: UInt64.max, count: 1 << Self.slotsLog2)
+    buckets = Array(repeating: 0, count: 1 << Self.slotsLog2)
+  }
+
+  mutating func bucket(for number: NHSNumber) -> Int {
+    let slot = Int(truncatingIfNeeded: (number.value &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - Self.slotsLog2))
+    if numbers[slot] == number.value { return Int(buckets[slot]) }
+    let bucket = pseudonymiser.bucket(for: number, of: count)
+    numbers[slot] = number.value
+    buckets[slot] = UInt16(bucket)
+    return bucket
   }
 }
 
@@ -127,19 +156,42 @@ final class PartWriter {
   func append(_ record: CSVRecord) throws {
     let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
     record.withFieldRanges { bytes, starts, ends in
+      guard let base = bytes.baseAddress, starts.count > 0 else { return }
+      func holds(_ from: Int, _ to: Int, comma withComma: Bool) -> Bool {
+        var index = from
+        while index < to {
+          let byte = base[index]
+          if byte == quote || byte == newline || byte == carriageReturn || (withComma && byte == comma) { return true }
+          index += 1
+        }
+        return false
+      }
+      // Most rows are a plain line read in place: fields one comma apart, no quote, no line
+      // break. Then the line itself is the row, copied whole.
+      var plain = !(starts.count == 1 && starts[0] == ends[0])
+      var field = 1
+      while plain, field < starts.count {
+        plain = starts[field] == ends[field - 1] + 1 && base[ends[field - 1]] == comma
+        field += 1
+      }
+      let first = starts[0], last = ends[starts.count - 1]
+      if plain, !holds(first, last, comma: false) {
+        rowBytes.append(contentsOf: UnsafeBufferPointer(start: base + first, count: last - first))
+        return
+      }
       for field in 0..<starts.count {
         if field > 0 { rowBytes.append(comma) }
-        let value = UnsafeBufferPointer(rebasing: bytes[starts[field]..<ends[field]])
         // A lone empty field is quoted: written bare it would be a blank line, which is no record.
-        let needsQuotes = (starts.count == 1 && value.isEmpty) || value.contains { $0 == comma || $0 == quote || $0 == newline || $0 == carriageReturn }
-        if !needsQuotes {
-          rowBytes.append(contentsOf: value)
+        if !(starts.count == 1 && starts[field] == ends[field]), !holds(starts[field], ends[field], comma: true) {
+          rowBytes.append(contentsOf: UnsafeBufferPointer(start: base + starts[field], count: ends[field] - starts[field]))
           continue
         }
         rowBytes.append(quote)
-        for byte in value {
-          if byte == quote { rowBytes.append(quote) }
-          rowBytes.append(byte)
+        var index = starts[field]
+        while index < ends[field] {
+          if base[index] == quote { rowBytes.append(quote) }
+          rowBytes.append(base[index])
+          index += 1
         }
         rowBytes.append(quote)
       }
