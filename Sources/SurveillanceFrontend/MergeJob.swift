@@ -7,9 +7,11 @@ import SurveillanceStore
 /// files one run over the whole area would have written.
 ///
 /// Each child lives in one shard and every table is ordered by NHS number, so a stable sort
-/// of all shards' rows by NHS number restores the single run's order; rejected rows are read
-/// by every shard alike and are taken once. The shards must come from the same exports, the
-/// same rules and the same evaluation date, and all N of them must be present.
+/// of all shards' rows by NHS number restores the single run's order. Shards of the whole
+/// exports read every row alike, so their rejected rows are taken once; shards of a partition
+/// each read their own rows, so theirs are put together (`MergeJob+Partitioned.swift`). The
+/// shards must come from the same exports, the same rules and the same evaluation date, and
+/// all N of them must be present.
 public struct MergeJob: Sendable {
   public var shardDirectories: [String]
   public var outputPath: String

@@ -70,9 +70,13 @@ struct PartitionTests {
     let single = work.appendingPathComponent("single")
     let run = try CommandRunner.run(["nightly"] + Self.sampleInputs + ["--as-of", "2026-11-21", "--out", single.path])
     #expect(run.status == 0, "\(run.stderr)")
-    let (merged, shards, result) = try Self.partitionRunAndMerge(Self.sampleInputs, shards: 3, work: work, environment: environment)
+    // Each shard reads its parts in several passes too: the passes' first reads hold the
+    // original names and checksums, every pass the original lines.
+    let (merged, shards, result) = try Self.partitionRunAndMerge(
+      Self.sampleInputs, shards: 3, work: work, environment: environment, nightly: ["--pass-rows", "1000"])
     #expect(result.status == 0, "\(result.stderr)")
     try Self.expectSameAsSingleRun(merged, single)
+    #expect((try Self.manifest(in: shards[0])["reading_passes"] as? String).map { Int($0)! > 1 } == true)
     // Each shard read a third or so of the rows, not all of them.
     let total = try #require((try Self.manifest(in: single)["totals"] as? [String: Int])?["rows_read"])
     for shard in shards {
