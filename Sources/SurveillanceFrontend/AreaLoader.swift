@@ -10,6 +10,10 @@ public struct RunInputs: Sendable {
   public var careEvents: [String]
   /// Input profile ids to use instead of detecting them from headers, by kind.
   public var profiles: [InputKind: String]
+  /// For a shard reading a partition (`nightly --partitioned`): each part's original export.
+  public var origins: [String: PartitionedPart] = [:]
+  /// The SHA-256 of the partition's `partition.json`, when these are one shard's parts.
+  public var partition: String?
 
   public init(gp: [String], pharmacy: [String], safeguarding: [String] = [], careEvents: [String] = [], profiles: [InputKind: String] = [:]) {
     self.gp = gp
@@ -21,11 +25,14 @@ public struct RunInputs: Sendable {
 
   /// Every file with its kind, in the order their rows are numbered in outputs.
   public var files: [ExportFile] {
-    gp.map { ExportFile(path: $0, kind: .gpPrescriptions, profile: profiles[.gpPrescriptions]) }
-      + pharmacy.map { ExportFile(path: $0, kind: .pharmacyDispensing, profile: profiles[.pharmacyDispensing]) }
-      + safeguarding.map { ExportFile(path: $0, kind: .safeguarding, profile: profiles[.safeguarding]) }
-      + careEvents.map { ExportFile(path: $0, kind: .careEvents, profile: profiles[.careEvents]) }
+    gp.map { ExportFile(path: $0, kind: .gpPrescriptions, profile: profiles[.gpPrescriptions], origin: origins[$0]) }
+      + pharmacy.map { ExportFile(path: $0, kind: .pharmacyDispensing, profile: profiles[.pharmacyDispensing], origin: origins[$0]) }
+      + safeguarding.map { ExportFile(path: $0, kind: .safeguarding, profile: profiles[.safeguarding], origin: origins[$0]) }
+      + careEvents.map { ExportFile(path: $0, kind: .careEvents, profile: profiles[.careEvents], origin: origins[$0]) }
   }
+
+  /// Whether these are one shard's parts of partitioned exports.
+  public var isPartitioned: Bool { !origins.isEmpty }
 
   public var kinds: Set<InputKind> { Set(files.map(\.kind)) }
 }
@@ -72,7 +79,7 @@ public enum AreaLoader {
       for (file, count) in duplicates { reports[file].duplicates += count }
     }
     let loaded = LoadedArea(
-      reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.path), kinds: inputs.kinds,
+      reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.name), kinds: inputs.kinds,
       flaggedProducts: FlaggedProduct.merged(flagged))
     NightlyJob.releaseElsewhere((consume records, consume finished))
     return loaded
@@ -84,7 +91,8 @@ extension AreaLoader {
   /// decode: one pass, without looking, when the files are too small to hold that many;
   /// otherwise from one quick read of every file's NHS numbers.
   public static func passes(
-    for inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, rowsPerPass: Int
+    for inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, rowsPerPass: Int,
+    keep: (@Sendable (NHSNumber) -> Bool)? = nil
   ) throws -> [ReadingPass] {
     let files = inputs.files
     // No row of an export is shorter than this (a separator per field and a line end).
@@ -95,6 +103,9 @@ extension AreaLoader {
     for counted in try eachFile(files, { try ExportReader.rowsByHolder(files[$0], rules: rules, earliest: earliest, latest: latest) }) {
       rows.merge(counted, uniquingKeysWith: +)
     }
+    // A shard holds only its own children's rows: passes planned from everyone's would read
+    // the exports several times where one pass holds them. Each NHS number is hashed once.
+    if let keep { rows = rows.filter { keep(NHSNumber(validatedValue: $0.key)) } }
     return ReadingPass.plan(rowsByHolder: rows, rowsPerPass: rowsPerPass)
   }
 

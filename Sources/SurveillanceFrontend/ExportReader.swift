@@ -19,12 +19,19 @@ public struct ExportFile: Sendable {
   public var path: String
   public var kind: InputKind
   public var profile: String?
+  /// For one shard's part of a partitioned export (`partition`), the export it came from:
+  /// outputs and the manifest name that file and its lines, not the part.
+  public var origin: PartitionedPart?
 
-  public init(path: String, kind: InputKind, profile: String? = nil) {
+  public init(path: String, kind: InputKind, profile: String? = nil, origin: PartitionedPart? = nil) {
     self.path = path
     self.kind = kind
     self.profile = profile
+    self.origin = origin
   }
+
+  /// The name outputs give the file: the original export's for a partitioned part.
+  public var name: String { origin?.source.path ?? path }
 }
 
 /// What reading one export produced.
@@ -55,7 +62,10 @@ public enum ExportReader {
     let context = DecodeContext(
       fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
       rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
+    // A partitioned part's rows carry their line in the original export beside them.
+    let originalLines = try file.origin.map { try LineNumberReader(path: $0.lineNumbersPath) }
     let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
+      let line = try originalLines?.next() ?? record.lineNumber
       guard let decoder else {
         let made = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
         decoder = made
@@ -71,7 +81,7 @@ public enum ExportReader {
         return
       }
       if !held { return }
-      let row = decoder.decode(record, line: record.lineNumber)
+      let row = decoder.decode(record, line: line)
       contents.report.count(row)
       switch row {
       case .supply(let supply): if keep(supply.nhsNumber) { contents.records.add(supply) }
@@ -87,11 +97,18 @@ public enum ExportReader {
     contents.report.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
     contents.report.bytes = summary.bytes
     contents.report.encoding = summary.encoding
+    if let origin = file.origin {
+      try origin.check(read: contents.report.sha256, records: summary.records, lineNumbers: originalLines!, part: file.path)
+      contents.report.path = origin.source.path
+      contents.report.sha256 = origin.source.sha256
+      contents.report.bytes = origin.source.bytes
+      contents.report.encoding = origin.source.encoding
+    }
     return contents
   }
 
   /// The decoder for the rows under `header`, the file's first record.
-  private static func decoder(forHeader header: CSVRecord, of file: ExportFile, rules: RuleSet, context: DecodeContext) throws -> RowDecoder {
+  static func decoder(forHeader header: CSVRecord, of file: ExportFile, rules: RuleSet, context: DecodeContext) throws -> RowDecoder {
     // Checked before the fields become strings: a megabyte "header" is a broken file.
     let longest = header.longestFieldBytes
     if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }

@@ -7,9 +7,11 @@ import SurveillanceStore
 /// files one run over the whole area would have written.
 ///
 /// Each child lives in one shard and every table is ordered by NHS number, so a stable sort
-/// of all shards' rows by NHS number restores the single run's order; rejected rows are read
-/// by every shard alike and are taken once. The shards must come from the same exports, the
-/// same rules and the same evaluation date, and all N of them must be present.
+/// of all shards' rows by NHS number restores the single run's order. Shards of the whole
+/// exports read every row alike, so their rejected rows are taken once; shards of a partition
+/// each read their own rows, so theirs are put together (`MergeJob+Partitioned.swift`). The
+/// shards must come from the same exports, the same rules and the same evaluation date, and
+/// all N of them must be present.
 public struct MergeJob: Sendable {
   public var shardDirectories: [String]
   public var outputPath: String
@@ -33,13 +35,29 @@ public struct MergeJob: Sendable {
       try generation.write(try Self.mergeCSV(shards.map { $0.directory.appendingPathComponent(table) }), to: table)
     }
     try generation.write(try Self.mergeJSONLines(shards.map { $0.directory.appendingPathComponent("signals.jsonl") }), to: "signals.jsonl")
-    // Every shard reads every row, so these are the same in each: taken once, checked alike.
-    for table in ["rejects.csv", "unclassified-products.csv"] {
-      let copies = try shards.map { try Data(contentsOf: $0.directory.appendingPathComponent(table)) }
-      guard Set(copies).count == 1 else { throw MergeError.inconsistent("\(table) differs between shards") }
-      try generation.write(String(decoding: copies[0], as: UTF8.self), to: table)
+    let partitioned = try Self.readPartitions(shards)
+    var products: (unclassified: Int, conflicting: Int)?
+    if partitioned {
+      // Each shard read its own rows: their rejects and products together are the area's.
+      let fileNames = (shards[0].manifest["inputs"] as? [[String: Any]] ?? []).map { $0["path"] as? String ?? "" }
+      try generation.write(try Self.mergeRejects(shards.map { $0.directory.appendingPathComponent("rejects.csv") }, fileNames: fileNames), to: "rejects.csv")
+      let merged = try Self.mergeProducts(shards.map { $0.directory.appendingPathComponent("unclassified-products.csv") }, fileNames: fileNames)
+      try generation.write(merged.csv, to: "unclassified-products.csv")
+      products = (merged.unclassified, merged.conflicting)
+    } else {
+      // Every shard reads every row, so these are the same in each: taken once, checked alike.
+      for table in ["rejects.csv", "unclassified-products.csv"] {
+        let copies = try shards.map { try Data(contentsOf: $0.directory.appendingPathComponent(table)) }
+        guard Set(copies).count == 1 else { throw MergeError.inconsistent("\(table) differs between shards") }
+        try generation.write(String(decoding: copies[0], as: UTF8.self), to: table)
+      }
     }
-    let manifest = try Self.mergedManifest(shards, toolVersion: toolVersion, seconds: clock.lap(), startedAt: clock.startedAt)
+    var manifest = try Self.mergedManifest(shards, toolVersion: toolVersion, seconds: clock.lap(), startedAt: clock.startedAt, summingRows: partitioned)
+    if let products {
+      manifest.unclassifiedProducts = products.unclassified
+      manifest.conflictingProducts = products.conflicting
+    }
+    if partitioned, let failure = Self.rejectRateFailure(manifest) { throw MergeError.tooManyRejected(failure) }
     try generation.write(manifest.json, to: "manifest.json")
     try generation.publish()
     return manifest
@@ -122,7 +140,9 @@ public struct MergeJob: Sendable {
     _ = first
   }
 
-  static func mergedManifest(_ shards: [ShardOutputs], toolVersion: String, seconds: Double, startedAt: String) throws -> RunManifest {
+  /// `summingRows`: the shards read a partition, each its own rows, so each file's counts are
+  /// the sum of theirs; otherwise every shard counted every row, and the first's are taken.
+  static func mergedManifest(_ shards: [ShardOutputs], toolVersion: String, seconds: Double, startedAt: String, summingRows: Bool = false) throws -> RunManifest {
     let first = shards[0].manifest
     let inputsPerShard = shards.map { $0.manifest["inputs"] as? [[String: Any]] ?? [] }
     var reports: [InputFileReport] = []
@@ -131,19 +151,23 @@ public struct MergeJob: Sendable {
       var report = InputFileReport(
         path: input["path"] as? String ?? "", kind: kind, profile: input["profile"] as? String ?? "",
         sha256: input["sha256"] as? String ?? "", bytes: input["bytes"] as? Int ?? 0, encoding: input["encoding"] as? String ?? "")
-      let accepted = input["accepted"] as? [String: Int] ?? [:]
-      report.rowsRead = input["rows_read"] as? Int ?? 0
-      report.rowsRejected = input["rows_rejected"] as? Int ?? 0
+      let counted = summingRows ? inputsPerShard.map { $0[index] } : [input]
+      func sum(_ key: String) -> Int { counted.reduce(0) { $0 + ($1[key] as? Int ?? 0) } }
+      func sum(_ section: String, _ key: String) -> Int? {
+        let values = counted.compactMap { ($0[section] as? [String: Int])?[key] }
+        return values.isEmpty ? nil : values.reduce(0, +)
+      }
+      report.rowsRead = sum("rows_read")
+      report.rowsRejected = sum("rows_rejected")
       // Duplicates are found among each shard's own children: add them up.
       report.duplicates = inputsPerShard.reduce(0) { $0 + (($1[index]["accepted"] as? [String: Int])?["duplicate"] ?? 0) }
-      report.used = (accepted["used"] ?? 0) + (accepted["duplicate"] ?? 0)
-      for why in OutOfScope.allCases { report.outOfScope[why] = accepted[why.rawValue] }
-      for (reason, count) in input["rejected_by_reason"] as? [String: Int] ?? [:] {
-        if let reason = RejectReason(rawValue: reason) { report.rejectedByReason[reason] = count }
+      report.used = (sum("accepted", "used") ?? 0) + (sum("accepted", "duplicate") ?? 0)
+      for why in OutOfScope.allCases { report.outOfScope[why] = sum("accepted", why.rawValue) }
+      for reason in RejectReason.allCases {
+        if let count = sum("rejected_by_reason", reason.rawValue) { report.rejectedByReason[reason] = count }
       }
-      let products = input["products"] as? [String: Int] ?? [:]
-      report.unclassifiedRespiratoryRows = products["unclassified_respiratory_rows"] ?? 0
-      report.codeNameConflictRows = products["code_name_conflict_rows"] ?? 0
+      report.unclassifiedRespiratoryRows = sum("products", "unclassified_respiratory_rows") ?? 0
+      report.codeNameConflictRows = sum("products", "code_name_conflict_rows") ?? 0
       reports.append(report)
     }
     var excluded: [Exclusion: Int] = [:]
@@ -199,9 +223,12 @@ struct ShardOutputs {
 /// Why shard outputs cannot be merged.
 public enum MergeError: Error, CustomStringConvertible {
   case inconsistent(String)
+  /// Partitioned shards that together rejected more of a file's rows than the run allows.
+  case tooManyRejected(String)
   public var description: String {
     switch self {
     case .inconsistent(let why): return "cannot merge: \(why)"
+    case .tooManyRejected(let why): return "run failed: \(why)"
     }
   }
 }

@@ -15,7 +15,7 @@ struct AsthmaSurveillance: ParsableCommand {
       It points people to patterns; it never concludes that a child is neglected.
       """,
     version: version,
-    subcommands: [Nightly.self, Patient.self, Review.self, Worklist.self, Audit.self, Status.self, Replay.self, Merge.self, Report.self, CheckRules.self, RulesCommand.self, FormularyCommand.self, Generate.self])
+    subcommands: [Nightly.self, Patient.self, Review.self, Worklist.self, Audit.self, Status.self, Replay.self, Partition.self, Merge.self, Report.self, CheckRules.self, RulesCommand.self, FormularyCommand.self, Generate.self])
 
   /// Runs the command; an error's message, ArgumentParser's own included (which repeats a
   /// mistyped argument), is cut to a line and never repeats an NHS number.

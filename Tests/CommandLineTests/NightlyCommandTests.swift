@@ -231,6 +231,8 @@ struct ReplayAndRulesCommandTests {
                                 date, and how the last nightly runs ended.
         replay                  Find the first date each child's signals would have
                                 fired ("when could this have been seen?").
+        partition               Split an area's exports by the keyed hash into the
+                                parts each nightly --shard I/N reads, in one pass.
         merge                   Combine the outputs of nightly --shard I/N runs into
                                 what one run would have written.
         report                  Write a printable report: one child's chronology, an

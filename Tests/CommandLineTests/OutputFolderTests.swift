@@ -56,7 +56,7 @@ import Testing
 @Suite struct HelpConventionTests {
   static let commands: [[String]] = [
     ["nightly"], ["patient"], ["audit"], ["status"], ["replay"], ["merge"], ["report", "child"], ["report", "area"], ["report", "rules"],
-    ["check-rules"], ["rules", "export"], ["formulary", "build"], ["formulary", "diff"], ["generate"],
+    ["check-rules"], ["rules", "export"], ["formulary", "build"], ["formulary", "diff"], ["generate"], ["partition"], ["review"], ["worklist"],
   ]
 
   @Test(arguments: commands) func helpHasAnExampleAndTheExitCodes(_ command: [String]) throws {

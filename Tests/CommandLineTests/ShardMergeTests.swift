@@ -12,16 +12,22 @@ struct ShardMergeTests {
     try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
     let environment = ["ASTHMA_SURVEILLANCE_KEY_FILE": key.path]
 
+    // Read in passes of 3,000 rows: a shard plans its passes from its own children's rows,
+    // so it reads the exports fewer times than the whole area needs.
+    let passRows = ["--pass-rows", "3000"]
     let single = work.appendingPathComponent("single")
-    #expect(try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: single)).status == 0)
+    #expect(try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: single) + passRows).status == 0)
+    let singlePasses = try #require(Int(try manifest(in: single)["reading_passes"] as? String ?? ""))
     var shardDirectories: [String] = []
     var childrenPerShard: [Int] = []
     for index in 1...3 {
       let out = work.appendingPathComponent("shard-\(index)")
-      let result = try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "\(index)/3"], environment: environment)
+      let result = try CommandRunner.run(NightlyCommandTests.nightlyArguments(out: out) + ["--shard", "\(index)/3"] + passRows, environment: environment)
       #expect(result.status == 0, "\(result.stderr)")
       shardDirectories.append(out.path)
       childrenPerShard.append(try #require((try manifest(in: out)["children"] as? [String: Any])?["count"] as? Int))
+      let passes = Int(try manifest(in: out)["reading_passes"] as? String ?? "1") ?? 1
+      #expect(passes < singlePasses, "shard \(index) read in \(passes) passes, the whole area in \(singlePasses)")
     }
     #expect(childrenPerShard.allSatisfy { $0 > 0 }, "every shard should hold some children: \(childrenPerShard)")
 

@@ -113,6 +113,10 @@ public struct NHSNumber: Hashable, Comparable, Sendable, CustomStringConvertible
 
   private init(value: UInt64) { self.value = value }
 
+  /// The number whose ``value`` this is: only for a value taken from a valid number (a row's
+  /// holder counted by value, say), never for digits from outside.
+  public init(validatedValue value: UInt64) { self.value = value }
+
   public var description: String {
     let digits = String(value)
     return String(repeating: "0", count: 10 - digits.count) + digits

@@ -6,7 +6,9 @@ extension AsthmaSurveillance {
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Combine the outputs of nightly --shard I/N runs into what one run would have written.",
-      discussion: HelpText.footer(["asthma-surveillance merge out/shard-1 out/shard-2 out/shard-3 --out out/nightly"]))
+      discussion: HelpText.footer(
+        ["asthma-surveillance merge out/shard-1 out/shard-2 out/shard-3 --out out/nightly"],
+        exitCodes: [(3, "the shards read a partition and together rejected more of a file's rows than their --max-reject-rate: nothing is merged")]))
 
     @OptionGroup var logging: LogOptions
 
@@ -17,7 +19,13 @@ extension AsthmaSurveillance {
     var out: String
 
     func run() throws {
-      let manifest = try MergeJob(shardDirectories: shards, outputPath: out, toolVersion: AsthmaSurveillance.version).run()
+      let manifest: RunManifest
+      do {
+        manifest = try MergeJob(shardDirectories: shards, outputPath: out, toolVersion: AsthmaSurveillance.version).run()
+      } catch MergeError.tooManyRejected(let why) {
+        Log.always("run failed: \(why)")
+        throw ExitCode(3)
+      }
       Log.info("merged \(shards.count) shard(s): \(manifest.childrenCount) children, \(manifest.signalsByRule.values.reduce(0) { $0 + $1.values.reduce(0, +) }) signal(s), written to \(out)")
     }
   }

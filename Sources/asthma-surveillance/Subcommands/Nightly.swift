@@ -31,6 +31,9 @@ extension AsthmaSurveillance {
     @Option(help: ArgumentHelp("Hold and evaluate only the children of shard I of N (keyed hash; needs the pseudonymisation key); combine the parts with `merge`.", valueName: "I/N"))
     var shard: Shard?
 
+    @Option(help: ArgumentHelp("Read shard I's parts of exports split by `partition` into this directory (with --shard I/N), instead of --gp, --pharmacy, --safeguarding and --care-events.", valueName: "dir"))
+    var partitioned: String?
+
     @Option(name: .long, help: ArgumentHelp("Wait up to this many seconds for another run writing the same --out or --store to finish (default: stop at once, changing nothing).", valueName: "seconds"))
     var wait: Double = 0
 
@@ -46,7 +49,14 @@ extension AsthmaSurveillance {
     var maxRejectRate: Double = 0.05
 
     func validate() throws {
-      try inputs.requireExports()
+      if partitioned != nil {
+        guard shard != nil else { throw ValidationError("--partitioned reads one shard's parts: give --shard I/N as well") }
+        guard inputs.gp.isEmpty, inputs.pharmacy.isEmpty, inputs.safeguarding.isEmpty, inputs.careEvents.isEmpty else {
+          throw ValidationError("--partitioned reads the exports the partition was made from: give no --gp, --pharmacy, --safeguarding or --care-events")
+        }
+      } else {
+        try inputs.requireExports()
+      }
       guard (0...1).contains(maxRejectRate) else { throw ValidationError("--max-reject-rate must be between 0 and 1, such as 0.05") }
       guard passRows >= 0 else { throw ValidationError("--pass-rows must be 0 (one pass) or a number of rows, such as 1500000") }
       guard wait >= 0, wait <= 86_400 else { throw ValidationError("--wait must be between 0 and 86400 seconds") }
@@ -57,17 +67,19 @@ extension AsthmaSurveillance {
 
     func run() throws {
       let (ruleSet, fingerprint) = try rules.load()
+      let selection = try shard.map { ShardSelection(shard: $0, pseudonymiser: try Pseudonymiser.fromEnvironment()) }
+      let runInputs = try partitioned.map { directory in
+        try PartitionManifest.inputs(directory: directory, shard: selection!.shard, keyFingerprint: selection!.pseudonymiser.keyFingerprint)
+      } ?? inputs.runInputs
       var job = NightlyJob(
-        inputs: inputs.runInputs, asOf: asOf ?? Today.date, outputPath: out, maxRejectRate: maxRejectRate,
+        inputs: runInputs, asOf: asOf ?? Today.date, outputPath: out, maxRejectRate: maxRejectRate,
         rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
       job.storePath = store
       job.waitSeconds = wait
       job.metricsPath = metrics
       job.rowsPerPass = passRows == 0 ? nil : passRows
       job.progress = Log.progress
-      if let shard {
-        job.shard = ShardSelection(shard: shard, pseudonymiser: try Pseudonymiser.fromEnvironment())
-      }
+      job.shard = selection
       let outcome = try job.run()
       Log.info("wrote \(outcome.manifest.outputs.joined(separator: ", ")) to \(outcome.outputDirectory.path)")
       Log.info(RunSummary.line(outcome.manifest))
