@@ -150,7 +150,8 @@ public struct NightlyJob: Sendable {
         startedAt: clock.startedAt, extra: shardNote + partitionNote + passNote + Self.testDataNote(rules))
       manifest.record(read.flaggedProducts, formulary: rules.formulary.provenance)
       manifest.rulesSource = rules.source
-      manifest.worklist = worklist.counts
+      // A failed run writes no worklist, so its manifest counts none.
+      manifest.worklist = status == "ok" ? worklist.counts : nil
       return manifest
     }
     func failure(of reports: [InputFileReport]) -> String? {

@@ -132,6 +132,10 @@ struct WorklistCommandTests {
     // still compared with the 21st.
     let failed = try week.nightly(Self.gpExport(Self.secondNight, badRow: true), asOf: "2026-11-25", extra: ["--max-reject-rate", "0"])
     #expect(failed.status == 3, "\(failed.stderr)")
+    let failedManifest = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: URL(fileURLWithPath: week.out.standardizedFileURL.path + ".failed/manifest.json"))) as? [String: Any]
+    #expect(failedManifest?["status"] as? String == "failed")
+    #expect(failedManifest?["worklist"] == nil, "a failed run writes no worklist and counts none")
 
     // The 28th.
     let second = try week.nightly(Self.gpExport(Self.secondNight, badRow: true), asOf: "2026-11-28")
