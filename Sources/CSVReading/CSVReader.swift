@@ -1,3 +1,4 @@
+import CFieldSplitting
 import CLibCSV
 
 #if canImport(Glibc)
@@ -25,6 +26,10 @@ import CLibCSV
 /// goes through libcsv as before. `plainLinesInPlace: false` sends every byte through libcsv,
 /// which is how the tests show that both give the same records.
 public enum CSVReader {
+  /// Which of the line splitter's implementations this machine uses (`avx2`, `sse2` or
+  /// `scalar`), for benchmarks to report.
+  public static var splitterImplementation: String { String(cString: csv_split_implementation()) }
+
   /// Bytes read from the file per `read(2)` call.
   public static let defaultChunkSize = 1 << 20
 
@@ -250,68 +255,19 @@ private final class ParseSession {
     return true
   }
 
-  /// Splits a line that holds no quote and no carriage return at its commas, eight bytes at a
-  /// time, noting whether it is all ASCII; returns `false` at the first quote or carriage return.
+  /// Splits a line that holds no quote and no carriage return at its commas, with the CPU's
+  /// vector compares (`csv_split_bare_line`), noting whether it is all ASCII; returns `false`
+  /// at the first quote or carriage return.
   private func splitBareFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    let raw = UnsafeRawPointer(base)
-    let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), carriageReturn = UInt8(ascii: "\r")
-    var isPlain = true
-    var highBits: UInt64 = 0
+    var found: Int32 = 0
     // A line of `count` bytes has at most `count + 1` fields; their bounds are written
     // straight into the record's buffers, which is most of the work on a row.
     record.appendFieldsInPlace(upTo: count + 1) { starts, ends in
-      var fields = 0
-      var fieldStart = 0
-      var offset = 0
-      while offset + 8 <= count {
-        let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        highBits |= word
-        if Self.bytes(equalTo: quote, in: word) | Self.bytes(equalTo: carriageReturn, in: word) != 0 {
-          isPlain = false
-          return 0
-        }
-        var commas = Self.bytes(equalTo: comma, in: word)
-        while commas != 0 {
-          let position = offset &+ commas.trailingZeroBitCount &>> 3
-          starts[fields] = fieldStart
-          ends[fields] = position
-          fields &+= 1
-          fieldStart = position &+ 1
-          commas &= commas &- 1
-        }
-        offset += 8
-      }
-      while offset < count {
-        let byte = base[offset]
-        highBits |= UInt64(byte)
-        if byte == quote || byte == carriageReturn {
-          isPlain = false
-          return 0
-        }
-        if byte == comma {
-          starts[fields] = fieldStart
-          ends[fields] = offset
-          fields &+= 1
-          fieldStart = offset &+ 1
-        }
-        offset += 1
-      }
-      starts[fields] = fieldStart
-      ends[fields] = count
-      return fields &+ 1
+      csv_split_bare_line(base, count, starts, ends, &found)
     }
-    guard isPlain else { return false }
-    record.knownASCII = highBits & 0x8080_8080_8080_8080 == 0
+    guard found & Int32(CSV_SPLIT_NOT_BARE) == 0 else { return false }
+    record.knownASCII = found & Int32(CSV_SPLIT_NON_ASCII) == 0
     return true
-  }
-
-  /// The high bit of each byte of `word` that equals `byte`, and no other bit. Exact for every
-  /// byte: no borrow crosses from one byte into the next, unlike the shorter well-known trick.
-  @inline(__always)
-  private static func bytes(equalTo byte: UInt8, in word: UInt64) -> UInt64 {
-    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-    let difference = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
-    return ~(((difference & low7) &+ low7) | difference | low7)
   }
 
   private func abandonPlainLine() -> Bool {

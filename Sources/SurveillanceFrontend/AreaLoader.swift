@@ -47,21 +47,39 @@ public struct LoadedArea: Sendable {
   /// Products the formulary could not classify or classified against their name, one entry
   /// per product across every file.
   public var flaggedProducts: [FlaggedProduct] = []
+  /// Every pass of the area's reading, this one first: `[.whole]` unless a first read
+  /// (``ReadingRole/first(holdingLimit:)``) could not hold every child's rows.
+  public var passes: [ReadingPass] = [.whole]
 }
 
 /// Reads every export, both exports at once where there are two cores, and settles the
 /// child records. Shared by `nightly` and `replay`.
 public enum AreaLoader {
   /// `keep` restricts the children held to one shard's; every row is still counted.
-  /// `pass`: one pass of an area read in several (``passes(for:rules:earliest:latest:rowsPerPass:)``):
-  /// only its children's rows are decoded, and only its rows counted.
+  /// `role`: for an area that may be read in passes, the first read or a later pass (see
+  /// ``ReadingRole``); after a first read, ``LoadedArea/passes`` says what remains.
   public static func load(
-    _ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, pass: ReadingPass = .whole,
+    _ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, role: ReadingRole = .whole,
     keep: @escaping @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> LoadedArea {
     let files = inputs.files
-    let read = try eachFile(files) { index in
-      try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, pass: pass, keep: keep)
+    // Files read side by side hold their rows within one limit between them.
+    var shared = role
+    if case .first(let limit, nil) = role { shared = .first(holdingLimit: limit, shared: HoldingShare(files: files.count)) }
+    var read = try eachFile(files) { [shared] index in
+      try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, role: shared, keep: keep)
+    }
+    // Each file let go of its own highest children; the first pass is those every file held in full.
+    var passes = [ReadingPass.whole]
+    if case .first(let limit, _) = role {
+      let cutoff = read.compactMap { $0.holding?.cutoff }.min()
+      var rows: [UInt64: Int] = [:]
+      for index in read.indices {
+        rows.merge(read[index].holding?.rowsByHolder ?? [:], uniquingKeysWith: +)
+        read[index].holding = nil
+        if let cutoff { read[index].records.removeAll(from: cutoff) }
+      }
+      passes = ReadingPass.plan(afterFirstBelow: cutoff, rowsByHolder: rows, rowsPerPass: limit)
     }
     var reports: [InputFileReport] = []
     var parts: [AreaRecords] = []
@@ -80,33 +98,26 @@ public enum AreaLoader {
     }
     let loaded = LoadedArea(
       reports: reports, records: finished.map(\.record), rejects: rejects, fileNames: files.map(\.name), kinds: inputs.kinds,
-      flaggedProducts: FlaggedProduct.merged(flagged))
+      flaggedProducts: FlaggedProduct.merged(flagged), passes: passes)
     NightlyJob.releaseElsewhere((consume records, consume finished))
     return loaded
   }
 }
 
 extension AreaLoader {
-  /// The passes in which to read `inputs` so that each holds about `rowsPerPass` rows to
-  /// decode: one pass, without looking, when the files are too small to hold that many;
-  /// otherwise from one quick read of every file's NHS numbers.
-  public static func passes(
-    for inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, rowsPerPass: Int,
-    keep: (@Sendable (NHSNumber) -> Bool)? = nil
-  ) throws -> [ReadingPass] {
-    let files = inputs.files
+  /// How `inputs` are read with at most `rowsPerPass` rows to decode held at a time: in one
+  /// read, without looking, when the files are too small to hold that many; otherwise as a
+  /// first read that plans any further passes as it goes.
+  public static func firstRole(for inputs: RunInputs, rowsPerPass: Int?) -> ReadingRole {
+    guard let rowsPerPass else { return .whole }
     // No row of an export is shorter than this (a separator per field and a line end).
     let shortestRow = 20
-    let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
-    guard bytes / shortestRow > rowsPerPass else { return [.whole] }
-    var rows: [UInt64: Int] = [:]
-    for counted in try eachFile(files, { try ExportReader.rowsByHolder(files[$0], rules: rules, earliest: earliest, latest: latest) }) {
-      rows.merge(counted, uniquingKeysWith: +)
-    }
-    // A shard holds only its own children's rows: passes planned from everyone's would read
-    // the exports several times where one pass holds them. Each NHS number is hashed once.
-    if let keep { rows = rows.filter { keep(NHSNumber(validatedValue: $0.key)) } }
-    return ReadingPass.plan(rowsByHolder: rows, rowsPerPass: rowsPerPass)
+    let bytes = inputs.files.reduce(0) { $0 + Self.size(of: $1) }
+    return bytes / shortestRow > rowsPerPass ? .first(holdingLimit: rowsPerPass) : .whole
+  }
+
+  private static func size(of file: ExportFile) -> Int {
+    (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
   }
 
   /// `read` of each file's index, the files side by side (one per core), results in file

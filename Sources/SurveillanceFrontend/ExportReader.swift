@@ -41,6 +41,40 @@ public struct ExportContents: Sendable {
   public var rejects: [RejectedRow] = []
   /// Products the formulary could not classify or classified against their name.
   public var flaggedProducts: [FlaggedProduct] = []
+  /// For a first read (``ReadingRole/first(holdingLimit:)``): what it held and tallied.
+  public var holding: FirstReadHolding?
+}
+
+/// The rows each file's first read holds, for files read side by side within one limit.
+public final class HoldingShare: Sendable {
+  /// How many more rows a reader holds before it says so again.
+  static let rowsBetweenUpdates = 256
+  private let held: Mutex<[Int]>
+
+  public init(files: Int) {
+    held = Mutex(Array(repeating: 0, count: files))
+  }
+
+  /// Records that `file` holds `rows` and returns what the other files hold.
+  func update(file: Int, holding rows: Int) -> Int {
+    held.withLock { held in
+      held[file] = rows
+      return held.reduce(0, +) - rows
+    }
+  }
+}
+
+/// What one read of an export is for.
+public enum ReadingRole: Sendable {
+  /// The only read: every row counted, every child's rows held.
+  case whole
+  /// The first read of an area that may be too large to hold at once: every row counted,
+  /// every child's rows tallied, and rows held only while they number at most the limit
+  /// (``FirstReadHolding``), shared with the other files read at the same time.
+  case first(holdingLimit: Int, shared: HoldingShare? = nil)
+  /// A later pass: only its children's rows decoded and held. Nothing is counted or hashed:
+  /// the first read counted every row of the same bytes.
+  case later(ReadingPass)
 }
 
 /// Streams one export through libcsv and the row decoder. Memory holds only the rows that
@@ -49,12 +83,12 @@ public enum ExportReader {
   /// `keep` says which children this run holds (all but other shards' children); rows of
   /// the others are still read, validated and counted.
   ///
-  /// `pass`: for an area read in passes, the rows this pass decodes and counts (its children's,
-  /// and for the first pass the rows that name no valid NHS number); the other rows are
-  /// skipped, to be counted by their own pass.
+  /// `role`: for an area that may be read in passes, whether this is the first read (every row
+  /// counted, and the rows held kept within a limit, ``ReadingRole/first(holdingLimit:)``)
+  /// or a later pass (only that pass's children's rows decoded, nothing counted).
   public static func read(
     _ file: ExportFile, index: Int, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
-    pass: ReadingPass = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
+    role: ReadingRole = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> ExportContents {
     var hasher = SHA256()
     var decoder: RowDecoder?
@@ -62,9 +96,34 @@ public enum ExportReader {
     let context = DecodeContext(
       fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
       rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
+    // A later pass reads bytes the first read has hashed and counted.
+    var later: ReadingPass?
+    if case .later(let pass) = role { later = pass }
+    let counts = later == nil
+    var sharing: HoldingShare?
+    if case .first(let limit, let share) = role {
+      contents.holding = FirstReadHolding(limit: limit)
+      sharing = share
+    }
+    // What the other files' first reads hold, as they last said: told and asked every few
+    // hundred rows held, not on every row.
+    var heldElsewhere = 0
+    var heldWhenTold = 0
+    func hold(_ number: NHSNumber, _ add: (inout AreaRecords) -> Void) {
+      guard keep(number) else { return }
+      guard contents.holding != nil else { return add(&contents.records) }
+      let verdict = contents.holding!.admit(number.value, heldElsewhere: heldElsewhere)
+      if verdict.hold { add(&contents.records) }
+      if let cutoff = verdict.droppingFrom { contents.records.removeAll(from: cutoff) }
+      let held = contents.holding!.held
+      if let sharing, verdict.droppingFrom != nil || held - heldWhenTold >= HoldingShare.rowsBetweenUpdates {
+        heldElsewhere = sharing.update(file: index, holding: held)
+        heldWhenTold = held
+      }
+    }
     // A partitioned part's rows carry their line in the original export beside them.
     let originalLines = try file.origin.map { try LineNumberReader(path: $0.lineNumbersPath) }
-    let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
+    let summary = try CSVReader.read(fileAt: file.path, observeBytes: { if counts { hasher.update(bufferPointer: $0) } }) { record in
       let line = try originalLines?.next() ?? record.lineNumber
       guard let decoder else {
         let made = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
@@ -73,32 +132,31 @@ public enum ExportReader {
         return
       }
       // Most rows of an unfiltered export: a known other medicine, settled from the slices.
-      // In passes, a row is counted by the pass that holds the child it names, however it is
-      // settled: which rows the quick check settles depends on what the decoder has seen.
-      let held = pass.count == 1 || pass.holds(decoder.holder(of: record))
       if record.withSlices({ decoder.isOtherMedicine($0) }) {
-        if held { contents.report.countOutOfScope(.notAsthmaRelated) }
+        if counts { contents.report.countOutOfScope(.notAsthmaRelated) }
         return
       }
-      if !held { return }
+      if let later, !later.holds(decoder.holder(of: record)) { return }
       let row = decoder.decode(record, line: line)
-      contents.report.count(row)
+      if counts { contents.report.count(row) }
       switch row {
-      case .supply(let supply): if keep(supply.nhsNumber) { contents.records.add(supply) }
-      case .plan(let plan): if keep(plan.nhsNumber) { contents.records.add(plan) }
-      case .event(let event): if keep(event.nhsNumber) { contents.records.add(event) }
-      case .rejected(let rejected): contents.rejects.append(rejected)
+      case .supply(let supply): hold(supply.nhsNumber) { $0.add(supply) }
+      case .plan(let plan): hold(plan.nhsNumber) { $0.add(plan) }
+      case .event(let event): hold(event.nhsNumber) { $0.add(event) }
+      case .rejected(let rejected): if counts { contents.rejects.append(rejected) }
       case .outOfScope: break
       }
     }
     guard let decoder else { throw InputError.emptyFile(file: file.path) }
-    contents.flaggedProducts = decoder.flaggedProducts.filter { $0.rows > 0 }
-    contents.report.countFlagged(contents.flaggedProducts)
-    contents.report.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    if counts {
+      contents.flaggedProducts = decoder.flaggedProducts.filter { $0.rows > 0 }
+      contents.report.countFlagged(contents.flaggedProducts)
+      contents.report.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
     contents.report.bytes = summary.bytes
     contents.report.encoding = summary.encoding
     if let origin = file.origin {
-      try origin.check(read: contents.report.sha256, records: summary.records, lineNumbers: originalLines!, part: file.path)
+      if counts { try origin.check(read: contents.report.sha256, records: summary.records, lineNumbers: originalLines!, part: file.path) }
       contents.report.path = origin.source.path
       contents.report.sha256 = origin.source.sha256
       contents.report.bytes = origin.source.bytes
@@ -114,25 +172,5 @@ public enum ExportReader {
     if longest > rules.timeline.maxFieldBytes { throw InputError.notAHeader(file: file.path, longestFieldBytes: longest) }
     let layout = try ColumnLayout.detect(header: header.fields, kind: file.kind, profiles: rules.profiles, named: file.profile, file: file.path)
     return RowDecoder(layout: layout, formulary: rules.formulary, context: context)
-  }
-
-  /// How many rows each NHS number has to decode in `file` (rows settled without decoding,
-  /// and rows naming no valid NHS number, left out): what ``ReadingPass/plan(rowsByHolder:rowsPerPass:)``
-  /// divides an area by. Reads the file's fields, decodes nothing.
-  public static func rowsByHolder(_ file: ExportFile, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate) throws -> [UInt64: Int] {
-    var decoder: RowDecoder?
-    var rows: [UInt64: Int] = [:]
-    let context = DecodeContext(
-      fileIndex: 0, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
-      rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
-    _ = try CSVReader.read(fileAt: file.path) { record in
-      guard let decoder else {
-        decoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
-        return
-      }
-      if record.withSlices({ decoder.isOtherMedicine($0) }) { return }
-      if let holder = decoder.holder(of: record) { rows[holder.value, default: 0] += 1 }
-    }
-    return rows
   }
 }

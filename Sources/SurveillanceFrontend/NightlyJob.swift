@@ -125,10 +125,12 @@ public struct NightlyJob: Sendable {
   ) throws -> Outcome {
     log("reading \(inputs.files.count) export(s) as of \(asOf)")
     let selection = shard
-    // A shard plans its passes from its own children's rows.
-    var keep: (@Sendable (NHSNumber) -> Bool)?
-    if let selection { keep = { number in selection.contains(number) } }
-    let passes = try rowsPerPass.map { try AreaLoader.passes(for: inputs, rules: rules, earliest: asOf, latest: asOf, rowsPerPass: $0, keep: keep) } ?? [.whole]
+    // A shard holds, and plans its passes from, its own children's rows.
+    let keep: @Sendable (NHSNumber) -> Bool = { number in selection?.contains(number) ?? true }
+    // The first read counts every row and holds what fits; it says what passes remain.
+    let firstRole = AreaLoader.firstRole(for: inputs, rowsPerPass: rowsPerPass)
+    var firstArea: LoadedArea? = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, role: firstRole, keep: keep)
+    let passes = firstArea!.passes
     if passes.count > 1 { log("reading the exports in \(passes.count) passes of about \(rowsPerPass ?? 0) rows each, by NHS number") }
     let evaluation = AreaEvaluation(rules: rules, inputs: inputs.kinds)
     let fileNames = inputs.files.map(\.name)
@@ -182,7 +184,13 @@ public struct NightlyJob: Sendable {
     var readSeconds = 0.0
     var evaluateSeconds = 0.0
     for pass in passes {
-      let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, pass: pass) { selection?.contains($0) ?? true }
+      let area: LoadedArea
+      if let first = firstArea {
+        area = first
+        firstArea = nil
+      } else {
+        area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, role: .later(pass), keep: keep)
+      }
       read.add(area)
       readSeconds += clock.lap()
       let records = area.records

@@ -20,6 +20,7 @@ enum ReadingBenchmark {
       let records = try body()
       print("\(label): \(String(format: "%.2f", Date().timeIntervalSince(start))) s, \(records) records")
     }
+    print("line splitter: \(CSVReader.splitterImplementation)")
     try timed("reader, plain lines in place") {
       var records = 0
       try CSVReader.read(fileAt: path) { _ in records += 1 }

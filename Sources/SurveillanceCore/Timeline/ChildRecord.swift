@@ -36,6 +36,14 @@ public struct AreaRecords: Sendable {
   public mutating func add(_ plan: SafeguardingPlan) { plans[plan.nhsNumber, default: []].append(plan) }
   public mutating func add(_ event: CareEvent) { events[event.nhsNumber, default: []].append(event) }
 
+  /// Drops everything held for patients whose NHS numbers are `cutoff` or above: a first read
+  /// that holds more than it may lets go of its highest children, to read them again later.
+  public mutating func removeAll(from cutoff: UInt64) {
+    children = children.filter { $0.key.value < cutoff }
+    plans = plans.filter { $0.key.value < cutoff }
+    events = events.filter { $0.key.value < cutoff }
+  }
+
   /// Folds another partial collection (from a parallel reader) into this one.
   public mutating func merge(_ other: AreaRecords) {
     for (nhs, record) in other.children {
