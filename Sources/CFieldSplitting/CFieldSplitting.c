@@ -108,6 +108,43 @@ __attribute__((target("avx2"))) static intptr_t split_avx2(const uint8_t *line, 
 }
 #endif
 
+static intptr_t count_newlines_scalar(const uint8_t *bytes, intptr_t count) {
+  intptr_t lines = 0;
+  for (intptr_t i = 0; i < count; i++) lines += bytes[i] == '\n';
+  return lines;
+}
+
+#ifdef CSV_SPLIT_X86
+__attribute__((target("avx2,popcnt"))) static intptr_t count_newlines_avx2(const uint8_t *bytes, intptr_t count) {
+  const __m256i newline = _mm256_set1_epi8('\n');
+  intptr_t lines = 0, offset = 0;
+  for (; offset + 32 <= count; offset += 32) {
+    __m256i chunk = _mm256_loadu_si256((const __m256i *)(bytes + offset));
+    lines += __builtin_popcount((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(chunk, newline)));
+  }
+  return lines + count_newlines_scalar(bytes + offset, count - offset);
+}
+
+static intptr_t count_newlines_sse2(const uint8_t *bytes, intptr_t count) {
+  const __m128i newline = _mm_set1_epi8('\n');
+  intptr_t lines = 0, offset = 0;
+  for (; offset + 16 <= count; offset += 16) {
+    __m128i chunk = _mm_loadu_si128((const __m128i *)(bytes + offset));
+    lines += __builtin_popcount((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, newline)));
+  }
+  return lines + count_newlines_scalar(bytes + offset, count - offset);
+}
+#endif
+
+intptr_t csv_count_newlines(const uint8_t *bytes, intptr_t count) {
+#ifdef CSV_SPLIT_X86
+  if (__builtin_cpu_supports("avx2")) return count_newlines_avx2(bytes, count);
+  return count_newlines_sse2(bytes, count);
+#else
+  return count_newlines_scalar(bytes, count);
+#endif
+}
+
 typedef intptr_t (*splitter)(const uint8_t *, intptr_t, intptr_t *, intptr_t *, int *);
 
 static splitter chosen_splitter(void) {

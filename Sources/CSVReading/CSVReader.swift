@@ -30,6 +30,9 @@ public enum CSVReader {
   /// `scalar`), for benchmarks to report.
   public static var splitterImplementation: String { String(cString: csv_split_implementation()) }
 
+  /// How far past its end a segment that starts mid-file may read to finish its last record.
+  public static let segmentOverrunBytes = 8 << 20
+
   /// Bytes read from the file per `read(2)` call.
   public static let defaultChunkSize = 1 << 20
 
@@ -66,6 +69,103 @@ public enum CSVReader {
     }
   }
 
+  /// Reads part of the file at `path`: from `segment.start` (the first byte of a record) to
+  /// the first record boundary at or after `segment.end`, numbering lines from
+  /// `segment.firstLine`. The summary's ``CSVReadSummary/endOffset`` says where it stopped:
+  /// the byte after the last record read, which is `segment.end` exactly when `segment.end`
+  /// was a record boundary (not inside a quoted field's line break). Reading a file's
+  /// segments side by side is how one large export is read on several cores.
+  @discardableResult
+  public static func read(
+    fileAt path: String,
+    segment: CSVSegment,
+    chunkSize: Int = defaultChunkSize,
+    observeBytes: (UnsafeRawBufferPointer) -> Void = { _ in },
+    _ body: (CSVRecord) throws -> Void
+  ) throws -> CSVReadSummary {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
+    defer { close(fd) }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    return try withoutActuallyEscaping(body) { body in
+      let session = ParseSession(source: path, plainLinesInPlace: true, onRecord: body)
+      defer { session.free() }
+      session.begin(at: segment)
+      var offset = segment.start
+      while !session.stopped {
+        let n = pread(fd, buffer.baseAddress, chunkSize, off_t(offset))
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw CSVReadingError.readFailed(path: path, reason: errnoText())
+        }
+        if n == 0 { break }
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+        let used = try session.feed(chunk)
+        observeBytes(UnsafeRawBufferPointer(rebasing: chunk[0..<used]))
+        offset += used
+        // Mid-file, a cut inside a quoted field can make the rest of the file look like one
+        // open field: stop well before holding it, and let the caller read on from before.
+        if segment.start > 0, let end = segment.end, !session.stopped, offset - end > Self.segmentOverrunBytes {
+          throw CSVReadingError.segmentOverrun(source: path, start: segment.start)
+        }
+      }
+      var summary = try session.finish()
+      summary.endOffset = offset
+      return summary
+    }
+  }
+
+  /// Where to cut a file of `size` bytes into about `count` segments of whole lines: after a
+  /// newline at or past each share (see ``read(fileAt:segment:chunkSize:observeBytes:_:)``,
+  /// which finds out whether each cut is also a record boundary). Fewer when lines are long.
+  public static func segments(ofFileAt path: String, count: Int, chunkSize: Int = defaultChunkSize) throws -> [CSVSegment] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw CSVReadingError.readFailed(path: path, reason: errnoText()) }
+    let size = Int(info.st_size)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    // Each cut: the byte after the first newline at or past its share; lines before it are
+    // counted to number the next segment's lines.
+    var cuts: [(offset: Int, line: Int)] = [(0, 1)]
+    var offset = 0
+    var lines = 0
+    for share in 1..<max(1, count) {
+      let target = size * share / count
+      guard target > offset else { continue }
+      var found: Int?
+      while found == nil, offset < size {
+        let n = pread(fd, buffer.baseAddress, chunkSize, off_t(offset))
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw CSVReadingError.readFailed(path: path, reason: errnoText())
+        }
+        if n == 0 { break }
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // Lines are counted up to the target, then the next newline ends the segment.
+        let before = max(0, min(n, target - offset))
+        lines += csv_count_newlines(bytes, before)
+        if before < n, let newline = memchr(bytes + before, 0x0A, n - before) {
+          let at = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(newline))
+          lines += 1
+          found = offset + at + 1
+          offset += at + 1
+        } else {
+          lines += csv_count_newlines(bytes + before, n - before)
+          offset += n
+        }
+      }
+      guard let found, found < size else { break }
+      cuts.append((found, lines + 1))
+    }
+    return cuts.indices.map { index in
+      CSVSegment(start: cuts[index].offset, end: index + 1 < cuts.count ? cuts[index + 1].offset : nil, firstLine: cuts[index].line)
+    }
+  }
+
   /// Reads CSV held in memory; `source` names it in errors.
   @discardableResult
   public static func read(
@@ -93,6 +193,21 @@ public enum CSVReader {
   private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
+/// A part of a file to read on its own: from `start`, the first byte of a record, to the first
+/// record boundary at or after `end` (`nil`: the end of the file), its first line numbered
+/// `firstLine`. A segment that does not start the file has no byte-order mark and no header.
+public struct CSVSegment: Sendable, Equatable {
+  public var start: Int
+  public var end: Int?
+  public var firstLine: Int
+
+  public init(start: Int, end: Int?, firstLine: Int) {
+    self.start = start
+    self.end = end
+    self.firstLine = firstLine
+  }
+}
+
 /// What reading a whole file found, for the run manifest.
 public struct CSVReadSummary: Sendable, Equatable {
   /// Bytes read, the byte-order mark included.
@@ -105,6 +220,17 @@ public struct CSVReadSummary: Sendable, Equatable {
   public var hadByteOrderMark = false
   /// Records with at least one field that was not valid UTF-8 (read as Windows-1252).
   public var windows1252Records = 0
+  /// For a segment, the byte after the last record read (see ``CSVSegment``).
+  public var endOffset = 0
+
+  /// The summaries of a file's consecutive segments, taken together.
+  public mutating func add(segment other: CSVReadSummary) {
+    bytes += other.bytes
+    records += other.records
+    lines += other.lines
+    windows1252Records += other.windows1252Records
+    endOffset = other.endOffset
+  }
 
   /// A short name for the encoding found: `utf-8`, `utf-8-bom` or `windows-1252`.
   public var encoding: String {
@@ -130,6 +256,12 @@ private final class ParseSession {
   @exclusivity(unchecked) var lastByte: UInt8?
   @exclusivity(unchecked) var sawAnyByte = false
   @exclusivity(unchecked) var pendingError: (any Error)?
+  /// For a segment: the offset, from its start, of the record boundary to stop at or after.
+  @exclusivity(unchecked) var stopAfter: Int?
+  /// Bytes fed so far.
+  @exclusivity(unchecked) var fed = 0
+  /// Whether a segment reached its end: the rest of the file is another segment's.
+  @exclusivity(unchecked) private(set) var stopped = false
 
   init(source: String, plainLinesInPlace: Bool, onRecord: @escaping (CSVRecord) throws -> Void) {
     self.source = source
@@ -147,17 +279,33 @@ private final class ParseSession {
 
   func free() { csv_free(&parser) }
 
-  func feed(_ chunk: UnsafeRawBufferPointer) throws {
+  /// Starts reading at `segment`: a segment after the first begins mid-file, where no
+  /// byte-order mark can be.
+  func begin(at segment: CSVSegment) {
+    currentLine = segment.firstLine
+    if segment.start > 0 { sawAnyByte = true }
+    stopAfter = segment.end.map { $0 - segment.start }
+  }
+
+  /// Parses `chunk`, and returns how many of its bytes were used: all of them, unless a
+  /// segment's end was reached in it.
+  @discardableResult
+  func feed(_ chunk: UnsafeRawBufferPointer) throws -> Int {
     var bytes = chunk
+    var skipped = 0
     if !sawAnyByte, !bytes.isEmpty {
       sawAnyByte = true
       bytes = try skipByteOrderMark(bytes)
+      skipped = chunk.count - bytes.count
     }
-    summary.bytes += chunk.count
-    guard let base = bytes.baseAddress else { return }
+    guard let base = bytes.baseAddress else {
+      summary.bytes += chunk.count
+      fed += chunk.count
+      return chunk.count
+    }
     var offset = 0
     let count = bytes.count
-    while offset < count {
+    while offset < count, !stopped {
       let rest = count - offset
       let newline = memchr(base + offset, 0x0A, rest)
       let pieceLength = newline.map { (base + offset).distance(to: UnsafeRawPointer($0)) + 1 } ?? rest
@@ -176,9 +324,18 @@ private final class ParseSession {
       if newline != nil {
         currentLine += 1
         summary.lines += 1
+        // A segment ends at the first line end past its end that is also a record's.
+        if let stopAfter, fed + skipped + offset >= stopAfter, recordStartLine == nil, record.count == 0,
+          clibcsv_between_records(&parser) != 0 {
+          stopped = true
+        }
       }
     }
-    lastByte = bytes.last ?? lastByte
+    let used = skipped + offset
+    summary.bytes += used
+    fed += used
+    if offset > 0 { lastByte = base.load(fromByteOffset: offset - 1, as: UInt8.self) }
+    return used
   }
 
   func finish() throws -> CSVReadSummary {

@@ -11,6 +11,10 @@ public enum CSVReadingError: Error, CustomStringConvertible, Equatable {
   case unterminatedQuote(source: String, line: Int)
   /// libcsv stopped; `reason` is its own message.
   case parser(source: String, line: Int, reason: String)
+  /// A segment that starts mid-file read far past its end without reaching a record
+  /// boundary: its start was probably inside a quoted field. The caller reads on from the
+  /// segment before it instead; a user never sees this.
+  case segmentOverrun(source: String, start: Int)
 
   public var description: String {
     switch self {
@@ -24,6 +28,8 @@ public enum CSVReadingError: Error, CustomStringConvertible, Equatable {
       return "\(source): line \(line): a quoted field opens here and is never closed before the end of the file; the file is probably truncated"
     case let .parser(source, line, reason):
       return "\(source): line \(line): CSV could not be parsed: \(reason)"
+    case let .segmentOverrun(source, start):
+      return "\(source): the segment from byte \(start) found no record boundary near its end"
     }
   }
 }

@@ -1,3 +1,4 @@
+import CSVReading
 import Dispatch
 import Foundation
 import SurveillanceCore
@@ -58,16 +59,67 @@ public enum AreaLoader {
   /// `keep` restricts the children held to one shard's; every row is still counted.
   /// `role`: for an area that may be read in passes, the first read or a later pass (see
   /// ``ReadingRole``); after a first read, ``LoadedArea/passes`` says what remains.
+  ///
+  /// `segmentBytes`: files are cut into segments of about this many bytes or more, read side
+  /// by side with their hashing, so that one export much larger than the others does not
+  /// leave a core idle; `nil` for the default (``ReadingPlan/defaultSegmentBytes``).
   public static func load(
     _ inputs: RunInputs, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate, role: ReadingRole = .whole,
-    keep: @escaping @Sendable (NHSNumber) -> Bool = { _ in true }
+    segmentBytes: Int? = nil, keep: @escaping @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> LoadedArea {
     let files = inputs.files
-    // Files read side by side hold their rows within one limit between them.
+    let plan = try ReadingPlan(files: files, cores: ProcessInfo.processInfo.activeProcessorCount, segmentBytes: segmentBytes ?? ReadingPlan.defaultSegmentBytes)
+    // The parts read side by side hold their rows within one limit between them.
     var shared = role
-    if case .first(let limit, nil) = role { shared = .first(holdingLimit: limit, shared: HoldingShare(files: files.count)) }
-    var read = try eachFile(files) { [shared] index in
-      try ExportReader.read(files[index], index: index, rules: rules, earliest: earliest, latest: latest, role: shared, keep: keep)
+    var sharing: HoldingShare?
+    if case .first(let limit, nil) = role {
+      sharing = HoldingShare(files: plan.slots)
+      shared = .first(holdingLimit: limit, shared: sharing)
+    }
+    // Errors are kept, not thrown, until each file's parts are checked: a segment cut inside
+    // a quoted field may fail or read nonsense, and is then read again from a good boundary.
+    let results = try concurrently(plan.tasks.count) { [shared] task in
+      Result { () throws -> ReadingPlan.Result in
+        switch plan.tasks[task] {
+        case .part(let file, let slot, let segment):
+          return .part(try ExportReader.readPart(
+            files[file], index: file, slot: slot, segment: segment, rules: rules, earliest: earliest, latest: latest, role: shared, keep: keep))
+        case .hash(let file):
+          if case .later = shared { return .hash(nil) }
+          return .hash(try ExportReader.sha256(ofFileAt: files[file].path))
+        }
+      }
+    }
+    var read: [ExportContents] = []
+    for (file, tasks) in plan.tasksByFile.enumerated() {
+      var parts: [ExportReader.PartRead] = []
+      var sha256: String?
+      var segments: [(task: Int, slot: Int, start: Int)] = []
+      for task in tasks {
+        switch plan.tasks[task] {
+        case .hash: if case .hash(let digest) = try results[task].get() { sha256 = digest }
+        case .part(_, let slot, let segment): segments.append((task, slot, segment?.start ?? 0))
+        }
+      }
+      // The first part's error is the file's. A later part counts only if it read without
+      // error from exactly where the part before it ended; from the first that did not, the
+      // rest of the file is read again in one go.
+      guard case .part(let first) = try results[segments[0].task].get() else { preconditionFailure("a file's first task reads it") }
+      parts.append(first)
+      for (position, segment) in segments.enumerated().dropFirst() {
+        let previous = parts[position - 1]
+        if previous.summary.endOffset == segment.start, case .success(.part(let part)) = results[segment.task] {
+          parts.append(part)
+          continue
+        }
+        for dropped in segments[position...] { _ = sharing?.update(file: dropped.slot, holding: 0) }
+        let rest = CSVSegment(start: previous.summary.endOffset, end: nil, firstLine: previous.segmentFirstLine + previous.summary.lines)
+        parts.append(try ExportReader.readPart(
+          files[file], index: file, slot: segment.slot, segment: rest, rules: rules, earliest: earliest, latest: latest, role: shared, keep: keep))
+        break
+      }
+      if parts.count == 1 { sha256 = parts[0].sha256 ?? sha256 }
+      read.append(try ExportReader.finished(files[file], parts: parts, sha256: sha256))
     }
     // Each file let go of its own highest children; the first pass is those every file held in full.
     var passes = [ReadingPass.whole]
@@ -120,12 +172,13 @@ extension AreaLoader {
     (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
   }
 
-  /// `read` of each file's index, the files side by side (one per core), results in file
-  /// order; the first file's error, in file order, is thrown.
-  static func eachFile<T: Sendable>(_ files: [ExportFile], _ read: @escaping @Sendable (Int) throws -> T) throws -> [T] {
-    let results = Mutex<[Result<T, any Error>?]>(Array(repeating: nil, count: files.count))
-    DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let result = Result { try read(index) }
+  /// `work` for each index below `count`, side by side (one per core, each core taking the
+  /// next index when it is free), results in index order; the first error, in index order,
+  /// is thrown.
+  static func concurrently<T: Sendable>(_ count: Int, _ work: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+    let results = Mutex<[Result<T, any Error>?]>(Array(repeating: nil, count: count))
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+      let result = Result { try work(index) }
       results.withLock { $0[index] = result }
     }
     return try results.withLock { $0 }.map { try $0!.get() }

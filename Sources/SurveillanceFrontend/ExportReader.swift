@@ -90,6 +90,31 @@ public enum ExportReader {
     _ file: ExportFile, index: Int, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
     role: ReadingRole = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> ExportContents {
+    let part = try readPart(file, index: index, slot: index, segment: nil, rules: rules, earliest: earliest, latest: latest, role: role, keep: keep)
+    return try finished(file, parts: [part], sha256: part.sha256)
+  }
+
+  /// What reading one segment of an export (or the whole of it) gave.
+  public struct PartRead: Sendable {
+    public var contents: ExportContents
+    public var summary: CSVReadSummary
+    /// The file's SHA-256, when the part was the whole file read in one go (and counted).
+    var sha256: String?
+    /// The decoder's flagged products, tallied over this part's rows.
+    var flagged: [FlaggedProduct]
+    /// The part's place in a first read's ``HoldingShare``, and where its segment began.
+    var slot: Int
+    var segmentStart: Int
+    var segmentFirstLine: Int
+  }
+
+  /// Reads `segment` of `file` (`nil`: all of it, hashed as it is read). A segment after the
+  /// first reads the file's header first, for its layout. `slot`: this part's place in the
+  /// first read's ``HoldingShare``.
+  public static func readPart(
+    _ file: ExportFile, index: Int, slot: Int, segment: CSVSegment?, rules: RuleSet, earliest: CalendarDate, latest: CalendarDate,
+    role: ReadingRole = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
+  ) throws -> PartRead {
     var hasher = SHA256()
     var decoder: RowDecoder?
     var contents = ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? ""))
@@ -100,12 +125,13 @@ public enum ExportReader {
     var later: ReadingPass?
     if case .later(let pass) = role { later = pass }
     let counts = later == nil
+    let hashes = counts && segment == nil
     var sharing: HoldingShare?
     if case .first(let limit, let share) = role {
       contents.holding = FirstReadHolding(limit: limit)
       sharing = share
     }
-    // What the other files' first reads hold, as they last said: told and asked every few
+    // What the other parts' first reads hold, as they last said: told and asked every few
     // hundred rows held, not on every row.
     var heldElsewhere = 0
     var heldWhenTold = 0
@@ -117,13 +143,21 @@ public enum ExportReader {
       if let cutoff = verdict.droppingFrom { contents.records.removeAll(from: cutoff) }
       let held = contents.holding!.held
       if let sharing, verdict.droppingFrom != nil || held - heldWhenTold >= HoldingShare.rowsBetweenUpdates {
-        heldElsewhere = sharing.update(file: index, holding: held)
+        heldElsewhere = sharing.update(file: slot, holding: held)
         heldWhenTold = held
       }
     }
+    if let segment, segment.start > 0 {
+      // The header, for the layout: the file's first record.
+      try CSVReader.read(fileAt: file.path, segment: CSVSegment(start: 0, end: 1, firstLine: 1)) { record in
+        if decoder == nil { decoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context) }
+      }
+      guard decoder != nil else { throw InputError.emptyFile(file: file.path) }
+      contents.report.profile = decoder!.layout.profile.id
+    }
     // A partitioned part's rows carry their line in the original export beside them.
     let originalLines = try file.origin.map { try LineNumberReader(path: $0.lineNumbersPath) }
-    let summary = try CSVReader.read(fileAt: file.path, observeBytes: { if counts { hasher.update(bufferPointer: $0) } }) { record in
+    let onRecord = { (record: CSVRecord) throws in
       let line = try originalLines?.next() ?? record.lineNumber
       guard let decoder else {
         let made = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
@@ -147,16 +181,42 @@ public enum ExportReader {
       case .outOfScope: break
       }
     }
-    guard let decoder else { throw InputError.emptyFile(file: file.path) }
-    if counts {
-      contents.flaggedProducts = decoder.flaggedProducts.filter { $0.rows > 0 }
-      contents.report.countFlagged(contents.flaggedProducts)
-      contents.report.sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let summary: CSVReadSummary
+    if let segment {
+      summary = try CSVReader.read(fileAt: file.path, segment: segment, onRecord)
+    } else {
+      summary = try CSVReader.read(fileAt: file.path, observeBytes: { if hashes { hasher.update(bufferPointer: $0) } }, onRecord)
     }
+    guard let decoder else { throw InputError.emptyFile(file: file.path) }
+    let sha256 = hashes ? hasher.finalize().map { String(format: "%02x", $0) }.joined() : nil
+    // A partitioned part is read whole (never in segments), and checked on its first read.
+    if let origin = file.origin, let sha256 {
+      try origin.check(read: sha256, records: summary.records, lineNumbers: originalLines!, part: file.path)
+    }
+    return PartRead(
+      contents: contents, summary: summary, sha256: sha256, flagged: counts ? decoder.flaggedProducts.filter { $0.rows > 0 } : [],
+      slot: slot, segmentStart: segment?.start ?? 0, segmentFirstLine: segment?.firstLine ?? 1)
+  }
+
+  /// A file's contents from its parts, read in order (one part for a file read whole).
+  public static func finished(_ file: ExportFile, parts: [PartRead], sha256: String?) throws -> ExportContents {
+    var contents = parts[0].contents
+    var summary = parts[0].summary
+    var flagged = parts[0].flagged
+    for part in parts.dropFirst() {
+      contents.report.add(countsOf: part.contents.report)
+      contents.records.merge(part.contents.records)
+      if let holding = part.contents.holding { contents.holding?.absorb(holding) }
+      contents.rejects += part.contents.rejects
+      summary.add(segment: part.summary)
+      flagged += part.flagged
+    }
+    contents.flaggedProducts = parts.count == 1 ? flagged : FlaggedProduct.merged(flagged)
+    contents.report.countFlagged(contents.flaggedProducts)
+    contents.report.sha256 = sha256 ?? ""
     contents.report.bytes = summary.bytes
     contents.report.encoding = summary.encoding
     if let origin = file.origin {
-      if counts { try origin.check(read: contents.report.sha256, records: summary.records, lineNumbers: originalLines!, part: file.path) }
       contents.report.path = origin.source.path
       contents.report.sha256 = origin.source.sha256
       contents.report.bytes = origin.source.bytes

@@ -33,6 +33,9 @@ public struct NightlyJob: Sendable {
   public var rowsPerPass: Int? = NightlyJob.defaultRowsPerPass
   /// About 700 MB at the most for a pass, from the benchmark's area (README, Performance).
   public static let defaultRowsPerPass = 1_500_000
+  /// Segments to cut large exports into, to read them side by side (``ReadingPlan``): `nil`
+  /// cuts only an export much larger than the others; tests set a size to cut every file.
+  public var segmentBytes: Int?
 
   public init(inputs: RunInputs, asOf: CalendarDate, outputPath: String, maxRejectRate: Double, rules: RuleSet, rulesFingerprint: String, toolVersion: String, log: @escaping @Sendable (String) -> Void) {
     self.inputs = inputs
@@ -129,7 +132,7 @@ public struct NightlyJob: Sendable {
     let keep: @Sendable (NHSNumber) -> Bool = { number in selection?.contains(number) ?? true }
     // The first read counts every row and holds what fits; it says what passes remain.
     let firstRole = AreaLoader.firstRole(for: inputs, rowsPerPass: rowsPerPass)
-    var firstArea: LoadedArea? = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, role: firstRole, keep: keep)
+    var firstArea: LoadedArea? = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, role: firstRole, segmentBytes: segmentBytes, keep: keep)
     let passes = firstArea!.passes
     if passes.count > 1 { log("reading the exports in \(passes.count) passes of about \(rowsPerPass ?? 0) rows each, by NHS number") }
     let evaluation = AreaEvaluation(rules: rules, inputs: inputs.kinds)
@@ -189,7 +192,7 @@ public struct NightlyJob: Sendable {
         area = first
         firstArea = nil
       } else {
-        area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, role: .later(pass), keep: keep)
+        area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf, role: .later(pass), segmentBytes: segmentBytes, keep: keep)
       }
       read.add(area)
       readSeconds += clock.lap()

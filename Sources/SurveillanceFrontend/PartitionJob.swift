@@ -41,7 +41,7 @@ public struct PartitionJob: Sendable {
     let generation = try output.beginGeneration()
     let files = inputs.files
     let (rules, pseudonymiser, shards) = (self.rules, self.pseudonymiser, self.shards)
-    let split = try AreaLoader.eachFile(files) { index in
+    let split = try AreaLoader.concurrently(files.count) { index in
       try Self.split(files[index], index: index, into: shards, generation: generation, rules: rules, pseudonymiser: pseudonymiser)
     }
     var manifest = PartitionManifest(

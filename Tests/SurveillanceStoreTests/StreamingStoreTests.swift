@@ -118,6 +118,52 @@ import Testing
     #expect(try Self.comparableManifest(whole.out) == Self.comparableManifest(thirds.out))
   }
 
+  /// One export much larger than the others is read in segments on several cores. Wherever
+  /// the cuts fall, inside a quoted field's line break too, and with or without passes, the
+  /// run gives the bytes of one read of each file: the same rows, lines, counts and checksums.
+  @Test func exportsReadInSegmentsGiveTheSameOutputsAsEachReadWhole() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("segments-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    // The samples' GP export with 4,000 rows of an antibiotic whose name breaks across two
+    // lines inside its quotes, spread among the children's rows.
+    let samples = SampleRun.inputs
+    let lines = try String(contentsOfFile: samples.gp[0], encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let antibiotic = try #require(lines.first { $0.contains("Amoxicillin 250mg capsules") })
+      .replacing("Amoxicillin 250mg capsules", with: "\"Amoxicillin\n250mg capsules\"")
+    var padded: [Substring] = []
+    for (index, line) in lines.enumerated() {
+      padded.append(line)
+      if index > 0, index % 3 == 0, index < 12_001 { padded.append(Substring(antibiotic)) }
+    }
+    let gp = directory.appendingPathComponent("gp.csv")
+    try padded.joined(separator: "\n").write(to: gp, atomically: true, encoding: .utf8)
+    var inputs = samples
+    inputs.gp[0] = gp.path
+    func run(segmentBytes: Int?, rowsPerPass: Int?, name: String) throws -> URL {
+      let out = directory.appendingPathComponent(name)
+      var job = NightlyJob(
+        inputs: inputs, asOf: CalendarDate(iso: "2026-11-21")!, outputPath: out.path, maxRejectRate: 0.05, rules: try SampleRun.rules.get(),
+        rulesFingerprint: "fingerprint", toolVersion: "test", log: { _ in })
+      job.segmentBytes = segmentBytes
+      job.rowsPerPass = rowsPerPass
+      #expect(try job.run().failure == nil)
+      return out
+    }
+    let whole = try run(segmentBytes: nil, rowsPerPass: nil, name: "whole")
+    let manifest = try String(contentsOf: whole.appendingPathComponent("manifest.json"), encoding: .utf8)
+    let otherMedicines = try #require(manifest.firstMatch(of: /"not_asthma_related":([0-9]+)/).map { Int($0.1)! })
+    #expect(otherMedicines > 4_000, "the antibiotic's rows are read as rows, each one record")
+    for (segmentBytes, rowsPerPass) in [(7_919, nil), (25_013, nil), (100_003, 7_000)] as [(Int, Int?)] {
+      let segmented = try run(segmentBytes: segmentBytes, rowsPerPass: rowsPerPass, name: "segments-\(segmentBytes)")
+      for file in ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv"] {
+        #expect(
+          try Data(contentsOf: whole.appendingPathComponent(file)) == Data(contentsOf: segmented.appendingPathComponent(file)),
+          "\(file) in segments of \(segmentBytes) bytes")
+      }
+      #expect(try Self.comparableManifest(whole) == Self.comparableManifest(segmented), "segments of \(segmentBytes) bytes")
+    }
+  }
+
   @Test func aRunThatFailsAfterItsLastPassLeavesTheStoreAsItWas() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("passes-fail-\(UUID().uuidString)")
     var job = NightlyJob(

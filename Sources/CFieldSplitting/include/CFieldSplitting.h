@@ -34,6 +34,10 @@ enum { CSV_SPLIT_USING_SCALAR = 0, CSV_SPLIT_USING_SSE2 = 1, CSV_SPLIT_USING_AVX
 intptr_t csv_split_bare_line_using(int implementation, const uint8_t *line, intptr_t count, intptr_t *starts,
                                    intptr_t *ends, int *found);
 
+/* How many newline bytes the `count` bytes at `bytes` hold: how the reader numbers the lines
+   of a segment that starts mid-file. */
+intptr_t csv_count_newlines(const uint8_t *bytes, intptr_t count);
+
 /* Which implementation csv_split_bare_line uses here: "avx2", "sse2" or "scalar". */
 const char *csv_split_implementation(void);
 

@@ -110,6 +110,14 @@ public struct FirstReadHolding: Sendable {
     return (true, lowered)
   }
 
+  /// Takes in what another part of the same first read held and tallied (a segment of the
+  /// same file read on another core): the children below both cutoffs were held by both.
+  public mutating func absorb(_ other: FirstReadHolding) {
+    rowsByHolder.merge(other.rowsByHolder, uniquingKeysWith: +)
+    if let theirs = other.cutoff { cutoff = min(cutoff ?? theirs, theirs) }
+    held += other.held
+  }
+
   /// Keeps the lowest children whose rows come to at most `keep` (at least one child: a
   /// child's rows are never split) and returns the new cutoff; `nil` when one child holds
   /// every row held.

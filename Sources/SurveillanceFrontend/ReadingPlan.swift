@@ -1,0 +1,87 @@
+import CSVReading
+import Crypto
+import Foundation
+import SurveillanceCore
+
+/// How an area's exports are read on the machine's cores. Each file is one task, read and
+/// hashed in one go, one per core; but when one export is much larger than the rest (a
+/// pharmacy system's export twice the GP's), reading file by file leaves a core idle while
+/// that one finishes. Then the large file is cut into segments at line ends
+/// (``CSVReader/segments(ofFileAt:count:chunkSize:)``), each read on whichever core is free,
+/// and its SHA-256 is one more task beside them. Largest tasks start first.
+struct ReadingPlan {
+  /// The smallest segment worth its own task (a header read, a decoder, a merge).
+  static let defaultSegmentBytes = 64 << 20
+
+  enum Task {
+    /// Reading a file's segment, or (`nil`) the whole file with its hash. `slot`: the part's
+    /// place in the first read's ``HoldingShare``.
+    case part(file: Int, slot: Int, segment: CSVSegment?)
+    /// Hashing a file read in segments.
+    case hash(file: Int)
+  }
+
+  enum Result: Sendable {
+    case part(ExportReader.PartRead)
+    case hash(String?)
+  }
+
+  /// Every task, largest first.
+  private(set) var tasks: [Task] = []
+  /// Each file's tasks (indices into ``tasks``), its parts in file order.
+  private(set) var tasksByFile: [[Int]] = []
+  /// How many parts are read, each with its slot.
+  private(set) var slots = 0
+
+  /// `segmentBytes`: with ``defaultSegmentBytes``, a file is cut only when it is more than a
+  /// fair share of the reading (the area's bytes over the cores, with a tenth to spare), into
+  /// segments of about half a core's share; any other value cuts every file that is not one
+  /// shard's part of a partition into segments of that size (tests, to read small files so).
+  init(files: [ExportFile], cores: Int, segmentBytes: Int) throws {
+    let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
+    let total = max(1, sizes.reduce(0, +))
+    let balancing = segmentBytes == Self.defaultSegmentBytes
+    let fairShare = Double(total) / Double(max(1, cores))
+    let pieceBytes = balancing ? max(segmentBytes, total / (2 * max(1, cores))) : max(1, segmentBytes)
+    // Costs, to start the largest first: reading and decoding a byte costs about three times
+    // hashing it (`asthma-surveillance-bench read`).
+    var planned: [(task: Task, file: Int, cost: Double)] = []
+    for (file, size) in sizes.enumerated() {
+      var count = Int((Double(size) / Double(pieceBytes)).rounded())
+      let uneven = Double(size) > fairShare * 1.1
+      if cores < 2 || files[file].origin != nil || (balancing && !uneven) { count = 1 }
+      let segments = count >= 2 ? try CSVReader.segments(ofFileAt: files[file].path, count: count) : []
+      if segments.count >= 2 {
+        for segment in segments {
+          let bytes = (segment.end ?? size) - segment.start
+          planned.append((.part(file: file, slot: slots, segment: segment), file, Double(bytes) * 3))
+          slots += 1
+        }
+        planned.append((.hash(file: file), file, Double(size)))
+      } else {
+        planned.append((.part(file: file, slot: slots, segment: nil), file, Double(size) * 4))
+        slots += 1
+      }
+    }
+    // Sorted by cost, keeping each file's parts in order among themselves.
+    let order = planned.indices.sorted { (planned[$0].cost, -$0) > (planned[$1].cost, -$1) }
+    tasks = order.map { planned[$0].task }
+    tasksByFile = Array(repeating: [], count: files.count)
+    let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+    for index in planned.indices { tasksByFile[planned[index].file].append(position[index]!) }
+  }
+}
+
+extension ExportReader {
+  /// The SHA-256 of the file at `path`, read in 1 MiB chunks: the manifest's record of exactly
+  /// which bytes were read, for a file read in segments.
+  static func sha256(ofFileAt path: String) throws -> String {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw CSVReadingError.cannotOpen(path: path, reason: "cannot be opened") }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try handle.read(upToCount: CSVReader.defaultChunkSize), !chunk.isEmpty {
+      hasher.update(data: chunk)
+    }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+  }
+}

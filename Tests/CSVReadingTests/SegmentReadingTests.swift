@@ -1,0 +1,76 @@
+import CSVReading
+import Foundation
+import Testing
+
+/// A large export is read in segments on several cores. Segments are cut at line ends, and a
+/// line end inside a quoted field is no record boundary: the reader says where it really
+/// stopped, so a caller can tell a good cut from a bad one.
+struct SegmentReadingTests {
+  static func write(_ text: String) throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("segments-\(UUID().uuidString).csv")
+    try Data(text.utf8).write(to: url)
+    return url.path
+  }
+
+  /// Every record with its line, reading the segments one after another as a caller would:
+  /// where a segment stopped past the next one's start, the rest is read again from there.
+  static func readInSegments(_ path: String, count: Int, chunkSize: Int = 64) throws -> (records: [[String]], recut: Int) {
+    let segments = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: chunkSize)
+    var records: [[String]] = []
+    var recut = 0
+    var index = 0
+    var next = segments.first
+    while let segment = next {
+      let summary = try CSVReader.read(fileAt: path, segment: segment, chunkSize: chunkSize) { records.append($0.fields + ["line \($0.lineNumber)"]) }
+      index += 1
+      guard index < segments.count, summary.endOffset < (try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int) else { break }
+      if summary.endOffset == segments[index].start {
+        next = segments[index]
+      } else {
+        recut += 1
+        next = CSVSegment(start: summary.endOffset, end: nil, firstLine: segment.firstLine + summary.lines)
+        index = segments.count
+      }
+    }
+    return (records, recut)
+  }
+
+  static func readWhole(_ path: String) throws -> [[String]] {
+    var records: [[String]] = []
+    try CSVReader.read(fileAt: path) { records.append($0.fields + ["line \($0.lineNumber)"]) }
+    return records
+  }
+
+  @Test func segmentsOfPlainLinesReadAsTheWholeFile() throws {
+    let rows = (1...400).map { "\($0),name \($0),\($0 * 7)" }
+    let path = try Self.write("id,name,quantity\n" + rows.joined(separator: "\n") + "\n")
+    for count in [2, 3, 7, 40] {
+      let segments = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64)
+      #expect(segments.count == count)
+      #expect(segments.first?.start == 0 && segments.last?.end == nil)
+      let read = try Self.readInSegments(path, count: count)
+      #expect(read.recut == 0)
+      #expect(read.records == (try Self.readWhole(path)), "\(count) segments")
+    }
+  }
+
+  @Test func aCutInsideAQuotedLineBreakIsFoundAndTheRestReadAgain() throws {
+    // Every row's note holds a line break inside quotes: about half the cuts fall inside one.
+    let rows = (1...300).map { "\($0),\"first line \($0)\nsecond line\",\($0 * 3)" }
+    let path = try Self.write("id,note,quantity\r\n" + rows.joined(separator: "\r\n") + "\r\n")
+    var recuts = 0
+    for count in 2...12 {
+      let read = try Self.readInSegments(path, count: count)
+      recuts += read.recut
+      #expect(read.records == (try Self.readWhole(path)), "\(count) segments")
+    }
+    #expect(recuts > 0, "some cut fell inside a quoted field")
+  }
+
+  @Test func theSegmentAfterTheFirstHasNoByteOrderMarkAndCountsLinesFromItsStart() throws {
+    let path = try Self.write("\u{FEFF}a,b\n1,2\n\n3,4\n5,6")
+    let read = try Self.readInSegments(path, count: 3)
+    #expect(read.records == (try Self.readWhole(path)))
+    #expect(read.records.last == ["5", "6", "line 5"])
+  }
+}
