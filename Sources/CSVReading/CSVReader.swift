@@ -424,6 +424,7 @@ private final class ParseSession {
     }
     guard found & Int32(CSV_SPLIT_NOT_BARE) == 0 else { return false }
     record.knownASCII = found & Int32(CSV_SPLIT_NON_ASCII) == 0
+    record.knownFreeOfNUL = found & Int32(CSV_SPLIT_NUL) == 0
     return true
   }
 

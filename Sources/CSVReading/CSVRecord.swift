@@ -30,6 +30,8 @@ public final class CSVRecord {
   @exclusivity(unchecked) @usableFromInline var inPlace: UnsafeBufferPointer<UInt8>?
   /// Set by a reader that has already seen every byte of the record is ASCII.
   @exclusivity(unchecked) var knownASCII = false
+  /// Set by a reader that has already seen no byte of the record is NUL.
+  @exclusivity(unchecked) public internal(set) var knownFreeOfNUL = false
 
   /// The 1-based physical line on which this record starts.
   @exclusivity(unchecked) public internal(set) var lineNumber = 0
@@ -108,7 +110,8 @@ public final class CSVRecord {
 
   /// Whether any field holds a NUL byte, which no text export should contain.
   public var containsNUL: Bool {
-    withAllBytes { buffer in
+    if knownFreeOfNUL { return false }
+    return withAllBytes { buffer in
       guard let base = buffer.baseAddress, !buffer.isEmpty else { return false }
       return memchr(base, 0, buffer.count) != nil
     }
@@ -130,6 +133,7 @@ public final class CSVRecord {
     fieldCount = 0
     inPlace = nil
     knownASCII = false
+    knownFreeOfNUL = false
   }
 
   /// Appends a field libcsv parsed, copying its bytes.

@@ -10,7 +10,7 @@ extension CSVRecord: RecordFields {
     try withBytes(at: index, body)
   }
   public func withSlices<R>(_ body: (FieldSlices) throws -> R) rethrows -> R {
-    try withFieldRanges { try body(FieldSlices(bytes: $0, starts: $1, ends: $2)) }
+    try withFieldRanges { try body(FieldSlices(bytes: $0, starts: $1, ends: $2, mayHoldNUL: !knownFreeOfNUL)) }
   }
 }
 

@@ -66,6 +66,25 @@ struct HostileFileTests {
     #expect(rejections(contents).map(\.1) == [.containsNUL])
   }
 
+  /// The splitter looks for NUL bytes as it splits a line, and a row it saw none in skips the
+  /// second look: a NUL anywhere in a row of a medicine already known to be no asthma
+  /// medicine (the quick path) still rejects the row, in the first vector or the last bytes.
+  @Test func nulBytesInAKnownOtherMedicineRejectThatRowWhereverTheyFall() throws {
+    let antibiotic = "9434765919,2010-06-01,P1,2017-05-12,,0501013B0AAAAAA,Amoxicillin 250mg capsules,21,,acute,G1,RX"
+    var bytes = Array((Self.header + "\n" + antibiotic + "1\n").utf8)
+    let utf8 = Array(antibiotic.utf8)
+    for position in [3, 40, utf8.count - 2] {
+      var row = utf8 + Array("\(position)".utf8)
+      row[position] = 0
+      bytes += row + [0x0A]
+    }
+    bytes += Array((antibiotic + "9\n").utf8)
+    let contents = try read(bytes)
+    #expect(rejections(contents).map(\.0) == [3, 4, 5])
+    #expect(rejections(contents).map(\.1) == [.containsNUL, .containsNUL, .containsNUL])
+    #expect(contents.report.outOfScope[.notAsthmaRelated] == 2)
+  }
+
   @Test func mixedLineEndingsStillGiveEveryRowItsLine() throws {
     let bad = Self.good.replacingOccurrences(of: "9434765919", with: "9434765918")
     let text = Self.header + "\r\n" + Self.good + "\n" + bad + "\r\n" + Self.good + "\r" + bad + "\n"

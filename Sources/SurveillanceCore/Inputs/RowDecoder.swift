@@ -47,11 +47,14 @@ public struct FieldSlices {
   public let bytes: UnsafeBufferPointer<UInt8>
   public let starts: UnsafeBufferPointer<Int>
   public let ends: UnsafeBufferPointer<Int>
+  /// `false` when the reader already knows no byte is NUL (it looked while splitting).
+  public let mayHoldNUL: Bool
 
-  public init(bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>) {
+  public init(bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<Int>, ends: UnsafeBufferPointer<Int>, mayHoldNUL: Bool = true) {
     self.bytes = bytes
     self.starts = starts
     self.ends = ends
+    self.mayHoldNUL = mayHoldNUL
   }
 
   var count: Int { ends.count }
@@ -245,7 +248,7 @@ public final class RowDecoder {
   /// The checks every row passes before its product decides it (the full path's, in its order).
   private func passesQuickShapeChecks(_ row: FieldSlices) -> Bool {
     guard isSupplyExport, row.count == expectedFieldCount else { return false }
-    if let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
+    if row.mayHoldNUL, let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
     for index in 0..<row.count where row.ends[index] - row.starts[index] > maxFieldBytes { return false }
     return !Self.sameBytes(row.field(0), headerFirstField)
   }
