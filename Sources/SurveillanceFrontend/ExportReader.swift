@@ -64,6 +64,21 @@ public final class HoldingShare: Sendable {
   }
 }
 
+/// One part's reading state, touched only from its reader's callbacks, on one thread. A class
+/// with unchecked exclusivity: a `var` captured by the callback is checked at run time on
+/// every access, twice a row, which cost about 5% of reading an export (`perf`).
+private final class PartState {
+  @exclusivity(unchecked) var contents: ExportContents
+  @exclusivity(unchecked) var decoder: RowDecoder?
+  /// What the other parts' first reads hold, as they last said, and what this one held then.
+  @exclusivity(unchecked) var heldElsewhere = 0
+  @exclusivity(unchecked) var heldWhenTold = 0
+
+  init(_ contents: ExportContents) {
+    self.contents = contents
+  }
+}
+
 /// What one read of an export is for.
 public enum ReadingRole: Sendable {
   /// The only read: every row counted, every child's rows held.
@@ -116,68 +131,62 @@ public enum ExportReader {
     role: ReadingRole = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> PartRead {
     var hasher = SHA256()
-    var decoder: RowDecoder?
-    var contents = ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? ""))
+    let state = PartState(ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? "")))
     let context = DecodeContext(
       fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
       rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
     // A later pass reads bytes the first read has hashed and counted.
-    var later: ReadingPass?
-    if case .later(let pass) = role { later = pass }
+    // Constants, not `var`s, where the callback reads them on every row.
+    let later: ReadingPass? = if case .later(let pass) = role { pass } else { nil }
     let counts = later == nil
     let hashes = counts && segment == nil
-    var sharing: HoldingShare?
-    if case .first(let limit, let share) = role {
-      contents.holding = FirstReadHolding(limit: limit)
-      sharing = share
-    }
+    let sharing: HoldingShare? = if case .first(_, let share) = role { share } else { nil }
+    if case .first(let limit, _) = role { state.contents.holding = FirstReadHolding(limit: limit) }
     // What the other parts' first reads hold, as they last said: told and asked every few
     // hundred rows held, not on every row.
-    var heldElsewhere = 0
-    var heldWhenTold = 0
     func hold(_ number: NHSNumber, _ add: (inout AreaRecords) -> Void) {
       guard keep(number) else { return }
-      guard contents.holding != nil else { return add(&contents.records) }
-      let verdict = contents.holding!.admit(number.value, heldElsewhere: heldElsewhere)
-      if verdict.hold { add(&contents.records) }
-      if let cutoff = verdict.droppingFrom { contents.records.removeAll(from: cutoff) }
-      let held = contents.holding!.held
-      if let sharing, verdict.droppingFrom != nil || held - heldWhenTold >= HoldingShare.rowsBetweenUpdates {
-        heldElsewhere = sharing.update(file: slot, holding: held)
-        heldWhenTold = held
+      guard state.contents.holding != nil else { return add(&state.contents.records) }
+      let verdict = state.contents.holding!.admit(number.value, heldElsewhere: state.heldElsewhere)
+      if verdict.hold { add(&state.contents.records) }
+      if let cutoff = verdict.droppingFrom { state.contents.records.removeAll(from: cutoff) }
+      let held = state.contents.holding!.held
+      if let sharing, verdict.droppingFrom != nil || held - state.heldWhenTold >= HoldingShare.rowsBetweenUpdates {
+        state.heldElsewhere = sharing.update(file: slot, holding: held)
+        state.heldWhenTold = held
       }
     }
     if let segment, segment.start > 0 {
       // The header, for the layout: the file's first record.
       try CSVReader.read(fileAt: file.path, segment: CSVSegment(start: 0, end: 1, firstLine: 1)) { record in
-        if decoder == nil { decoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context) }
+        if state.decoder == nil { state.decoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context) }
       }
-      guard decoder != nil else { throw InputError.emptyFile(file: file.path) }
-      contents.report.profile = decoder!.layout.profile.id
+      guard let decoder = state.decoder else { throw InputError.emptyFile(file: file.path) }
+      state.contents.report.profile = decoder.layout.profile.id
     }
     // A partitioned part's rows carry their line in the original export beside them.
     let originalLines = try file.origin.map { try LineNumberReader(path: $0.lineNumbersPath) }
     let onRecord = { (record: CSVRecord) throws in
       let line = try originalLines?.next() ?? record.lineNumber
-      guard let decoder else {
+      guard let decoder = state.decoder else {
         let made = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
-        decoder = made
-        contents.report.profile = made.layout.profile.id
+        state.decoder = made
+        state.contents.report.profile = made.layout.profile.id
         return
       }
       // Most rows of an unfiltered export: a known other medicine, settled from the slices.
       if record.withSlices({ decoder.isOtherMedicine($0) }) {
-        if counts { contents.report.countOutOfScope(.notAsthmaRelated) }
+        if counts { state.contents.report.countOutOfScope(.notAsthmaRelated) }
         return
       }
       if let later, !later.holds(decoder.holder(of: record)) { return }
       let row = decoder.decode(record, line: line)
-      if counts { contents.report.count(row) }
+      if counts { state.contents.report.count(row) }
       switch row {
       case .supply(let supply): hold(supply.nhsNumber) { $0.add(supply) }
       case .plan(let plan): hold(plan.nhsNumber) { $0.add(plan) }
       case .event(let event): hold(event.nhsNumber) { $0.add(event) }
-      case .rejected(let rejected): if counts { contents.rejects.append(rejected) }
+      case .rejected(let rejected): if counts { state.contents.rejects.append(rejected) }
       case .outOfScope: break
       }
     }
@@ -187,14 +196,14 @@ public enum ExportReader {
     } else {
       summary = try CSVReader.read(fileAt: file.path, observeBytes: { if hashes { hasher.update(bufferPointer: $0) } }, onRecord)
     }
-    guard let decoder else { throw InputError.emptyFile(file: file.path) }
+    guard let decoder = state.decoder else { throw InputError.emptyFile(file: file.path) }
     let sha256 = hashes ? hasher.finalize().map { String(format: "%02x", $0) }.joined() : nil
     // A partitioned part is read whole (never in segments), and checked on its first read.
     if let origin = file.origin, let sha256 {
       try origin.check(read: sha256, records: summary.records, lineNumbers: originalLines!, part: file.path)
     }
     return PartRead(
-      contents: contents, summary: summary, sha256: sha256, flagged: counts ? decoder.flaggedProducts.filter { $0.rows > 0 } : [],
+      contents: state.contents, summary: summary, sha256: sha256, flagged: counts ? decoder.flaggedProducts.filter { $0.rows > 0 } : [],
       slot: slot, segmentStart: segment?.start ?? 0, segmentFirstLine: segment?.firstLine ?? 1)
   }
 
