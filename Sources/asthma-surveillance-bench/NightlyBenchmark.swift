@@ -156,15 +156,22 @@ struct NightlyBenchmark {
   func renderShapes(_ results: [SizeResult]) -> String {
     func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
     func ratio(_ result: SizeResult) -> Double { median(result.ours.map(\.wall)) / median(result.peer.map(\.wall)) }
+    // Each round's own ratio (ours, then the peer's straight after): their spread says how
+    // much the machine moved during the shape's runs.
+    func spread(_ result: SizeResult) -> String {
+      let ratios = zip(result.ours, result.peer).map { $0.wall / $1.wall }
+      guard let low = ratios.min(), let high = ratios.max() else { return "" }
+      return "\(f(low))-\(f(high))"
+    }
     var lines = [
       "nightly vs the DuckDB peer per area shape (\(threads) thread(s)), medians of \(runs) run(s) each, alternating, one machine",
       "",
-      "| shape | rows per export | input MB | ours wall s | ours CPU s | ours peak MiB | peer wall s | peer CPU s | peer peak MiB | ours/peer wall |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      "| shape | rows per export | input MB | ours wall s | ours CPU s | ours peak MiB | peer wall s | peer CPU s | peer peak MiB | ours/peer wall | each round's ratio |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results.sorted(by: { ratio($0) > ratio($1) }) {
       lines.append(
-        "| \(result.shape) | \(result.rows) | \(f(Double(result.bytes) / 1_000_000, 0)) | \(f(median(result.ours.map(\.wall)))) | \(f(median(result.ours.map(\.cpu)))) | \(f(result.ours.map(\.peakMiB).max() ?? 0, 0)) | \(f(median(result.peer.map(\.wall)))) | \(f(median(result.peer.map(\.cpu)))) | \(f(result.peer.map(\.peakMiB).max() ?? 0, 0)) | \(f(ratio(result))) |")
+        "| \(result.shape) | \(result.rows) | \(f(Double(result.bytes) / 1_000_000, 0)) | \(f(median(result.ours.map(\.wall)))) | \(f(median(result.ours.map(\.cpu)))) | \(f(result.ours.map(\.peakMiB).max() ?? 0, 0)) | \(f(median(result.peer.map(\.wall)))) | \(f(median(result.peer.map(\.cpu)))) | \(f(result.peer.map(\.peakMiB).max() ?? 0, 0)) | \(f(ratio(result))) | \(spread(result)) |")
     }
     if let worst = results.max(by: { ratio($0) < ratio($1) }) { lines += ["", "Worst: \(worst.shape) at \(worst.rows) rows, \(f(ratio(worst))) times the peer's wall time."] }
     lines.append("")
