@@ -53,21 +53,31 @@ __attribute__((unused)) static intptr_t split_scalar(const uint8_t *line, intptr
   } while (0)
 
 #ifdef CSV_SPLIT_X86
+/* One 16-byte step at `*offset`: its commas taken, its high bytes and NULs noted. Returns 0,
+   or 1 at a quote or carriage return (the line is not bare). Shared by the SSE2 loop and the
+   AVX2 loop's last 16 to 31 bytes. */
+static inline int split_sse2_step(const uint8_t *line, intptr_t offset, intptr_t *starts, intptr_t *ends,
+                                  intptr_t *fields_io, intptr_t *field_start_io, int *high, int *nul) {
+  __m128i bytes = _mm_loadu_si128((const __m128i *)(line + offset));
+  __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')));
+  if (_mm_movemask_epi8(stops) != 0) return 1;
+  *high |= _mm_movemask_epi8(bytes);
+  *nul |= _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128()));
+  intptr_t fields = *fields_io, field_start = *field_start_io;
+  CSV_SPLIT_TAKE_COMMAS(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(','))));
+  *fields_io = fields;
+  *field_start_io = field_start;
+  return 0;
+}
+
 static intptr_t split_sse2(const uint8_t *line, intptr_t count, intptr_t *starts, intptr_t *ends, int *found) {
-  const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"'), carriage = _mm_set1_epi8('\r');
-  const __m128i zero = _mm_setzero_si128();
   intptr_t fields = 0, field_start = 0, offset = 0;
   int high = 0, nul = 0;
   for (; offset + 16 <= count; offset += 16) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)(line + offset));
-    __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, carriage));
-    if (_mm_movemask_epi8(stops) != 0) {
+    if (split_sse2_step(line, offset, starts, ends, &fields, &field_start, &high, &nul)) {
       *found = CSV_SPLIT_NOT_BARE;
       return 0;
     }
-    high |= _mm_movemask_epi8(bytes);
-    nul |= _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero));
-    CSV_SPLIT_TAKE_COMMAS(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma)));
   }
   *found = (high ? CSV_SPLIT_NON_ASCII : 0) | (nul ? CSV_SPLIT_NUL : 0);
   return split_tail(line, offset, count, starts, ends, fields, field_start, found);
@@ -92,15 +102,10 @@ __attribute__((target("avx2"))) static intptr_t split_avx2(const uint8_t *line, 
   }
   /* The last 16 to 31 bytes: one SSE2 step before the bytes one at a time. */
   if (offset + 16 <= count) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)(line + offset));
-    __m128i stops = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\r')));
-    if (_mm_movemask_epi8(stops) != 0) {
+    if (split_sse2_step(line, offset, starts, ends, &fields, &field_start, &high, &nul)) {
       *found = CSV_SPLIT_NOT_BARE;
       return 0;
     }
-    high |= _mm_movemask_epi8(bytes);
-    nul |= _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_setzero_si128()));
-    CSV_SPLIT_TAKE_COMMAS(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(','))));
     offset += 16;
   }
   *found = (high ? CSV_SPLIT_NON_ASCII : 0) | (nul ? CSV_SPLIT_NUL : 0);

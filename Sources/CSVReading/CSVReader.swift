@@ -37,7 +37,7 @@ public enum CSVReader {
   public static let defaultChunkSize = 1 << 20
 
   /// Reads the file at `path`, calling `body` once per record (the header included).
-  /// `observeBytes` sees every chunk as read, before parsing (to hash the file in the same pass).
+  /// `observeBytes` sees every byte read, chunk by chunk (to hash the file in the same pass).
   @discardableResult
   public static func read(
     fileAt path: String,
@@ -46,27 +46,9 @@ public enum CSVReader {
     observeBytes: (UnsafeRawBufferPointer) -> Void = { _ in },
     _ body: (CSVRecord) throws -> Void
   ) throws -> CSVReadSummary {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
-    defer { close(fd) }
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-    defer { buffer.deallocate() }
-    return try withoutActuallyEscaping(body) { body in
-      let session = ParseSession(source: path, plainLinesInPlace: plainLinesInPlace, onRecord: body)
-      defer { session.free() }
-      while true {
-        let n = Glibc.read(fd, buffer.baseAddress, chunkSize)
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw CSVReadingError.readFailed(path: path, reason: errnoText())
-        }
-        if n == 0 { break }
-        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-        observeBytes(chunk)
-        try session.feed(chunk)
-      }
-      return try session.finish()
-    }
+    try read(
+      fileAt: path, from: CSVSegment(start: 0, end: nil, firstLine: 1), chunkSize: chunkSize, plainLinesInPlace: plainLinesInPlace,
+      observeBytes: observeBytes, body)
   }
 
   /// Reads part of the file at `path`: from `segment.start` (the first byte of a record) to
@@ -83,13 +65,21 @@ public enum CSVReader {
     observeBytes: (UnsafeRawBufferPointer) -> Void = { _ in },
     _ body: (CSVRecord) throws -> Void
   ) throws -> CSVReadSummary {
+    try read(fileAt: path, from: segment, chunkSize: chunkSize, plainLinesInPlace: true, observeBytes: observeBytes, body)
+  }
+
+  /// The one loop over a file's bytes behind both: the whole file is the segment from 0 with no end.
+  private static func read(
+    fileAt path: String, from segment: CSVSegment, chunkSize: Int, plainLinesInPlace: Bool,
+    observeBytes: (UnsafeRawBufferPointer) -> Void, _ body: (CSVRecord) throws -> Void
+  ) throws -> CSVReadSummary {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
     defer { close(fd) }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
     return try withoutActuallyEscaping(body) { body in
-      let session = ParseSession(source: path, plainLinesInPlace: true, onRecord: body)
+      let session = ParseSession(source: path, plainLinesInPlace: plainLinesInPlace, onRecord: body)
       defer { session.free() }
       session.begin(at: segment)
       var offset = segment.start

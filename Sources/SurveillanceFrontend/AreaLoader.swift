@@ -73,7 +73,7 @@ public enum AreaLoader {
     var shared = role
     var sharing: HoldingShare?
     if case .first(let limit, nil) = role {
-      sharing = HoldingShare(files: plan.slots)
+      sharing = HoldingShare(slots: plan.slots)
       shared = .first(holdingLimit: limit, shared: sharing)
     }
     // Errors are kept, not thrown, until each file's parts are checked: a segment cut inside
@@ -112,7 +112,7 @@ public enum AreaLoader {
           parts.append(part)
           continue
         }
-        for dropped in segments[position...] { _ = sharing?.update(file: dropped.slot, holding: 0) }
+        for dropped in segments[position...] { _ = sharing?.update(slot: dropped.slot, holding: 0) }
         let rest = CSVSegment(start: previous.summary.endOffset, end: nil, firstLine: previous.segmentFirstLine + previous.summary.lines)
         parts.append(try ExportReader.readPart(
           files[file], index: file, slot: segment.slot, segment: rest, rules: rules, earliest: earliest, latest: latest, role: shared, keep: keep))
@@ -168,7 +168,8 @@ extension AreaLoader {
     return bytes / shortestRow > rowsPerPass ? .first(holdingLimit: rowsPerPass) : .whole
   }
 
-  private static func size(of file: ExportFile) -> Int {
+  /// The file's size in bytes, 0 when it cannot be read (reading it then says why).
+  static func size(of file: ExportFile) -> Int {
     (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
   }
 

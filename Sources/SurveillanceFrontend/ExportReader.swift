@@ -45,20 +45,21 @@ public struct ExportContents: Sendable {
   public var holding: FirstReadHolding?
 }
 
-/// The rows each file's first read holds, for files read side by side within one limit.
+/// The rows each part's first read holds, for files (and segments of files) read side by side
+/// within one limit.
 public final class HoldingShare: Sendable {
   /// How many more rows a reader holds before it says so again.
   static let rowsBetweenUpdates = 256
   private let held: Mutex<[Int]>
 
-  public init(files: Int) {
-    held = Mutex(Array(repeating: 0, count: files))
+  public init(slots: Int) {
+    held = Mutex(Array(repeating: 0, count: slots))
   }
 
-  /// Records that `file` holds `rows` and returns what the other files hold.
-  func update(file: Int, holding rows: Int) -> Int {
+  /// Records that the part in `slot` holds `rows` and returns what the other parts hold.
+  func update(slot: Int, holding rows: Int) -> Int {
     held.withLock { held in
-      held[file] = rows
+      held[slot] = rows
       return held.reduce(0, +) - rows
     }
   }
@@ -152,7 +153,7 @@ public enum ExportReader {
       if let cutoff = verdict.droppingFrom { state.contents.records.removeAll(from: cutoff) }
       let held = state.contents.holding!.held
       if let sharing, verdict.droppingFrom != nil || held - state.heldWhenTold >= HoldingShare.rowsBetweenUpdates {
-        state.heldElsewhere = sharing.update(file: slot, holding: held)
+        state.heldElsewhere = sharing.update(slot: slot, holding: held)
         state.heldWhenTold = held
       }
     }

@@ -38,7 +38,7 @@ struct ReadingPlan {
   /// segments of about half a core's share; any other value cuts every file that is not one
   /// shard's part of a partition into segments of that size (tests, to read small files so).
   init(files: [ExportFile], cores: Int, segmentBytes: Int) throws {
-    let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int) ?? 0 }
+    let sizes = files.map(AreaLoader.size(of:))
     let total = max(1, sizes.reduce(0, +))
     let balancing = segmentBytes == Self.defaultSegmentBytes
     let fairShare = Double(total) / Double(max(1, cores))

@@ -241,16 +241,11 @@ public final class RowDecoder {
   /// Public so that a reader holding rows as slices can ask first and count the row as
   /// `not_asthma_related` itself (what `decode` would return), without building a result.
   public func isOtherMedicine(_ row: FieldSlices) -> Bool {
-    guard passesQuickShapeChecks(row) else { return false }
-    return products.isOtherMedicine(productKey(row))
-  }
-
-  /// The checks every row passes before its product decides it (the full path's, in its order).
-  private func passesQuickShapeChecks(_ row: FieldSlices) -> Bool {
     guard isSupplyExport, row.count == expectedFieldCount else { return false }
     if row.mayHoldNUL, let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
     for index in 0..<row.count where row.ends[index] - row.starts[index] > maxFieldBytes { return false }
-    return !Self.sameBytes(row.field(0), headerFirstField)
+    if Self.sameBytes(row.field(0), headerFirstField) { return false }
+    return products.isOtherMedicine(productKey(row))
   }
 
   /// The NHS number the row names, read as `decode` reads it, without decoding the rest;
@@ -465,34 +460,32 @@ public final class RowDecoder {
     return UnsafeBufferPointer(start: productKeyBuffer, count: length)
   }
 
-  /// The product named by the row's product columns (`key`, their bytes), classified and
-  /// remembered the first time those bytes are seen.
-  private func knownProduct(_ row: some RecordFields, _ slices: FieldSlices, key: UnsafeBufferPointer<UInt8>) throws -> KnownProduct {
-    if let remembered = products.product(for: key) { return remembered }
-    let dmd = text(row, .dmdCode)
-    let bnf = text(row, .bnfCode)
-    let name = text(row, .drugName)
-    guard dmd != nil || bnf != nil || name != nil else {
-      throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
-    }
-    let identified = formulary.identify(dmdCode: dmd, bnfCode: bnf, name: name, unit: text(row, .quantityUnit))
-    var flaggedIndex: Int?
-    if let finding = identified.finding, let kept = identified.classification {
-      flaggedIndex = flaggedProducts.count
-      flaggedProducts.append(FlaggedProduct(finding: finding, dmdCode: dmd, bnfCode: bnf, name: name, kept: kept))
-    }
-    let known = KnownProduct(
-      dmdCode: dmd, bnfCode: bnf, name: name, classification: identified.classification, finding: identified.finding,
-      flaggedIndex: flaggedIndex)
-    products.remember(known, for: key)
-    return known
-  }
-
   // MARK: Kinds
 
   private func decodeSupply(_ row: some RecordFields, _ slices: FieldSlices, source: SourceRef) throws -> DecodedRow {
     // Each distinct product is read and classified once; its later rows make no strings for it.
-    let known = try knownProduct(row, slices, key: productKey(slices))
+    let key = productKey(slices)
+    let known: KnownProduct
+    if let remembered = products.product(for: key) {
+      known = remembered
+    } else {
+      let dmd = text(row, .dmdCode)
+      let bnf = text(row, .bnfCode)
+      let name = text(row, .drugName)
+      guard dmd != nil || bnf != nil || name != nil else {
+        throw Reject(reason: .unknownProduct, detail: "no dm+d code, BNF code or drug name")
+      }
+      let identified = formulary.identify(dmdCode: dmd, bnfCode: bnf, name: name, unit: text(row, .quantityUnit))
+      var flaggedIndex: Int?
+      if let finding = identified.finding, let kept = identified.classification {
+        flaggedIndex = flaggedProducts.count
+        flaggedProducts.append(FlaggedProduct(finding: finding, dmdCode: dmd, bnfCode: bnf, name: name, kept: kept))
+      }
+      known = KnownProduct(
+        dmdCode: dmd, bnfCode: bnf, name: name, classification: identified.classification, finding: identified.finding,
+        flaggedIndex: flaggedIndex)
+      products.remember(known, for: key)
+    }
     guard let product = known.classification else {
       let shown = [known.dmdCode.map { "dm+d '\($0)'" }, known.bnfCode.map { "BNF '\($0)'" }, known.name.map { "name '\($0)'" }].compactMap { $0 }
       throw Reject(reason: .unknownProduct, detail: "product not recognised: \(shown.joined(separator: ", "))")
