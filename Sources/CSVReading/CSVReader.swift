@@ -414,7 +414,7 @@ private final class ParseSession {
     }
     guard found & Int32(CSV_SPLIT_NOT_BARE) == 0 else { return false }
     record.knownASCII = found & Int32(CSV_SPLIT_NON_ASCII) == 0
-    record.knownFreeOfNUL = found & Int32(CSV_SPLIT_NUL) == 0
+    record.freeOfNUL = found & Int32(CSV_SPLIT_NUL) == 0
     return true
   }
 
@@ -441,8 +441,8 @@ private final class ParseSession {
   fileprivate func endRecord() {
     guard pendingError == nil else { return }
     summary.records += 1
-    record.recordNumber = summary.records
-    record.lineNumber = recordStartLine ?? currentLine
+    record.number = summary.records
+    record.line = recordStartLine ?? currentLine
     recordStartLine = nil
     if record.hasNonASCII, (0..<record.count).contains(where: { !record.isUTF8(at: $0) }) {
       summary.windows1252Records += 1

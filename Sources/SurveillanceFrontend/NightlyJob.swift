@@ -206,10 +206,20 @@ public struct NightlyJob: Sendable {
       let keepTimelines = session != nil
       for wave in Self.waves(of: records.count, size: max(1, waveSize)) {
         // Each run of children is evaluated and its rows of the three child and signal files
-        // rendered in one go, on every core: the signals are written out while still in cache.
-        let runs = Self.parallelMap(Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 4).map { $0.shifted(by: wave.lowerBound) }) { run in
+        // rendered in one go, on every core; this thread writes each run's rows out, in order,
+        // while the cores go on with the next runs.
+        let ranges = Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 8).map { $0.shifted(by: wave.lowerBound) }
+        var runs: [EvaluatedRun] = []
+        try Self.parallelMap(ranges, { run in
           EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines, history: history)
-        }
+        }, receivingInOrder: { (run: consuming EvaluatedRun) throws(OutputError) in
+          counts.add(run)
+          worklist.add(run)
+          try children.append(run.childrenRows)
+          try signalRows.append(run.signalRows)
+          try signalLines.append(run.signalLines)
+          if session != nil { runs.append(run.withoutRenderedRows()) }
+        })
         if let session, storeFailure == nil {
           do {
             try session.append(runs.flatMap(\.evaluatedChildren))
@@ -218,13 +228,6 @@ public struct NightlyJob: Sendable {
             storeFailure = error
             session.abandon()
           }
-        }
-        for run in runs {
-          counts.add(run)
-          worklist.add(run)
-          try children.append(run.childrenRows)
-          try signalRows.append(run.signalRows)
-          try signalLines.append(run.signalLines)
         }
       }
       evaluateSeconds += clock.lap()
@@ -355,6 +358,24 @@ public struct NightlyJob: Sendable {
     return "\(tenths / 10).\(tenths % 10)%"
   }
 
+  /// `transform` over `items` on every core, each result handed to `receive` on the calling
+  /// thread in input order as soon as it and those before it are ready: while the caller
+  /// writes one result out, the cores go on with the next items.
+  static func parallelMap<T: Sendable, R: Sendable, E: Error>(
+    _ items: [T], _ transform: @escaping @Sendable (T) -> R, receivingInOrder receive: (consuming R) throws(E) -> Void
+  ) throws(E) {
+    let slots = OrderedSlots<R>(count: items.count)
+    let finished = DispatchGroup()
+    finished.enter()
+    DispatchQueue.global().async {
+      DispatchQueue.concurrentPerform(iterations: items.count) { index in slots.fill(index, with: transform(items[index])) }
+      finished.leave()
+    }
+    // The workers read `items` and fill `slots` until they are done, whatever `receive` does.
+    defer { finished.wait() }
+    for index in items.indices { try receive(slots.take(index)) }
+  }
+
   /// `transform` over `items` on every core, results in input order.
   public static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
     let chunks = runs(of: items.count, count: ProcessInfo.processInfo.activeProcessorCount * 4)
@@ -451,6 +472,37 @@ private struct EvaluatedRun: Sendable {
     let signalStandings = history == nil ? nil : standings
     signalRows = renderer.signalsCSVRowBytes(signals, standings: signalStandings)
     signalLines = renderer.signalsJSONLineBytes(signals, standings: signalStandings)
+  }
+
+  /// The run as a store needs it once its rows are written: the rendered bytes let go.
+  consuming func withoutRenderedRows() -> EvaluatedRun {
+    childrenRows = []
+    signalRows = []
+    signalLines = []
+    return self
+  }
+}
+
+/// One slot per item of a ``NightlyJob/parallelMap(_:_:receivingInOrder:)``: each is filled once
+/// by a worker and taken once by the receiver, which waits for it.
+private final class OrderedSlots<R>: @unchecked Sendable {
+  private var results: [R?]
+  private let ready: [DispatchSemaphore]
+
+  init(count: Int) {
+    results = Array(repeating: nil, count: count)
+    ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+  }
+
+  /// Each index is filled by one worker only, and read only after its semaphore says so.
+  func fill(_ index: Int, with result: R) {
+    results.withUnsafeMutableBufferPointer { $0[index] = result }
+    ready[index].signal()
+  }
+
+  func take(_ index: Int) -> R {
+    ready[index].wait()
+    return results.withUnsafeMutableBufferPointer { $0[index].take()! }
   }
 }
 

@@ -289,10 +289,14 @@ public final class RowDecoder {
   }
 
   /// Byte equality by `memcmp`; the generic `elementsEqual` walks byte by byte, on every row.
+  /// The first bytes are compared first: an NHS number is as long as `nhs_number`, the header
+  /// cell every row is compared with, and a digit settles it without a call.
   private static func sameBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
     guard bytes.count == other.count else { return false }
     guard let base = bytes.baseAddress else { return true }
-    return other.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
+    return other.withUnsafeBufferPointer { other in
+      base.pointee == other[0] && memcmp(base, other.baseAddress!, bytes.count) == 0
+    }
   }
 
   // MARK: Fields
