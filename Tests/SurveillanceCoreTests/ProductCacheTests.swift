@@ -64,16 +64,25 @@ struct ProductCacheTests {
   static let salbutamol = ProductClassification(role: .reliever, classID: "saba_inhaler", containsICS: false, matchedBy: .dmdCode)
   static let paracetamol = ProductClassification(role: .other, classID: "other", containsICS: false, matchedBy: .dmdCode)
 
-  func withKey<R>(_ key: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    Array(key.utf8).withUnsafeBufferPointer(body)
+  /// `key`'s columns, split at its NULs (four of them, the missing ones empty).
+  func withKey<R>(_ key: String, _ body: (ProductColumns) -> R) -> R {
+    var columns = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map { Array($0.utf8) }
+    while columns.count < 4 { columns.append([]) }
+    return columns[0].withUnsafeBufferPointer { dmd in
+      columns[1].withUnsafeBufferPointer { bnf in
+        columns[2].withUnsafeBufferPointer { name in
+          columns[3].withUnsafeBufferPointer { unit in body(ProductColumns(dmdCode: dmd, bnfCode: bnf, name: name, unit: unit)) }
+        }
+      }
+    }
   }
 
   @Test func aProductComesBackWithItsTextAndKey() {
     let cache = ProductCache()
-    withKey("39113611000001102\u{0}\u{0}Salbutamol\u{0}") {
+    withKey("39113611000001102\u{0}\u{0}Salbutamol\u{0}inhaler") {
       cache.remember(KnownProduct(dmdCode: "39113611000001102", bnfCode: nil, name: "Salbutamol", classification: Self.salbutamol), for: $0)
     }
-    let found = withKey("39113611000001102\u{0}\u{0}Salbutamol\u{0}") { cache.product(for: $0) }
+    let found = withKey("39113611000001102\u{0}\u{0}Salbutamol\u{0}inhaler") { cache.product(for: $0) }
     #expect(found?.classification == Self.salbutamol)
     #expect(found?.name == "Salbutamol")
     #expect(found?.productKey == "39113611000001102")
@@ -89,5 +98,16 @@ struct ProductCacheTests {
     #expect(!withKey("c") { cache.isOtherMedicine($0) }, "an unidentified product is not settled as another medicine")
     #expect(!withKey("d") { cache.isOtherMedicine($0) }, "nor is one never seen")
     #expect(withKey("a") { cache.product(for: $0) }?.productKey == "paracetamol", "a product known only by name is keyed by it, lower-cased")
+  }
+
+  @Test func columnsAreKeptApartWhereverTheirBytesFall() {
+    let cache = ProductCache()
+    withKey("123\u{0}0301\u{0}Ventolin\u{0}inhaler") { cache.remember(KnownProduct(dmdCode: "123", bnfCode: "0301", name: "Ventolin", classification: Self.paracetamol), for: $0) }
+    #expect(withKey("123\u{0}0301\u{0}Ventolin\u{0}inhaler") { cache.isOtherMedicine($0) })
+    // The same bytes in other columns are another product.
+    #expect(!withKey("1230301\u{0}\u{0}Ventolin\u{0}inhaler") { cache.isOtherMedicine($0) })
+    #expect(!withKey("123\u{0}\u{0}0301Ventolin\u{0}inhaler") { cache.isOtherMedicine($0) })
+    #expect(!withKey("123\u{0}0301\u{0}Ventolin\u{0}") { cache.isOtherMedicine($0) }, "the unit is part of the key")
+    #expect(!withKey("123\u{0}0301\u{0}Ventolin\u{0}inhaleR") { cache.isOtherMedicine($0) })
   }
 }

@@ -145,7 +145,7 @@ public final class RowDecoder {
   private let normalisedHeader: [String]
   private let headerFirstField: [UInt8]
   private let valueMaps: [CanonicalField: [String: String]]
-  private let productColumns: [Int?]
+  private let productColumns: (dmd: Int?, bnf: Int?, name: Int?, unit: Int?)
   private let isSupplyExport: Bool
   private let expectedFieldCount: Int
   private let maxFieldBytes: Int
@@ -161,10 +161,6 @@ public final class RowDecoder {
   /// Products the formulary could not classify or classified against their name, with how
   /// many rows named each: what `unclassified-products.csv` lists.
   public private(set) var flaggedProducts: [FlaggedProduct] = []
-  /// The buffer a row's product key is built in, kept from row to row: room for four fields
-  /// of the longest length the shape checks let through, each with its separator.
-  private let productKeyBuffer: UnsafeMutablePointer<UInt8>
-  private let productKeyCapacity: Int
   /// 1 January of the earliest plausible year: a date on or after it passes the year check
   /// without working out its year.
   private let earliestPlausibleDate: CalendarDate?
@@ -178,11 +174,9 @@ public final class RowDecoder {
     self.context = context
     normalisedHeader = layout.header.map(InputProfile.normalisedHeader)
     headerFirstField = Array(layout.header.first?.utf8 ?? "".utf8)
-    productColumns = [layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName), layout.index(of: .quantityUnit)]
+    productColumns = (layout.index(of: .dmdCode), layout.index(of: .bnfCode), layout.index(of: .drugName), layout.index(of: .quantityUnit))
     expectedFieldCount = layout.header.count
     maxFieldBytes = context.policy.maxFieldBytes
-    productKeyCapacity = 4 * (maxFieldBytes + 1)
-    productKeyBuffer = .allocate(capacity: productKeyCapacity)
     earliestPlausibleDate = CalendarDate(year: context.policy.earliestPlausibleYear, month: 1, day: 1)
     latestAdultBirth = Self.latestBirth(ofAge: context.policy.childAgeUnderYears, on: context.earliestEvaluationDate)
     isSupplyExport = layout.profile.kind == .gpPrescriptions || layout.profile.kind == .pharmacyDispensing
@@ -190,8 +184,6 @@ public final class RowDecoder {
       Dictionary(map.map { (InputProfile.normalisedHeader($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
   }
-
-  deinit { productKeyBuffer.deallocate() }
 
   /// The latest date of birth at which someone is at least `years` old in whole years on
   /// `date`. Whole years only grow as the birth date moves earlier, so the answer is found by
@@ -243,7 +235,10 @@ public final class RowDecoder {
   public func isOtherMedicine(_ row: FieldSlices) -> Bool {
     guard isSupplyExport, row.count == expectedFieldCount else { return false }
     if row.mayHoldNUL, let base = row.bytes.baseAddress, memchr(base, 0, row.bytes.count) != nil { return false }
-    for index in 0..<row.count where row.ends[index] - row.starts[index] > maxFieldBytes { return false }
+    // Every field lies within `bytes`: a row no longer than the limit has no field over it.
+    if row.bytes.count > maxFieldBytes {
+      for index in 0..<row.count where row.ends[index] - row.starts[index] > maxFieldBytes { return false }
+    }
     if Self.sameBytes(row.field(0), headerFirstField) { return false }
     return products.isOtherMedicine(productKey(row))
   }
@@ -446,22 +441,14 @@ public final class RowDecoder {
     return quantity
   }
 
-  /// The product columns' bytes, each followed by a byte no text field holds, by plain copies
-  /// into the buffer kept from row to row; valid until the next row's key. Only for a row that
-  /// passed the shape checks, whose fields all fit.
-  private func productKey(_ row: FieldSlices) -> UnsafeBufferPointer<UInt8> {
-    var length = 0
-    for column in productColumns {
-      if let column, column < row.count {
-        let field = row.field(column)
-        precondition(length + field.count < productKeyCapacity, "a product field longer than the shape checks allow")
-        if let source = field.baseAddress { (productKeyBuffer + length).update(from: source, count: field.count) }
-        length += field.count
-      }
-      productKeyBuffer[length] = 0
-      length += 1
+  /// The product columns' bytes where they lie in the row (an empty column where the
+  /// layout has none).
+  private func productKey(_ row: FieldSlices) -> ProductColumns {
+    func column(_ index: Int?) -> UnsafeBufferPointer<UInt8> {
+      guard let index, index < row.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+      return row.field(index)
     }
-    return UnsafeBufferPointer(start: productKeyBuffer, count: length)
+    return ProductColumns(dmdCode: column(productColumns.dmd), bnfCode: column(productColumns.bnf), name: column(productColumns.name), unit: column(productColumns.unit))
   }
 
   // MARK: Kinds

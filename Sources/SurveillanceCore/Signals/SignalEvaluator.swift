@@ -62,23 +62,29 @@ public struct SignalEvaluator: Sendable {
 
   /// `signals(for:)`, sharing figures already counted for the child (as its summary counts).
   func signals(for timeline: ChildTimeline, memo: FigureMemo) -> [Signal] {
-    let actionPlan = timeline.actionPlanStatus(policy: rules.care)
     let context = timeline.safeguardingContext(policy: rules.care)
-    return prepared.compactMap { evaluate($0, on: timeline, actionPlan: actionPlan, safeguarding: context, memo: memo) }
+    // One trace for the child, reset for each rule: a trace holds copies of the timeline and
+    // the calendar, and making one per rule retained every array in them, 18 times a child.
+    var trace = Trace(timeline: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), calendar: rules.calendar, memo: memo)
+    var signals: [Signal] = []
+    for index in prepared.indices {
+      if let signal = evaluate(prepared[index], on: timeline, safeguarding: context, trace: &trace) { signals.append(signal) }
+    }
+    return signals
   }
 
   /// The signal `rule` raises for the child, or `nil`.
   public func evaluate(_ rule: SignalRule, on timeline: ChildTimeline) -> Signal? {
-    evaluate(
-      PreparedRule(rule), on: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care),
-      safeguarding: timeline.safeguardingContext(policy: rules.care),
-      memo: FigureMemo(timeline: timeline, courseMergeDays: rules.formulary.courseMergeDays))
+    let memo = FigureMemo(timeline: timeline, courseMergeDays: rules.formulary.courseMergeDays)
+    var trace = Trace(timeline: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), calendar: rules.calendar, memo: memo)
+    return evaluate(PreparedRule(rule), on: timeline, safeguarding: timeline.safeguardingContext(policy: rules.care), trace: &trace)
   }
 
-  private func evaluate(_ prepared: PreparedRule, on timeline: ChildTimeline, actionPlan: ActionPlanStatus, safeguarding: SafeguardingContext?, memo: FigureMemo) -> Signal? {
+  private func evaluate(_ prepared: PreparedRule, on timeline: ChildTimeline, safeguarding: SafeguardingContext?, trace: inout Trace) -> Signal? {
     let rule = prepared.rule
     guard rule.requiresInputs.allSatisfy(timeline.inputs.contains) else { return nil }
-    var trace = Trace(timeline: timeline, actionPlan: actionPlan, calendar: rules.calendar, memo: memo)
+    let actionPlan = trace.actionPlan
+    let memo = trace.memo
     for level in prepared.levelsMostSevereFirst {
       trace.reset()
       guard trace.holds(level.when, positive: true) else { continue }
@@ -175,9 +181,9 @@ public struct SignalEvaluator: Sendable {
     }
 
     mutating func reset() {
-      figures = []
-      held = []
-      eventEvidence = []
+      figures.removeAll(keepingCapacity: true)
+      held.removeAll(keepingCapacity: true)
+      eventEvidence.removeAll(keepingCapacity: true)
     }
 
     private mutating func note(_ figure: TracedFigure) {
@@ -306,9 +312,11 @@ struct ReasonTemplate: Sendable {
 final class FigureMemo {
   let timeline: ChildTimeline
   let courseMergeDays: Int
-  private var metrics: [Metric] = []
-  private var periods: [Period] = []
-  private var values: [Double?] = []
+  // One child's memo, used on one thread: the run-time exclusivity checks on every look-up
+  // were most of its cost (`perf`).
+  @exclusivity(unchecked) private var metrics: [Metric] = []
+  @exclusivity(unchecked) private var periods: [Period] = []
+  @exclusivity(unchecked) private var values: [Double?] = []
 
   init(timeline: ChildTimeline, courseMergeDays: Int) {
     self.timeline = timeline

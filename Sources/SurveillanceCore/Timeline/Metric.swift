@@ -220,6 +220,14 @@ extension ChildTimeline {
   /// lists are built only when asked for; they are the same rows, in the same order, either way.
   private func count(_ metric: Metric, in window: DateWindow, courseMergeDays: Int, gatheringEvidence: Bool, requiringInputs: Bool = true) -> Figure {
     if requiringInputs, let needed = metric.requiredInput, !inputs.contains(needed) { return Figure(value: nil) }
+    // Read in place: an array's elements handed to the tests below were copied, and every
+    // string and array in each supply retained, a third of the evaluation's retains (`perf`).
+    return supplies.withUnsafeBufferPointer { supplies in
+      count(metric, in: window, courseMergeDays: courseMergeDays, gatheringEvidence: gatheringEvidence, supplies: supplies)
+    }
+  }
+
+  private func count(_ metric: Metric, in window: DateWindow, courseMergeDays: Int, gatheringEvidence: Bool, supplies: UnsafeBufferPointer<SupplyEvent>) -> Figure {
     var evidence: [SourceRef] = []
     func note(_ supply: SupplyEvent) {
       if gatheringEvidence { evidence.append(contentsOf: supply.sources) }
@@ -269,7 +277,7 @@ extension ChildTimeline {
         guard preventer + reliever > 0 else { return Figure(value: nil) }
         return Figure(value: Double(preventer) / Double(preventer + reliever), evidence: evidence.sorted())
       case .preventerDaysCovered:
-        return preventerCoverage(in: window, gatheringEvidence: gatheringEvidence)
+        return preventerCoverage(in: window, gatheringEvidence: gatheringEvidence, supplies: supplies)
       case .icsFormoterolDosesPerDay:
         var doses = 0
         for index in supplies.indices where window.contains(supplies[index].date) && supplies[index].role == .icsFormoterol {
@@ -297,24 +305,24 @@ extension ChildTimeline {
 
   /// Proportion of days in `window` covered by preventer the family received, each device
   /// lasting its class's days; a supply collected early extends cover rather than doubling it.
-  private func preventerCoverage(in window: DateWindow, gatheringEvidence: Bool) -> Figure {
+  private func preventerCoverage(in window: DateWindow, gatheringEvidence: Bool, supplies: UnsafeBufferPointer<SupplyEvent>) -> Figure {
     var coveredUntil: CalendarDate?  // exclusive
     var covered = 0
     var evidence: [SourceRef] = []
     for index in supplies.indices {
       let status = supplies[index].status
       guard Self.isPreventer(supplies[index]), status != .issuedNotDispensed, status != .awaitingCollection else { continue }
-      let event = supplies[index]
-      let days = (event.product.daysPerDevice ?? 0) * event.devices
+      let days = (supplies[index].product.daysPerDevice ?? 0) * supplies[index].devices
       guard days > 0 else { continue }
-      let start = max(event.date, coveredUntil ?? event.date)
+      let date = supplies[index].date
+      let start = max(date, coveredUntil ?? date)
       let end = start.adding(days: days)
       coveredUntil = end
       let overlapStart = max(start, window.start)
       let overlapEnd = min(end, window.end.adding(days: 1))
       if overlapStart < overlapEnd {
         covered += overlapStart.days(to: overlapEnd)
-        if gatheringEvidence { evidence.append(contentsOf: event.sources) }
+        if gatheringEvidence { evidence.append(contentsOf: supplies[index].sources) }
       }
     }
     return Figure(value: Double(covered) / Double(window.dayCount), evidence: evidence)
