@@ -35,6 +35,20 @@ struct ByteKeyedCacheTests {
     #expect(lookUp(cache, "12345678abcdefgh") == .some("salbutamol"))
   }
 
+  @Test func everyByteOfAKeyOfAnyLengthMovesItsHash() {
+    // The hash reads short keys and tails by a few overlapping loads: none may miss a byte.
+    for length in 1...40 {
+      let key = (0..<length).map { UInt8(truncatingIfNeeded: 0x41 + $0 * 7) }
+      let hash = key.withUnsafeBufferPointer { ByteKeyedCache<Void>.hash($0) }
+      for position in 0..<length {
+        var changed = key
+        changed[position] ^= 0x20
+        let other = changed.withUnsafeBufferPointer { ByteKeyedCache<Void>.hash($0) }
+        #expect(other != hash, "byte \(position) of a \(length)-byte key")
+      }
+    }
+  }
+
   @Test func theEmptyKeyIsAKeyLikeAnyOther() {
     let cache = ByteKeyedCache<String?>()
     guard case .none = lookUp(cache, "") else { Issue.record("not yet remembered"); return }

@@ -85,23 +85,28 @@ final class ByteKeyedCache<Value> {
     arena.withUnsafeBufferPointer { arena in slot.length == 0 || key.isStored(at: arena.baseAddress! + slot.start) }
   }
 
-  /// A fast, non-cryptographic hash: eight bytes per multiply, with the length mixed in.
-  static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+  /// A fast, non-cryptographic hash: eight bytes per multiply, with the length mixed in. The
+  /// bytes past the last whole eight are read as the key's last eight (overlapping), or for
+  /// a short key as two overlapping fours or three single bytes: every byte is read, by a
+  /// few loads rather than a loop, since most keys (one field, a product column) are short.
+  @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
     let raw = UnsafeRawBufferPointer(key)
+    let count = raw.count
     let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-    var hash = UInt64(truncatingIfNeeded: raw.count) &* multiplier
-    var offset = 0
-    while offset + 8 <= raw.count {
-      hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
-      hash ^= hash >> 29
-      offset += 8
-    }
+    var hash = UInt64(truncatingIfNeeded: count) &* multiplier
     var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while offset < raw.count {
-      tail |= UInt64(raw[offset]) << shift
-      shift += 8
-      offset += 1
+    if count >= 8 {
+      var offset = 0
+      while offset + 8 <= count {
+        hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
+        hash ^= hash >> 29
+        offset += 8
+      }
+      if offset < count { tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) }
+    } else if count >= 4 {
+      tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+    } else if count > 0 {
+      tail = UInt64(raw[0]) | UInt64(raw[count / 2]) << 8 | UInt64(raw[count - 1]) << 16
     }
     hash = (hash ^ tail) &* multiplier
     return hash ^ (hash >> 32)
@@ -164,9 +169,31 @@ struct ProductColumns: CacheKey {
     return mixed ^ (mixed >> 29)
   }
 
+  /// Whether the `count` bytes at `a` and `b` are the same, read as the hash reads them (whole
+  /// eights and an overlapping last eight, or two fours, or bytes): a column is a few dozen
+  /// bytes, shorter than a call to `memcmp` is worth.
+  @inline(__always) private static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    let a = UnsafeRawPointer(a)
+    let b = UnsafeRawPointer(b)
+    if count >= 8 {
+      var offset = 0
+      while offset + 8 <= count {
+        if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+        offset += 8
+      }
+      return offset == count || a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+    if count >= 4 {
+      return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+        && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    for offset in 0..<count where a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) { return false }
+    return true
+  }
+
   /// Whether `column` and its 0 are at `at`, which then moves past them.
-  private static func matches(_ column: UnsafeBufferPointer<UInt8>, _ at: inout UnsafePointer<UInt8>) -> Bool {
-    if let base = column.baseAddress, !column.isEmpty, memcmp(at, base, column.count) != 0 { return false }
+  @inline(__always) private static func matches(_ column: UnsafeBufferPointer<UInt8>, _ at: inout UnsafePointer<UInt8>) -> Bool {
+    if let base = column.baseAddress, !column.isEmpty, !sameBytes(at, base, column.count) { return false }
     at += column.count
     guard at.pointee == 0 else { return false }
     at += 1
