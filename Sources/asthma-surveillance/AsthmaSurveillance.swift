@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SurveillanceCore
+import SurveillanceFrontend
 
 @main
 struct AsthmaSurveillance: ParsableCommand {
@@ -20,6 +21,7 @@ struct AsthmaSurveillance: ParsableCommand {
   /// Runs the command; an error's message, ArgumentParser's own included (which repeats a
   /// mistyped argument), is cut to a line and never repeats an NHS number.
   static func main() {
+    AllocatorSettings.apply()
     var configNote: String?
     do {
       LogSettings.read(Array(CommandLine.arguments.dropFirst()))
