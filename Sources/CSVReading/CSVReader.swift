@@ -106,6 +106,27 @@ public enum CSVReader {
     }
   }
 
+  /// Calls `body` with each chunk of the file at `path`, in order, read into one buffer of
+  /// `chunkSize` bytes: for work over a file's raw bytes (its SHA-256) apart from parsing it.
+  public static func forEachChunk(ofFileAt path: String, chunkSize: Int = defaultChunkSize, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
+    defer { close(fd) }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    var offset = 0
+    while true {
+      let n = pread(fd, buffer.baseAddress, chunkSize, off_t(offset))
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw CSVReadingError.readFailed(path: path, reason: errnoText())
+      }
+      if n == 0 { return }
+      try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+      offset += n
+    }
+  }
+
   /// Where to cut a file of `size` bytes into about `count` segments of whole lines: after a
   /// newline at or past each share (see ``read(fileAt:segment:chunkSize:observeBytes:_:)``,
   /// which finds out whether each cut is also a record boundary). Fewer when lines are long.

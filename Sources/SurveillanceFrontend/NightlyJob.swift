@@ -486,23 +486,31 @@ private struct EvaluatedRun: Sendable {
 /// One slot per item of a ``NightlyJob/parallelMap(_:_:receivingInOrder:)``: each is filled once
 /// by a worker and taken once by the receiver, which waits for it.
 private final class OrderedSlots<R>: @unchecked Sendable {
-  private var results: [R?]
+  /// Allocated once and never resized: threads write their own slots through this pointer,
+  /// not through an array variable they would all be changing at once.
+  private let results: UnsafeMutableBufferPointer<R?>
   private let ready: [DispatchSemaphore]
 
   init(count: Int) {
-    results = Array(repeating: nil, count: count)
+    results = .allocate(capacity: count)
+    results.initialize(repeating: nil)
     ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+  }
+
+  deinit {
+    results.deinitialize()
+    results.deallocate()
   }
 
   /// Each index is filled by one worker only, and read only after its semaphore says so.
   func fill(_ index: Int, with result: R) {
-    results.withUnsafeMutableBufferPointer { $0[index] = result }
+    results[index] = result
     ready[index].signal()
   }
 
   func take(_ index: Int) -> R {
     ready[index].wait()
-    return results.withUnsafeMutableBufferPointer { $0[index].take()! }
+    return results[index].take()!
   }
 }
 

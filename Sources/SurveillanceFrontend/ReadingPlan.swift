@@ -77,23 +77,8 @@ extension ExportReader {
   /// record of exactly which bytes were read, for a file read in segments. (`FileHandle`'s
   /// reads went to the kernel 4 KiB at a time, each into a new `Data`.)
   static func sha256(ofFileAt path: String) throws -> String {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-    defer { close(fd) }
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: CSVReader.defaultChunkSize, alignment: 16)
-    defer { buffer.deallocate() }
     var hasher = SHA256()
-    var offset = 0
-    while true {
-      let n = pread(fd, buffer.baseAddress, buffer.count, off_t(offset))
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw CSVReadingError.readFailed(path: path, reason: String(cString: strerror(errno)))
-      }
-      if n == 0 { break }
-      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-      offset += n
-    }
+    try CSVReader.forEachChunk(ofFileAt: path) { hasher.update(bufferPointer: $0) }
     return hasher.finalize().map { String(format: "%02x", $0) }.joined()
   }
 }

@@ -35,6 +35,21 @@ struct SegmentReadingTests {
     return (records, recut)
   }
 
+  @Test func aFileReadInChunksIsEveryByteInOrder() throws {
+    let text = (0..<500).map { "row \($0),\"a, b\",\($0 * 7)\n" }.joined()
+    let path = try Self.write(text)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var bytes: [UInt8] = []
+    var chunks = 0
+    try CSVReader.forEachChunk(ofFileAt: path, chunkSize: 333) { chunk in
+      bytes += chunk
+      chunks += 1
+    }
+    #expect(bytes == Array(text.utf8))
+    #expect(chunks == (text.utf8.count + 332) / 333)
+    #expect(throws: CSVReadingError.self) { try CSVReader.forEachChunk(ofFileAt: path + ".missing") { _ in } }
+  }
+
   static func readWhole(_ path: String) throws -> [[String]] {
     var records: [[String]] = []
     try CSVReader.read(fileAt: path) { records.append($0.fields + ["line \($0.lineNumber)"]) }
