@@ -106,6 +106,27 @@ struct OutputTests {
     #expect(overuse.evidence.count == 20)  // ten relievers, each a GP issue and a dispensing
     let jsonl = renderer.signalsJSONLines([overuse])
     #expect(jsonl.contains("\"reliever_devices_12m\":10"))
-    #expect(jsonl.contains("{\"file\":\"gp.csv\",\"line\":"))
+    #expect(jsonl.contains("{\"file\":\"gp.csv\",\"lines\":["))
+  }
+
+  /// Each file is named once, its lines after it in order: a signal behind twenty supplies
+  /// does not repeat a long path twenty times.
+  @Test func evidenceNamesEachFileOnceWithItsLines() throws {
+    let rules = try ShippedRules.load()
+    let evaluation = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases))
+    let child = try evaluation.summary(for: FigureTests.poorlyControlled.record, asOf: date("2017-11-26")).get()
+    var signal = try #require(child.signals.first { $0.ruleID == "reliever-overuse" })
+    signal.evidence = [SourceRef(file: 0, line: 7), SourceRef(file: 0, line: 12), SourceRef(file: 1, line: 3), SourceRef(file: 3, line: 40)]
+    let renderer = RunOutputs(fileNames: ["exports/gp.csv", "exports/pharmacy.csv", "sg.csv", "events.csv"])
+
+    let csv = renderer.signalsCSV([signal]).split(separator: "\n").map(String.init)
+    #expect(csv[1].contains(",\"exports/gp.csv:7,12; exports/pharmacy.csv:3; events.csv:40\","))
+
+    let jsonl = renderer.signalsJSONLines([signal])
+    #expect(jsonl.contains(
+      "\"evidence\":[{\"file\":\"exports/gp.csv\",\"lines\":[7,12]},{\"file\":\"exports/pharmacy.csv\",\"lines\":[3]},{\"file\":\"events.csv\",\"lines\":[40]}]"))
+
+    signal.evidence = []
+    #expect(renderer.signalsJSONLines([signal]).contains("\"evidence\":[]"))
   }
 }

@@ -3,7 +3,7 @@ public struct RunOutputs: Sendable {
   /// Display names of the run's input files, by ``SourceRef/file`` index.
   public let fileNames: [String]
 
-  /// `{"file":"NAME","line":` for each file, as the JSON writer would write it.
+  /// `{"file":"NAME","lines":[` for each file, as the JSON writer would write it.
   private let evidencePrefixes: [[UInt8]]
   /// Each file's name and `:`, how evidence is written in `signals.csv`.
   private let evidenceNames: [[UInt8]]
@@ -14,10 +14,26 @@ public struct RunOutputs: Sendable {
       var json = JSONText()
       json.beginObject()
       json.string("file", name)
-      json.raw("line", "")
+      json.raw("lines", "[")
       return json.bytes
     }
     evidenceNames = fileNames.map { Array(($0 + ":").utf8) }
+  }
+
+  /// Calls `body` with each run of `evidence` (sorted by file, then line) from one file.
+  ///
+  /// Evidence is written one file at a time with its lines after it (`gp.csv:186,187`), not
+  /// the file again for every line: a signal of twenty supplies named a long path twenty
+  /// times, which was most of the bytes a run wrote and harder to read.
+  private func forEachFile(of evidence: [SourceRef], _ body: (_ file: Int, _ refs: ArraySlice<SourceRef>) -> Void) {
+    var start = evidence.startIndex
+    while start < evidence.endIndex {
+      let file = evidence[start].file
+      var end = start + 1
+      while end < evidence.endIndex, evidence[end].file == file { end += 1 }
+      body(Int(file), evidence[start..<end])
+      start = end
+    }
   }
 
   /// `children.csv`: one row per child in NHS number order.
@@ -92,10 +108,15 @@ public struct RunOutputs: Sendable {
         }
       }
       csv.cell { bytes in
-        for (index, ref) in signal.evidence.enumerated() {
-          if index > 0 { bytes.appendText("; ") }
-          bytes.append(contentsOf: evidenceNames[Int(ref.file)])
-          bytes.appendDecimal(Int(ref.line))
+        var first = true
+        forEachFile(of: signal.evidence) { file, refs in
+          if !first { bytes.appendText("; ") }
+          first = false
+          bytes.append(contentsOf: evidenceNames[file])
+          for (index, ref) in zip(refs.indices, refs) {
+            if index > refs.startIndex { bytes.append(UInt8(ascii: ",")) }
+            bytes.appendDecimal(Int(ref.line))
+          }
         }
       }
       csv.cell(signal.safeguarding?.summary ?? "")
@@ -113,7 +134,7 @@ public struct RunOutputs: Sendable {
   }
 
   /// `signals.jsonl`: the same signals, one JSON object per line, figures as numbers and
-  /// evidence as file and line.
+  /// evidence as each file with its lines.
   public func signalsJSONLines(_ signals: [Signal], standings: [SignalStanding]? = nil) -> String {
     String(decoding: signalsJSONLineBytes(signals, standings: standings), as: UTF8.self)
   }
@@ -138,11 +159,15 @@ public struct RunOutputs: Sendable {
       }
       json.endObject()
       json.beginArray("evidence")
-      for ref in signal.evidence {
-        // {"file":...,"line":N}, the file's part made once per run rather than per row.
+      forEachFile(of: signal.evidence) { file, refs in
+        // {"file":...,"lines":[N,...]}, the file's part made once per run rather than per row.
         json.rawElement { bytes in
-          bytes.append(contentsOf: evidencePrefixes[Int(ref.file)])
-          bytes.appendDecimal(Int(ref.line))
+          bytes.append(contentsOf: evidencePrefixes[file])
+          for (index, ref) in zip(refs.indices, refs) {
+            if index > refs.startIndex { bytes.append(UInt8(ascii: ",")) }
+            bytes.appendDecimal(Int(ref.line))
+          }
+          bytes.append(UInt8(ascii: "]"))
           bytes.append(UInt8(ascii: "}"))
         }
       }
