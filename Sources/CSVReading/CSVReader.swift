@@ -1,5 +1,6 @@
 import CFieldSplitting
 import CLibCSV
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -130,51 +131,110 @@ public enum CSVReader {
   /// Where to cut a file of `size` bytes into about `count` segments of whole lines: after a
   /// newline at or past each share (see ``read(fileAt:segment:chunkSize:observeBytes:_:)``,
   /// which finds out whether each cut is also a record boundary). Fewer when lines are long.
-  public static func segments(ofFileAt path: String, count: Int, chunkSize: Int = defaultChunkSize) throws -> [CSVSegment] {
+  ///
+  /// Each segment must know the line it starts on, so the newlines before the last cut are
+  /// counted, in `countingTasks` stretches at once: counted on one core, before any reading
+  /// could start, they took 0.4 s of a 5 s run on a 1.3 GB export.
+  public static func segments(
+    ofFileAt path: String, count: Int, chunkSize: Int = defaultChunkSize, countingTasks: Int = defaultCountingTasks
+  ) throws -> [CSVSegment] {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw CSVReadingError.readFailed(path: path, reason: errnoText()) }
     let size = Int(info.st_size)
+    let cuts = try cutOffsets(fd: fd, path: path, size: size, count: count, chunkSize: chunkSize)
+    guard !cuts.isEmpty else { return [CSVSegment(start: 0, end: nil, firstLine: 1)] }
+    // The newlines before each cut: the stretch up to the last cut, divided at every cut and
+    // into about `countingTasks` even pieces, each piece counted on its own.
+    var bounds = Set(cuts)
+    let pieces = max(1, countingTasks)
+    for piece in 1..<pieces { bounds.insert(cuts.last! * piece / pieces) }
+    bounds.insert(0)
+    let edges = bounds.sorted()
+    // Each task writes only its own piece's element.
+    nonisolated(unsafe) let newlines = UnsafeMutableBufferPointer<Int>.allocate(capacity: edges.count - 1)
+    defer { newlines.deallocate() }
+    newlines.initialize(repeating: 0)
+    nonisolated(unsafe) let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: edges.count - 1)
+    defer { failures.deinitialize().deallocate() }
+    failures.initialize(repeating: nil)
+    DispatchQueue.concurrentPerform(iterations: edges.count - 1) { piece in
+      do {
+        newlines[piece] = try countNewlines(fd: fd, path: path, from: edges[piece], to: edges[piece + 1], chunkSize: chunkSize)
+      } catch {
+        failures[piece] = error
+      }
+    }
+    if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+    var linesBefore: [Int: Int] = [0: 0]
+    var total = 0
+    for piece in 0..<(edges.count - 1) {
+      total += newlines[piece]
+      linesBefore[edges[piece + 1]] = total
+    }
+    let starts = [0] + cuts
+    return starts.indices.map { index in
+      CSVSegment(
+        start: starts[index], end: index + 1 < starts.count ? starts[index + 1] : nil, firstLine: linesBefore[starts[index]]! + 1)
+    }
+  }
+
+  /// How many stretches of a file ``segments(ofFileAt:count:chunkSize:countingTasks:)``
+  /// counts newlines in at once: two for each core, so a core that is busy elsewhere holds
+  /// back half as much.
+  public static var defaultCountingTasks: Int { 2 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+  /// The byte after the first newline at or past each of `count - 1` even shares of the file,
+  /// in order, each past the one before and before the end.
+  private static func cutOffsets(fd: Int32, path: String, size: Int, count: Int, chunkSize: Int) throws -> [Int] {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
-    // Each cut: the byte after the first newline at or past its share; lines before it are
-    // counted to number the next segment's lines.
-    var cuts: [(offset: Int, line: Int)] = [(0, 1)]
+    var cuts: [Int] = []
     var offset = 0
-    var lines = 0
     for share in 1..<max(1, count) {
       let target = size * share / count
       guard target > offset else { continue }
       var found: Int?
-      while found == nil, offset < size {
-        let n = pread(fd, buffer.baseAddress, chunkSize, off_t(offset))
+      var position = target
+      while found == nil, position < size {
+        let n = pread(fd, buffer.baseAddress, chunkSize, off_t(position))
         if n < 0 {
           if errno == EINTR { continue }
           throw CSVReadingError.readFailed(path: path, reason: errnoText())
         }
         if n == 0 { break }
-        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        // Lines are counted up to the target, then the next newline ends the segment.
-        let before = max(0, min(n, target - offset))
-        lines += csv_count_newlines(bytes, before)
-        if before < n, let newline = memchr(bytes + before, 0x0A, n - before) {
-          let at = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(newline))
-          lines += 1
-          found = offset + at + 1
-          offset += at + 1
+        if let newline = memchr(buffer.baseAddress!, 0x0A, n) {
+          found = position + buffer.baseAddress!.distance(to: UnsafeMutableRawPointer(newline)) + 1
         } else {
-          lines += csv_count_newlines(bytes + before, n - before)
-          offset += n
+          position += n
         }
       }
       guard let found, found < size else { break }
-      cuts.append((found, lines + 1))
+      cuts.append(found)
+      offset = found
     }
-    return cuts.indices.map { index in
-      CSVSegment(start: cuts[index].offset, end: index + 1 < cuts.count ? cuts[index + 1].offset : nil, firstLine: cuts[index].line)
+    return cuts
+  }
+
+  /// Newlines in bytes `start..<end` of the file.
+  private static func countNewlines(fd: Int32, path: String, from start: Int, to end: Int, chunkSize: Int) throws -> Int {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    var offset = start
+    var lines = 0
+    while offset < end {
+      let n = pread(fd, buffer.baseAddress, min(chunkSize, end - offset), off_t(offset))
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw CSVReadingError.readFailed(path: path, reason: errnoText())
+      }
+      if n == 0 { break }
+      lines += csv_count_newlines(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), n)
+      offset += n
     }
+    return lines
   }
 
   /// Reads CSV held in memory; `source` names it in errors.

@@ -59,6 +59,7 @@ struct SegmentReadingTests {
   @Test func segmentsOfPlainLinesReadAsTheWholeFile() throws {
     let rows = (1...400).map { "\($0),name \($0),\($0 * 7)" }
     let path = try Self.write("id,name,quantity\n" + rows.joined(separator: "\n") + "\n")
+    defer { try? FileManager.default.removeItem(atPath: path) }
     for count in [2, 3, 7, 40] {
       let segments = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64)
       #expect(segments.count == count)
@@ -69,10 +70,36 @@ struct SegmentReadingTests {
     }
   }
 
+  /// The newlines before each cut are counted in stretches on several cores; each segment
+  /// must still start on the line it is at, however many stretches, with lines longer than a
+  /// read and runs of empty lines about.
+  @Test func eachSegmentKnowsTheLineItStartsOnHoweverTheCountingIsShared() throws {
+    let rows = (1...600).map { index in
+      index % 97 == 0 ? String(repeating: "x", count: 300) + ",\(index)" : index % 31 == 0 ? "\n\n\(index),b" : "\(index),b"
+    }
+    let text = "id,b\n" + rows.joined(separator: "\n") + "\n"
+    let path = try Self.write(text)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let bytes = Array(text.utf8)
+    for count in [2, 5, 16] {
+      let alone = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64, countingTasks: 1)
+      for tasks in [2, 3, 8, 50] {
+        let shared = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64, countingTasks: tasks)
+        #expect(shared == alone, "\(count) segments, \(tasks) counting tasks")
+      }
+      for segment in alone {
+        #expect(segment.start == 0 || bytes[segment.start - 1] == 0x0A)
+        #expect(segment.firstLine == bytes[..<segment.start].filter { $0 == 0x0A }.count + 1)
+      }
+      #expect(alone.count == count)
+    }
+  }
+
   @Test func aCutInsideAQuotedLineBreakIsFoundAndTheRestReadAgain() throws {
     // Every row's note holds a line break inside quotes: about half the cuts fall inside one.
     let rows = (1...300).map { "\($0),\"first line \($0)\nsecond line\",\($0 * 3)" }
     let path = try Self.write("id,note,quantity\r\n" + rows.joined(separator: "\r\n") + "\r\n")
+    defer { try? FileManager.default.removeItem(atPath: path) }
     var recuts = 0
     for count in 2...12 {
       let read = try Self.readInSegments(path, count: count)
@@ -84,6 +111,7 @@ struct SegmentReadingTests {
 
   @Test func theSegmentAfterTheFirstHasNoByteOrderMarkAndCountsLinesFromItsStart() throws {
     let path = try Self.write("\u{FEFF}a,b\n1,2\n\n3,4\n5,6")
+    defer { try? FileManager.default.removeItem(atPath: path) }
     let read = try Self.readInSegments(path, count: 3)
     #expect(read.records == (try Self.readWhole(path)))
     #expect(read.records.last == ["5", "6", "line 5"])
