@@ -186,6 +186,7 @@ public struct NightlyJob: Sendable {
     var storeFailure: (any Error)?
     var readSeconds = 0.0
     var evaluateSeconds = 0.0
+    let renderBuffers = RenderBuffers()
     for pass in passes {
       let area: LoadedArea
       if let first = firstArea {
@@ -211,14 +212,18 @@ public struct NightlyJob: Sendable {
         let ranges = Self.runs(of: wave.count, count: ProcessInfo.processInfo.activeProcessorCount * 8).map { $0.shifted(by: wave.lowerBound) }
         var runs: [EvaluatedRun] = []
         try Self.parallelMap(ranges, { run in
-          EvaluatedRun(records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines, history: history)
+          EvaluatedRun(
+            records[run], evaluation: evaluation, renderer: renderer, asOf: asOf, keepTimelines: keepTimelines, history: history,
+            into: renderBuffers.take())
         }, receivingInOrder: { (run: consuming EvaluatedRun) throws(OutputError) in
           counts.add(run)
           worklist.add(run)
-          try children.append(run.childrenRows)
-          try signalRows.append(run.signalRows)
-          try signalLines.append(run.signalLines)
-          if session != nil { runs.append(run.withoutRenderedRows()) }
+          let rows = run.takeRenderedRows()
+          try children.append(rows.children)
+          try signalRows.append(rows.signalRows)
+          try signalLines.append(rows.signalLines)
+          renderBuffers.give(consume rows)
+          if session != nil { runs.append(run) }
         })
         if let session, storeFailure == nil {
           do {
@@ -424,9 +429,7 @@ private struct EvaluatedRun: Sendable {
   var excluded: [Exclusion: Int] = [:]
   /// The children with their timelines, for a store; emptied once it has them.
   var evaluatedChildren: [EvaluatedChild] = []
-  var childrenRows: [UInt8] = []
-  var signalRows: [UInt8] = []
-  var signalLines: [UInt8] = []
+  var rendered = RenderedRows()
   /// With history: this run's signals as history keeps them, the children who need a look,
   /// the signals a review covers, and what became of children who had signals last run.
   var historyRows: [HistoryRow] = []
@@ -436,7 +439,7 @@ private struct EvaluatedRun: Sendable {
 
   init(
     _ records: ArraySlice<ChildRecord>, evaluation: AreaEvaluation, renderer: RunOutputs, asOf: CalendarDate, keepTimelines: Bool,
-    history: SignalHistory?
+    history: SignalHistory?, into buffers: consuming RenderedRows
   ) {
     var summaries: [ChildSummary] = []
     var standings: [SignalStanding] = []
@@ -468,18 +471,54 @@ private struct EvaluatedRun: Sendable {
     let signals = summaries.flatMap(\.signals)
     children = summaries.count
     signalsByRule = RunManifest.count(signals)
-    childrenRows = renderer.childrenCSVRowBytes(summaries)
     let signalStandings = history == nil ? nil : standings
-    signalRows = renderer.signalsCSVRowBytes(signals, standings: signalStandings)
-    signalLines = renderer.signalsJSONLineBytes(signals, standings: signalStandings)
+    rendered = RenderedRows(
+      children: renderer.childrenCSVRowBytes(summaries, reusing: buffers.children.handedOver()),
+      signalRows: renderer.signalsCSVRowBytes(signals, standings: signalStandings, reusing: buffers.signalRows.handedOver()),
+      signalLines: renderer.signalsJSONLineBytes(signals, standings: signalStandings, reusing: buffers.signalLines.handedOver()))
   }
 
-  /// The run as a store needs it once its rows are written: the rendered bytes let go.
-  consuming func withoutRenderedRows() -> EvaluatedRun {
-    childrenRows = []
-    signalRows = []
-    signalLines = []
-    return self
+  /// The rendered rows, moved out (the run keeps none), for writing and then rendering into
+  /// again; what is left is the run as a store needs it.
+  mutating func takeRenderedRows() -> RenderedRows {
+    defer { rendered = RenderedRows() }
+    return rendered
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// These bytes, left empty here: the one reference to their storage passes on, so that
+  /// whoever writes into it next need not copy it first.
+  fileprivate mutating func handedOver() -> [UInt8] {
+    let held = self
+    self = []
+    return held
+  }
+}
+
+/// One run's rows of `children.csv`, `signals.csv` and `signals.jsonl`, as UTF-8.
+private struct RenderedRows: Sendable {
+  var children: [UInt8] = []
+  var signalRows: [UInt8] = []
+  var signalLines: [UInt8] = []
+}
+
+/// Rendered rows handed back once written, for later runs to render into: an area's rows are
+/// a hundred megabytes or more, and buffers taken fresh for each run grow by copying into
+/// pages the system must clear first (a tenth of the evaluating, `perf`, on a VM that charges
+/// for each fresh page). At most as many are kept as runs were in flight at once.
+private final class RenderBuffers: Sendable {
+  private let free = Mutex<[RenderedRows]>([])
+
+  func take() -> RenderedRows {
+    free.withLock { $0.popLast() } ?? RenderedRows()
+  }
+
+  func give(_ rows: consuming RenderedRows) {
+    var rows = rows
+    free.withLock { free in
+      free.append(RenderedRows(children: rows.children.handedOver(), signalRows: rows.signalRows.handedOver(), signalLines: rows.signalLines.handedOver()))
+    }
   }
 }
 

@@ -129,4 +129,24 @@ struct OutputTests {
     signal.evidence = []
     #expect(renderer.signalsJSONLines([signal]).contains("\"evidence\":[]"))
   }
+
+  /// Rows rendered into a buffer that held an earlier run's rows are the rows alone, written
+  /// into the same storage when it is large enough (the nightly job hands written buffers on).
+  @Test func rowsRenderedIntoAUsedBufferAreTheRowsAloneInTheSameStorage() throws {
+    let rules = try ShippedRules.load()
+    let evaluation = AreaEvaluation(rules: rules, inputs: Set(InputKind.allCases))
+    let child = try evaluation.summary(for: FigureTests.poorlyControlled.record, asOf: date("2017-11-26")).get()
+    let renderer = RunOutputs(fileNames: ["gp.csv", "pharmacy.csv", "sg.csv", "events.csv"])
+
+    var used: [UInt8] = Array(repeating: UInt8(ascii: "x"), count: 100)
+    used.reserveCapacity(1 << 20)
+    let storage = used.withUnsafeBufferPointer { $0.baseAddress }
+    let lines = renderer.signalsJSONLineBytes(child.signals, reusing: consume used)
+    #expect(lines == renderer.signalsJSONLineBytes(child.signals))
+    #expect(lines.withUnsafeBufferPointer { $0.baseAddress } == storage)
+
+    let rows = renderer.signalsCSVRowBytes(child.signals, reusing: lines)
+    #expect(rows == renderer.signalsCSVRowBytes(child.signals))
+    #expect(renderer.childrenCSVRowBytes([child], reusing: rows) == renderer.childrenCSVRowBytes([child]))
+  }
 }

@@ -17,6 +17,13 @@ public struct CSVOutput: Sendable {
   /// Rows only, to be joined after a header rendered elsewhere.
   public init() {}
 
+  /// Rows only, written into `buffer`'s storage, emptied first: rows rendered run after run
+  /// into the same few buffers do not take fresh pages from the system and copy as they grow.
+  public init(reusing buffer: consuming [UInt8]) {
+    buffer.removeAll(keepingCapacity: true)
+    bytes = consume buffer
+  }
+
   public mutating func append(_ cells: [String]) {
     for cell in cells { self.cell(cell) }
     endRow()
@@ -183,6 +190,12 @@ public struct JSONText: Sendable {
   public var text: String { String(decoding: bytes, as: UTF8.self) }
 
   public init() {}
+
+  /// Text written into `buffer`'s storage, emptied first (as `CSVOutput(reusing:)`).
+  public init(reusing buffer: consuming [UInt8]) {
+    buffer.removeAll(keepingCapacity: true)
+    bytes = consume buffer
+  }
 
   public static func quoted(_ string: String) -> String {
     var bytes: [UInt8] = []

@@ -49,9 +49,10 @@ public struct RunOutputs: Sendable {
   ).text
 
   /// The rows of `children.csv` for `children`, as UTF-8 without the header: consecutive runs
-  /// of children may be rendered apart and joined, as the signal files are.
-  public func childrenCSVRowBytes(_ children: [ChildSummary]) -> [UInt8] {
-    var csv = CSVOutput()
+  /// of children may be rendered apart and joined, as the signal files are. The rows are
+  /// written into `buffer`'s storage when one is given (a buffer whose rows were written out).
+  public func childrenCSVRowBytes(_ children: [ChildSummary], reusing buffer: consuming [UInt8] = []) -> [UInt8] {
+    var csv = CSVOutput(reusing: consume buffer)
     for child in children {
       csv.append(
         [child.nhsNumber.description, String(child.ageYears), child.practiceCode ?? ""]
@@ -88,9 +89,10 @@ public struct RunOutputs: Sendable {
   public static let signalsCSVHeader = CSVOutput(header: signalColumns).text
 
   /// The rows of `signals.csv` for `signals`, as UTF-8 without the header: consecutive runs of
-  /// signals may be rendered apart (on several cores) and their bytes written one after another.
-  public func signalsCSVRowBytes(_ signals: [Signal], standings: [SignalStanding]? = nil) -> [UInt8] {
-    var csv = CSVOutput()
+  /// signals may be rendered apart (on several cores) and their bytes written one after another,
+  /// into `buffer`'s storage when one is given.
+  public func signalsCSVRowBytes(_ signals: [Signal], standings: [SignalStanding]? = nil, reusing buffer: consuming [UInt8] = []) -> [UInt8] {
+    var csv = CSVOutput(reusing: consume buffer)
     for (index, signal) in signals.enumerated() {
       csv.cell(signal.nhsNumber.description)
       csv.cell(signal.ruleID)
@@ -139,10 +141,11 @@ public struct RunOutputs: Sendable {
     String(decoding: signalsJSONLineBytes(signals, standings: standings), as: UTF8.self)
   }
 
-  /// `signalsJSONLines` as UTF-8, for writing without a copy into a string.
-  public func signalsJSONLineBytes(_ signals: [Signal], standings: [SignalStanding]? = nil) -> [UInt8] {
+  /// `signalsJSONLines` as UTF-8, for writing without a copy into a string; into `buffer`'s
+  /// storage when one is given.
+  public func signalsJSONLineBytes(_ signals: [Signal], standings: [SignalStanding]? = nil, reusing buffer: consuming [UInt8] = []) -> [UInt8] {
     // One writer for every line: a line's text is not built apart and then copied.
-    var json = JSONText()
+    var json = JSONText(reusing: consume buffer)
     for (index, signal) in signals.enumerated() {
       json.beginObject()
       json.string("nhs_number", signal.nhsNumber.description)
