@@ -134,9 +134,10 @@ public final class OutputGeneration: @unchecked Sendable {
 
   /// Opens one output file to be written in pieces as the run produces them (a large area's
   /// rows, pass by pass), so that no more than a piece is held; ``OutputFileWriter/finish()``
-  /// flushes it and puts it in place, as `write(_:to:)` does.
-  public func writer(for name: String) throws(OutputError) -> OutputFileWriter {
-    try OutputFileWriter(final: staging.appendingPathComponent(name).path)
+  /// flushes it and puts it in place, as `write(_:to:)` does. `bypassingPageCache`: for a
+  /// large file nothing in this process reads again (see ``OutputFileWriter``).
+  public func writer(for name: String, bypassingPageCache: Bool = false) throws(OutputError) -> OutputFileWriter {
+    try OutputFileWriter(final: staging.appendingPathComponent(name).path, bypassingPageCache: bypassingPageCache)
   }
 
   /// Makes a folder (owner-only) in the generation for files written as `folder/name`.
@@ -211,20 +212,47 @@ extension OutputDirectory {
 /// One output file written piece by piece under a temporary name, flushed, then renamed: a
 /// file is never seen half written under its own name. A writer let go of before `finish()`
 /// (a failed run) removes its temporary file.
+///
+/// `bypassingPageCache` writes the file straight to the device (Linux `O_DIRECT`) in whole
+/// blocks from one reused buffer, the last block padded and the file cut back to its length.
+/// The file is flushed to disk before it is named anyway, so the page cache only adds a copy
+/// into pages the kernel must find and clear first: on this project's virtual machine, 110 to
+/// 130 MB/s against 1.5 to 2 GB/s direct (`dd`), a second of the CPU for an area's 124 MB of
+/// signals. Where the file system will not take it (tmpfs on older kernels, some network
+/// file systems), the writer says nothing and writes through the page cache as before.
 public final class OutputFileWriter {
   private let final: String
   private let temporary: String
   private var fd: Int32
+  /// Opened to bypass the page cache: the bytes not yet written, in block-aligned memory.
+  private var staged: UnsafeMutableRawBufferPointer?
+  private var stagedCount = 0
+  /// Whether writes still bypass the page cache (the file system may refuse them).
+  public private(set) var bypassing = false
+  /// How many bytes the file holds so far.
+  private var length = 0
 
-  init(final: String) throws(OutputError) {
+  /// Alignment and size for direct writes: 4 KiB covers every block device's logical block.
+  static let blockBytes = 4096
+  /// Bytes gathered before each direct write.
+  static let stagingBytes = 4 << 20
+
+  init(final: String, bypassingPageCache: Bool = false) throws(OutputError) {
     self.final = final
     let directory = (final as NSString).deletingLastPathComponent
     temporary = directory + "/.\((final as NSString).lastPathComponent).tmp-\(getpid())"
-    fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    fd = bypassingPageCache ? csys_create_uncached(temporary, 0o600) : -1
+    if fd >= 0 {
+      staged = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.stagingBytes, alignment: Self.blockBytes)
+      bypassing = true
+    } else {
+      fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    }
     guard fd >= 0 else { throw .cannotWrite(final, String(cString: strerror(errno))) }
   }
 
   deinit {
+    staged?.deallocate()
     if fd >= 0 {
       close(fd)
       unlink(temporary)
@@ -239,6 +267,19 @@ public final class OutputFileWriter {
   /// Appends `bytes` (the temporary file goes with the writer if this throws).
   func append(_ bytes: UnsafeBufferPointer<UInt8>) throws(OutputError) {
     precondition(fd >= 0, "a finished output file takes no more bytes")
+    guard let staged else { return try writeAll(UnsafeRawBufferPointer(bytes)) }
+    var rest = UnsafeRawBufferPointer(bytes)
+    while !rest.isEmpty {
+      let taken = min(rest.count, staged.count - stagedCount)
+      UnsafeMutableRawBufferPointer(rebasing: staged[stagedCount..<stagedCount + taken]).copyMemory(from: UnsafeRawBufferPointer(rebasing: rest[..<taken]))
+      stagedCount += taken
+      rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
+      if stagedCount == staged.count { try writeStaged(last: false) }
+    }
+  }
+
+  /// Writes `bytes` through the page cache.
+  private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
     var offset = 0
     while offset < bytes.count {
       let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
@@ -248,10 +289,50 @@ public final class OutputFileWriter {
       }
       offset += written
     }
+    length += bytes.count
+  }
+
+  /// Writes what is staged; directly, the end of the file (`last`) padded to a whole block,
+  /// which `finish()` cuts off again.
+  private func writeStaged(last: Bool) throws(OutputError) {
+    guard let staged, stagedCount > 0 else { return }
+    var offset = 0
+    while offset < stagedCount {
+      var end = stagedCount
+      if bypassing {
+        end = (stagedCount + Self.blockBytes - 1) / Self.blockBytes * Self.blockBytes
+        precondition(last || end == stagedCount, "only a file's end is written as part of a block")
+        UnsafeMutableRawBufferPointer(rebasing: staged[stagedCount..<end]).initializeMemory(as: UInt8.self, repeating: 0)
+      }
+      let written = Glibc.write(fd, staged.baseAddress! + offset, end - offset)
+      if written < 0 {
+        if errno == EINTR { continue }
+        if errno == EINVAL, bypassing, csys_stop_bypassing_cache(fd) == 0 {
+          // The file system opened the file for direct writes but refuses them (or a short
+          // write left the offset out of line): the rest goes through the page cache.
+          bypassing = false
+          continue
+        }
+        throw .cannotWrite(final, String(cString: strerror(errno)))
+      }
+      offset += written
+    }
+    length += stagedCount
+    stagedCount = 0
   }
 
   /// Flushes the file to disk and gives it its name.
   public func finish() throws(OutputError) {
+    precondition(fd >= 0, "a file is finished once")
+    try writeStaged(last: true)
+    // A padded last block leaves zeros past the file's length: cut them off.
+    if staged != nil, ftruncate(fd, off_t(length)) != 0 {
+      let reason = String(cString: strerror(errno))
+      close(fd)
+      fd = -1
+      unlink(temporary)
+      throw .cannotWrite(final, reason)
+    }
     let flushed = fsync(fd) == 0
     let reason = String(cString: strerror(errno))
     close(fd)
