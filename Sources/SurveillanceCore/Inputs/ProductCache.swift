@@ -216,6 +216,8 @@ final class KnownProduct {
   let name: String?
   /// `nil` when the product could not be identified.
   let classification: ProductClassification?
+  /// The classification as its supplies share it.
+  let sharedClassification: ProductBox?
   /// What the formulary found on the way (unclassified, or a code/name conflict).
   let finding: ProductFinding?
   /// Where the product's tally is in the decoder's list of flagged products, when it has a finding.
@@ -229,6 +231,7 @@ final class KnownProduct {
     self.bnfCode = bnfCode
     self.name = name
     self.classification = classification
+    sharedClassification = classification.map(ProductBox.init)
     self.finding = finding
     self.flaggedIndex = flaggedIndex
     productKey = dmdCode ?? bnfCode ?? name?.lowercased() ?? ""

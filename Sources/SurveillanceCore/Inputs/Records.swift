@@ -42,6 +42,12 @@ public enum SupplyType: String, Sendable, Codable, CaseIterable {
 /// its way from a row to a signal (into a child's record, a reconciled pair, sorted lists),
 /// and copying the box is one reference count where copying the fields was two hundred bytes
 /// and a count for every string.
+/// One product's classification, held once and shared by the supplies of it.
+final class ProductBox: Sendable {
+  let classification: ProductClassification
+  init(_ classification: ProductClassification) { self.classification = classification }
+}
+
 public struct Supply: Sendable, Hashable {
   /// The fields. Never changed once shared: every setter below copies it first unless this
   /// value holds the only reference.
@@ -53,7 +59,7 @@ public struct Supply: Sendable, Hashable {
     var siteCode: String
     var productKey: String
     var drugName: String
-    var product: ProductClassification
+    var product: ProductBox
     var quantity: Double
     var quantityUnit: QuantityUnit?
     var devices: Int
@@ -62,7 +68,7 @@ public struct Supply: Sendable, Hashable {
     var issueType: String?
     var source: SourceRef
 
-    init(side: SupplySide, nhsNumber: NHSNumber, dateOfBirth: CalendarDate?, date: CalendarDate, siteCode: String, productKey: String, drugName: String, product: ProductClassification, quantity: Double, quantityUnit: QuantityUnit?, devices: Int, prescriptionID: String?, supplyType: SupplyType?, issueType: String?, source: SourceRef) {
+    init(side: SupplySide, nhsNumber: NHSNumber, dateOfBirth: CalendarDate?, date: CalendarDate, siteCode: String, productKey: String, drugName: String, product: ProductBox, quantity: Double, quantityUnit: QuantityUnit?, devices: Int, prescriptionID: String?, supplyType: SupplyType?, issueType: String?, source: SourceRef) {
       self.side = side
       self.nhsNumber = nhsNumber
       self.dateOfBirth = dateOfBirth
@@ -124,8 +130,8 @@ public struct Supply: Sendable, Hashable {
     set { update(\.drugName, to: newValue) }
   }
   public var product: ProductClassification {
-    get { fields.product }
-    set { update(\.product, to: newValue) }
+    get { fields.product.classification }
+    set { update(\.product, to: ProductBox(newValue)) }
   }
   public var quantity: Double {
     get { fields.quantity }
@@ -163,6 +169,21 @@ public struct Supply: Sendable, Hashable {
   public init(
     side: SupplySide, nhsNumber: NHSNumber, dateOfBirth: CalendarDate?, date: CalendarDate, siteCode: String,
     productKey: String, drugName: String, product: ProductClassification, quantity: Double,
+    quantityUnit: QuantityUnit?, devices: Int, prescriptionID: String?, supplyType: SupplyType?,
+    issueType: String?, source: SourceRef
+  ) {
+    self.init(
+      side: side, nhsNumber: nhsNumber, dateOfBirth: dateOfBirth, date: date, siteCode: siteCode, productKey: productKey,
+      drugName: drugName, sharing: ProductBox(product), quantity: quantity, quantityUnit: quantityUnit, devices: devices,
+      prescriptionID: prescriptionID, supplyType: supplyType, issueType: issueType, source: source)
+  }
+
+  /// A supply whose product's classification is held in `product`, shared with every other
+  /// supply of the product a decoder has read: the classification is a hundred bytes, and a
+  /// supply's own copy of it was a third of the memory an area's supplies fill.
+  init(
+    side: SupplySide, nhsNumber: NHSNumber, dateOfBirth: CalendarDate?, date: CalendarDate, siteCode: String,
+    productKey: String, drugName: String, sharing product: ProductBox, quantity: Double,
     quantityUnit: QuantityUnit?, devices: Int, prescriptionID: String?, supplyType: SupplyType?,
     issueType: String?, source: SourceRef
   ) {

@@ -477,7 +477,7 @@ public final class RowDecoder {
         flaggedIndex: flaggedIndex)
       products.remember(known, for: key)
     }
-    guard let product = known.classification else {
+    guard let product = known.classification, let sharedProduct = known.sharedClassification else {
       let shown = [known.dmdCode.map { "dm+d '\($0)'" }, known.bnfCode.map { "BNF '\($0)'" }, known.name.map { "name '\($0)'" }].compactMap { $0 }
       throw Reject(reason: .unknownProduct, detail: "product not recognised: \(shown.joined(separator: ", "))")
     }
@@ -515,7 +515,7 @@ public final class RowDecoder {
       Supply(
         side: isIssue ? .gpIssue : .dispensing, nhsNumber: nhs, dateOfBirth: dateOfBirth, date: date,
         siteCode: site, productKey: known.productKey, drugName: known.name ?? "",
-        product: product, quantity: quantity, quantityUnit: unit, devices: devices,
+        sharing: sharedProduct, quantity: quantity, quantityUnit: unit, devices: devices,
         prescriptionID: text(row, .prescriptionID), supplyType: supplyType,
         issueType: issueType, source: source))
   }
