@@ -36,18 +36,18 @@ public enum SupplyType: String, Sendable, Codable, CaseIterable {
   public var isWithoutPrescription: Bool { self == .emergencySupply || self == .urgentSupplyNHS111 }
 }
 
-/// One GP issue or one pharmacy dispensing of a product, decoded and validated.
-///
-/// A value with its fields in one shared, copy-on-write box: a supply is copied many times on
-/// its way from a row to a signal (into a child's record, a reconciled pair, sorted lists),
-/// and copying the box is one reference count where copying the fields was two hundred bytes
-/// and a count for every string.
 /// One product's classification, held once and shared by the supplies of it.
 final class ProductBox: Sendable {
   let classification: ProductClassification
   init(_ classification: ProductClassification) { self.classification = classification }
 }
 
+/// One GP issue or one pharmacy dispensing of a product, decoded and validated.
+///
+/// A value with its fields in one shared, copy-on-write box: a supply is copied many times on
+/// its way from a row to a signal (into a child's record, a reconciled pair, sorted lists),
+/// and copying the box is one reference count where copying the fields was two hundred bytes
+/// and a count for every string.
 public struct Supply: Sendable, Hashable {
   /// The fields. Never changed once shared: every setter below copies it first unless this
   /// value holds the only reference.
