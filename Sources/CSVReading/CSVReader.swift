@@ -115,15 +115,28 @@ public enum CSVReader {
     defer { close(fd) }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
-    var offset = 0
-    while true {
-      let n = pread(fd, buffer.baseAddress, chunkSize, off_t(offset))
+    try readChunks(fd: fd, path: path, from: 0, into: buffer) { chunk, _ in
+      try body(chunk)
+      return true
+    }
+  }
+
+  /// Reads the file open at `fd` from `start` up to `end` (its end when `nil`) into `buffer`
+  /// one chunk at a time, calling `body` with each chunk and the offset it was read from until
+  /// `body` returns false.
+  private static func readChunks(
+    fd: Int32, path: String, from start: Int, to end: Int? = nil, into buffer: UnsafeMutableRawBufferPointer,
+    _ body: (_ chunk: UnsafeRawBufferPointer, _ offset: Int) throws -> Bool
+  ) throws {
+    var offset = start
+    while offset < end ?? Int.max {
+      let n = pread(fd, buffer.baseAddress, min(buffer.count, (end ?? Int.max) - offset), off_t(offset))
       if n < 0 {
         if errno == EINTR { continue }
         throw CSVReadingError.readFailed(path: path, reason: errnoText())
       }
       if n == 0 { return }
-      try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+      guard try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), offset) else { return }
       offset += n
     }
   }
@@ -197,19 +210,10 @@ public enum CSVReader {
       let target = size * share / count
       guard target > offset else { continue }
       var found: Int?
-      var position = target
-      while found == nil, position < size {
-        let n = pread(fd, buffer.baseAddress, chunkSize, off_t(position))
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw CSVReadingError.readFailed(path: path, reason: errnoText())
-        }
-        if n == 0 { break }
-        if let newline = memchr(buffer.baseAddress!, 0x0A, n) {
-          found = position + buffer.baseAddress!.distance(to: UnsafeMutableRawPointer(newline)) + 1
-        } else {
-          position += n
-        }
+      try readChunks(fd: fd, path: path, from: target, into: buffer) { chunk, at in
+        guard let newline = memchr(chunk.baseAddress!, 0x0A, chunk.count) else { return true }
+        found = at + chunk.baseAddress!.distance(to: UnsafeRawPointer(newline)) + 1
+        return false
       }
       guard let found, found < size else { break }
       cuts.append(found)
@@ -222,17 +226,10 @@ public enum CSVReader {
   private static func countNewlines(fd: Int32, path: String, from start: Int, to end: Int, chunkSize: Int) throws -> Int {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
-    var offset = start
     var lines = 0
-    while offset < end {
-      let n = pread(fd, buffer.baseAddress, min(chunkSize, end - offset), off_t(offset))
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw CSVReadingError.readFailed(path: path, reason: errnoText())
-      }
-      if n == 0 { break }
-      lines += csv_count_newlines(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), n)
-      offset += n
+    try readChunks(fd: fd, path: path, from: start, to: end, into: buffer) { chunk, _ in
+      lines += csv_count_newlines(chunk.baseAddress!.assumingMemoryBound(to: UInt8.self), chunk.count)
+      return true
     }
     return lines
   }

@@ -280,15 +280,7 @@ public final class OutputFileWriter {
 
   /// Writes `bytes` through the page cache.
   private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
-    var offset = 0
-    while offset < bytes.count {
-      let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw .cannotWrite(final, String(cString: strerror(errno)))
-      }
-      offset += written
-    }
+    try writeFully(bytes)
     length += bytes.count
   }
 
@@ -296,20 +288,28 @@ public final class OutputFileWriter {
   /// which `finish()` cuts off again.
   private func writeStaged(last: Bool) throws(OutputError) {
     guard let staged, stagedCount > 0 else { return }
+    var end = stagedCount
+    if bypassing {
+      end = (stagedCount + Self.blockBytes - 1) / Self.blockBytes * Self.blockBytes
+      precondition(last || end == stagedCount, "only a file's end is written as part of a block")
+      UnsafeMutableRawBufferPointer(rebasing: staged[stagedCount..<end]).initializeMemory(as: UInt8.self, repeating: 0)
+    }
+    try writeFully(UnsafeRawBufferPointer(rebasing: staged[..<end]))
+    length += stagedCount
+    stagedCount = 0
+  }
+
+  /// Writes every byte of `bytes` at the file's offset, again where a signal interrupts.
+  private func writeFully(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
     var offset = 0
-    while offset < stagedCount {
-      var end = stagedCount
-      if bypassing {
-        end = (stagedCount + Self.blockBytes - 1) / Self.blockBytes * Self.blockBytes
-        precondition(last || end == stagedCount, "only a file's end is written as part of a block")
-        UnsafeMutableRawBufferPointer(rebasing: staged[stagedCount..<end]).initializeMemory(as: UInt8.self, repeating: 0)
-      }
-      let written = Glibc.write(fd, staged.baseAddress! + offset, end - offset)
+    while offset < bytes.count {
+      let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
       if written < 0 {
         if errno == EINTR { continue }
         if errno == EINVAL, bypassing, csys_stop_bypassing_cache(fd) == 0 {
           // The file system opened the file for direct writes but refuses them (or a short
-          // write left the offset out of line): the rest goes through the page cache.
+          // write left the offset out of line): the rest goes through the page cache, a
+          // padded end included, which `finish()` cuts off as before.
           bypassing = false
           continue
         }
@@ -317,8 +317,6 @@ public final class OutputFileWriter {
       }
       offset += written
     }
-    length += stagedCount
-    stagedCount = 0
   }
 
   /// Flushes the file to disk and gives it its name.

@@ -214,10 +214,11 @@ final class KnownProduct {
   let dmdCode: String?
   let bnfCode: String?
   let name: String?
+  /// The classification, boxed once so that every supply of the product shares it;
   /// `nil` when the product could not be identified.
-  let classification: ProductClassification?
-  /// The classification as its supplies share it.
   let sharedClassification: ProductBox?
+  /// The classification itself.
+  var classification: ProductClassification? { sharedClassification?.classification }
   /// What the formulary found on the way (unclassified, or a code/name conflict).
   let finding: ProductFinding?
   /// Where the product's tally is in the decoder's list of flagged products, when it has a finding.
@@ -230,7 +231,6 @@ final class KnownProduct {
     self.dmdCode = dmdCode
     self.bnfCode = bnfCode
     self.name = name
-    self.classification = classification
     sharedClassification = classification.map(ProductBox.init)
     self.finding = finding
     self.flaggedIndex = flaggedIndex

@@ -477,10 +477,11 @@ public final class RowDecoder {
         flaggedIndex: flaggedIndex)
       products.remember(known, for: key)
     }
-    guard let product = known.classification, let sharedProduct = known.sharedClassification else {
+    guard let sharedProduct = known.sharedClassification else {
       let shown = [known.dmdCode.map { "dm+d '\($0)'" }, known.bnfCode.map { "BNF '\($0)'" }, known.name.map { "name '\($0)'" }].compactMap { $0 }
       throw Reject(reason: .unknownProduct, detail: "product not recognised: \(shown.joined(separator: ", "))")
     }
+    let product = sharedProduct.classification
     guard product.role.isRespiratory else { return .outOfScope(.notAsthmaRelated) }
 
     let nhs = try nhsNumber(row, slices)

@@ -36,6 +36,14 @@ public struct RunOutputs: Sendable {
     }
   }
 
+  /// Appends the line numbers of `refs` separated by commas (`186,187`).
+  private static func appendLines(of refs: ArraySlice<SourceRef>, to bytes: inout [UInt8]) {
+    for (index, ref) in zip(refs.indices, refs) {
+      if index > refs.startIndex { bytes.append(UInt8(ascii: ",")) }
+      bytes.appendDecimal(Int(ref.line))
+    }
+  }
+
   /// `children.csv`: one row per child in NHS number order.
   public func childrenCSV(_ children: [ChildSummary]) -> String {
     Self.childrenCSVHeader + String(decoding: childrenCSVRowBytes(children), as: UTF8.self)
@@ -115,10 +123,7 @@ public struct RunOutputs: Sendable {
           if !first { bytes.appendText("; ") }
           first = false
           bytes.append(contentsOf: evidenceNames[file])
-          for (index, ref) in zip(refs.indices, refs) {
-            if index > refs.startIndex { bytes.append(UInt8(ascii: ",")) }
-            bytes.appendDecimal(Int(ref.line))
-          }
+          Self.appendLines(of: refs, to: &bytes)
         }
       }
       csv.cell(signal.safeguarding?.summary ?? "")
@@ -166,10 +171,7 @@ public struct RunOutputs: Sendable {
         // {"file":...,"lines":[N,...]}, the file's part made once per run rather than per row.
         json.rawElement { bytes in
           bytes.append(contentsOf: evidencePrefixes[file])
-          for (index, ref) in zip(refs.indices, refs) {
-            if index > refs.startIndex { bytes.append(UInt8(ascii: ",")) }
-            bytes.appendDecimal(Int(ref.line))
-          }
+          Self.appendLines(of: refs, to: &bytes)
           bytes.append(UInt8(ascii: "]"))
           bytes.append(UInt8(ascii: "}"))
         }
