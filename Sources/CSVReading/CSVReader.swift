@@ -107,15 +107,18 @@ public enum CSVReader {
     }
   }
 
-  /// Calls `body` with each chunk of the file at `path`, in order, read into one buffer of
-  /// `chunkSize` bytes: for work over a file's raw bytes (its SHA-256) apart from parsing it.
-  public static func forEachChunk(ofFileAt path: String, chunkSize: Int = defaultChunkSize, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+  /// Calls `body` with each chunk of the file at `path` (up to byte `end`, if given), in
+  /// order, read into one buffer of `chunkSize` bytes: for work over a file's raw bytes (its
+  /// SHA-256, its lines) apart from parsing it.
+  public static func forEachChunk(
+    ofFileAt path: String, chunkSize: Int = defaultChunkSize, until end: Int? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
     defer { close(fd) }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     defer { buffer.deallocate() }
-    try readChunks(fd: fd, path: path, from: 0, into: buffer) { chunk, _ in
+    try readChunks(fd: fd, path: path, from: 0, to: end, into: buffer) { chunk, _ in
       try body(chunk)
       return true
     }
@@ -141,63 +144,31 @@ public enum CSVReader {
     }
   }
 
-  /// Where to cut a file of `size` bytes into about `count` segments of whole lines: after a
-  /// newline at or past each share (see ``read(fileAt:segment:chunkSize:observeBytes:_:)``,
+  /// Where to cut a file into about `count` segments of whole lines: the byte after a newline
+  /// at or past each even share (see ``read(fileAt:segment:chunkSize:observeBytes:_:)``,
   /// which finds out whether each cut is also a record boundary). Fewer when lines are long.
-  ///
-  /// Each segment must know the line it starts on, so the newlines before the last cut are
-  /// counted, in `countingTasks` stretches at once: counted on one core, before any reading
-  /// could start, they took 0.4 s of a 5 s run on a 1.3 GB export.
-  public static func segments(
-    ofFileAt path: String, count: Int, chunkSize: Int = defaultChunkSize, countingTasks: Int = defaultCountingTasks
-  ) throws -> [CSVSegment] {
+  /// The first segment starts at 0, which is not among them.
+  public static func cuts(ofFileAt path: String, count: Int, chunkSize: Int = defaultChunkSize) throws -> [Int] {
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else { throw CSVReadingError.cannotOpen(path: path, reason: errnoText()) }
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw CSVReadingError.readFailed(path: path, reason: errnoText()) }
-    let size = Int(info.st_size)
-    let cuts = try cutOffsets(fd: fd, path: path, size: size, count: count, chunkSize: chunkSize)
-    guard !cuts.isEmpty else { return [CSVSegment(start: 0, end: nil, firstLine: 1)] }
-    // The newlines before each cut: the stretch up to the last cut, divided at every cut and
-    // into about `countingTasks` even pieces, each piece counted on its own.
-    var bounds = Set(cuts)
-    let pieces = max(1, countingTasks)
-    for piece in 1..<pieces { bounds.insert(cuts.last! * piece / pieces) }
-    bounds.insert(0)
-    let edges = bounds.sorted()
-    // Each task writes only its own piece's element.
-    nonisolated(unsafe) let newlines = UnsafeMutableBufferPointer<Int>.allocate(capacity: edges.count - 1)
-    defer { newlines.deallocate() }
-    newlines.initialize(repeating: 0)
-    nonisolated(unsafe) let failures = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: edges.count - 1)
-    defer { failures.deinitialize().deallocate() }
-    failures.initialize(repeating: nil)
-    DispatchQueue.concurrentPerform(iterations: edges.count - 1) { piece in
-      do {
-        newlines[piece] = try countNewlines(fd: fd, path: path, from: edges[piece], to: edges[piece + 1], chunkSize: chunkSize)
-      } catch {
-        failures[piece] = error
-      }
-    }
-    if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-    var linesBefore: [Int: Int] = [0: 0]
-    var total = 0
-    for piece in 0..<(edges.count - 1) {
-      total += newlines[piece]
-      linesBefore[edges[piece + 1]] = total
-    }
-    let starts = [0] + cuts
-    return starts.indices.map { index in
-      CSVSegment(
-        start: starts[index], end: index + 1 < starts.count ? starts[index + 1] : nil, firstLine: linesBefore[starts[index]]! + 1)
-    }
+    return try cutOffsets(fd: fd, path: path, size: Int(info.st_size), count: count, chunkSize: chunkSize)
   }
 
-  /// How many stretches of a file ``segments(ofFileAt:count:chunkSize:countingTasks:)``
-  /// counts newlines in at once: two for each core, so a core that is busy elsewhere holds
-  /// back half as much.
-  public static var defaultCountingTasks: Int { 2 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+  /// The file cut into about `count` segments of whole lines (``cuts(ofFileAt:count:chunkSize:)``),
+  /// each with the line it starts on, counted in one read up to the last cut. A run reading
+  /// segments side by side learns their lines from the pass that hashes the file instead
+  /// (``SegmentLines``), and does not read the file an extra time for them.
+  public static func segments(ofFileAt path: String, count: Int, chunkSize: Int = defaultChunkSize) throws -> [CSVSegment] {
+    let lines = SegmentLines(starts: [0] + (try cuts(ofFileAt: path, count: count, chunkSize: chunkSize)))
+    if let last = lines.starts.last, last > 0 {
+      try forEachChunk(ofFileAt: path, chunkSize: chunkSize, until: last) { lines.count($0) }
+    }
+    lines.finish(path: path)
+    return try lines.starts.indices.map { try lines.segment($0) }
+  }
 
   /// The byte after the first newline at or past each of `count - 1` even shares of the file,
   /// in order, each past the one before and before the end.
@@ -220,18 +191,6 @@ public enum CSVReader {
       offset = found
     }
     return cuts
-  }
-
-  /// Newlines in bytes `start..<end` of the file.
-  private static func countNewlines(fd: Int32, path: String, from start: Int, to end: Int, chunkSize: Int) throws -> Int {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-    defer { buffer.deallocate() }
-    var lines = 0
-    try readChunks(fd: fd, path: path, from: start, to: end, into: buffer) { chunk, _ in
-      lines += csv_count_newlines(chunk.baseAddress!.assumingMemoryBound(to: UInt8.self), chunk.count)
-      return true
-    }
-    return lines
   }
 
   /// Reads CSV held in memory; `source` names it in errors.

@@ -82,11 +82,14 @@ public enum AreaLoader {
       Result { () throws -> ReadingPlan.Result in
         switch plan.tasks[task] {
         case .part(let file, let slot, let segment):
+          let segment = try segment.map { try plan.lines[file]!.segment($0) }
           return .part(try ExportReader.readPart(
             files[file], index: file, slot: slot, segment: segment, rules: rules, earliest: earliest, latest: latest, role: shared, keep: keep))
         case .hash(let file):
-          if case .later = shared { return .hash(nil) }
-          return .hash(try ExportReader.sha256(ofFileAt: files[file].path))
+          // A later pass's manifest takes the first read's hashes, but its segments still need their lines.
+          var hashing = true
+          if case .later = shared { hashing = false }
+          return .hash(try ExportReader.sha256(ofFileAt: files[file].path, hashing: hashing, counting: plan.lines[file]!))
         }
       }
     }
@@ -98,7 +101,7 @@ public enum AreaLoader {
       for task in tasks {
         switch plan.tasks[task] {
         case .hash: if case .hash(let digest) = try results[task].get() { sha256 = digest }
-        case .part(_, let slot, let segment): segments.append((task, slot, segment?.start ?? 0))
+        case .part(_, let slot, let segment): segments.append((task, slot, segment.map { plan.lines[file]!.starts[$0] } ?? 0))
         }
       }
       // The first part's error is the file's. A later part counts only if it read without

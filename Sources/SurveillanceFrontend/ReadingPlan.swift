@@ -7,17 +7,19 @@ import SurveillanceCore
 /// hashed in one go, one per core; but when one export is much larger than the rest (a
 /// pharmacy system's export twice the GP's), reading file by file leaves a core idle while
 /// that one finishes. Then the large file is cut into segments at line ends
-/// (``CSVReader/segments(ofFileAt:count:chunkSize:)``), each read on whichever core is free,
-/// and its SHA-256 is one more task beside them. Largest tasks start first.
+/// (``CSVReader/cuts(ofFileAt:count:chunkSize:)``), each read on whichever core is free,
+/// and its SHA-256 is one more task beside them, which also counts the lines each segment
+/// starts on (``SegmentLines``). Largest tasks start first, but a file's hashing always
+/// before its segments: they may wait for its count.
 struct ReadingPlan {
   /// The smallest segment worth its own task (a header read, a decoder, a merge).
   static let defaultSegmentBytes = 64 << 20
 
   enum Task {
-    /// Reading a file's segment, or (`nil`) the whole file with its hash. `slot`: the part's
-    /// place in the first read's ``HoldingShare``.
-    case part(file: Int, slot: Int, segment: CSVSegment?)
-    /// Hashing a file read in segments.
+    /// Reading a file's segment (its index in ``lines``), or (`nil`) the whole file with its
+    /// hash. `slot`: the part's place in the first read's ``HoldingShare``.
+    case part(file: Int, slot: Int, segment: Int?)
+    /// Hashing a file read in segments, and counting the lines its segments start on.
     case hash(file: Int)
   }
 
@@ -32,6 +34,8 @@ struct ReadingPlan {
   private(set) var tasksByFile: [[Int]] = []
   /// How many parts are read, each with its slot.
   private(set) var slots = 0
+  /// For each file read in segments, where they start and (once counted) on which line.
+  private(set) var lines: [Int: SegmentLines] = [:]
 
   /// `segmentBytes`: with ``defaultSegmentBytes``, a file is cut only when it is more than a
   /// fair share of the reading (the area's bytes over the cores, with a tenth to spare), into
@@ -52,21 +56,31 @@ struct ReadingPlan {
       var count = Int((Double(size) / Double(pieceBytes)).rounded())
       let uneven = Double(size) > fairShare * 1.1
       if cores < 2 || files[file].origin != nil || (balancing && !uneven) { count = 1 }
-      let segments = count >= 2 ? try CSVReader.segments(ofFileAt: files[file].path, count: count) : []
-      if segments.count >= 2 {
-        for segment in segments {
-          let bytes = (segment.end ?? size) - segment.start
-          planned.append((.part(file: file, slot: slots, segment: segment), file, Double(bytes) * 3))
+      let cuts = count >= 2 ? try CSVReader.cuts(ofFileAt: files[file].path, count: count) : []
+      if !cuts.isEmpty {
+        let starts = [0] + cuts
+        lines[file] = SegmentLines(starts: starts)
+        planned.append((.hash(file: file), file, Double(size)))
+        for (index, start) in starts.enumerated() {
+          let bytes = (index + 1 < starts.count ? starts[index + 1] : size) - start
+          planned.append((.part(file: file, slot: slots, segment: index), file, Double(bytes) * 3))
           slots += 1
         }
-        planned.append((.hash(file: file), file, Double(size)))
       } else {
         planned.append((.part(file: file, slot: slots, segment: nil), file, Double(size) * 4))
         slots += 1
       }
     }
-    // Sorted by cost, keeping each file's parts in order among themselves.
-    let order = planned.indices.sorted { (planned[$0].cost, -$0) > (planned[$1].cost, -$1) }
+    // Sorted by cost, then each hashing task moved before its file's first segment if a
+    // segment cost more: tasks are started in order, so the count a segment may wait for has
+    // always started, and no core waits for work that no core is doing.
+    var order = planned.indices.sorted { (planned[$0].cost, -$0) > (planned[$1].cost, -$1) }
+    for (index, entry) in planned.enumerated() {
+      guard case .hash(let file) = entry.task, let at = order.firstIndex(of: index),
+        let firstPart = order.firstIndex(where: { planned[$0].file == file })
+      else { continue }
+      if firstPart < at { order.insert(order.remove(at: at), at: firstPart) }
+    }
     tasks = order.map { planned[$0].task }
     tasksByFile = Array(repeating: [], count: files.count)
     let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
@@ -75,12 +89,23 @@ struct ReadingPlan {
 }
 
 extension ExportReader {
-  /// The SHA-256 of the file at `path`, read in 1 MiB chunks into one buffer: the manifest's
-  /// record of exactly which bytes were read, for a file read in segments. (`FileHandle`'s
-  /// reads went to the kernel 4 KiB at a time, each into a new `Data`.)
-  static func sha256(ofFileAt path: String) throws -> String {
+  /// The SHA-256 of the file at `path` (`nil` when not `hashing`), read in 1 MiB chunks into
+  /// one buffer: the manifest's record of exactly which bytes were read, for a file read in
+  /// segments. The same chunks give `lines` each segment's first line; if reading fails, the
+  /// segments waiting for them are told. (`FileHandle`'s reads went to the kernel 4 KiB at a
+  /// time, each into a new `Data`.)
+  static func sha256(ofFileAt path: String, hashing: Bool = true, counting lines: SegmentLines) throws -> String? {
     var hasher = SHA256()
-    try CSVReader.forEachChunk(ofFileAt: path) { hasher.update(bufferPointer: $0) }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    do {
+      try CSVReader.forEachChunk(ofFileAt: path) { chunk in
+        if hashing { hasher.update(bufferPointer: chunk) }
+        lines.count(chunk)
+      }
+    } catch {
+      lines.fail(error)
+      throw error
+    }
+    lines.finish(path: path)
+    return hashing ? hasher.finalize().map { String(format: "%02x", $0) }.joined() : nil
   }
 }

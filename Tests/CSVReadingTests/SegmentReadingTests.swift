@@ -70,10 +70,9 @@ struct SegmentReadingTests {
     }
   }
 
-  /// The newlines before each cut are counted in stretches on several cores; each segment
-  /// must still start on the line it is at, however many stretches, with lines longer than a
-  /// read and runs of empty lines about.
-  @Test func eachSegmentKnowsTheLineItStartsOnHoweverTheCountingIsShared() throws {
+  /// Each segment must start on the line it is at, however the pass that counts the lines
+  /// is read in chunks, with lines longer than a read and runs of empty lines about.
+  @Test func eachSegmentKnowsTheLineItStartsOnHoweverTheFileIsReadInChunks() throws {
     let rows = (1...600).map { index in
       index % 97 == 0 ? String(repeating: "x", count: 300) + ",\(index)" : index % 31 == 0 ? "\n\n\(index),b" : "\(index),b"
     }
@@ -82,17 +81,50 @@ struct SegmentReadingTests {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let bytes = Array(text.utf8)
     for count in [2, 5, 16] {
-      let alone = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64, countingTasks: 1)
-      for tasks in [2, 3, 8, 50] {
-        let shared = try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64, countingTasks: tasks)
-        #expect(shared == alone, "\(count) segments, \(tasks) counting tasks")
+      let starts = [0] + (try CSVReader.cuts(ofFileAt: path, count: count, chunkSize: 64))
+      #expect(starts.count == count)
+      for chunkSize in [1, 7, 64, 1000, bytes.count] {
+        let lines = SegmentLines(starts: starts)
+        try CSVReader.forEachChunk(ofFileAt: path, chunkSize: chunkSize) { lines.count($0) }
+        lines.finish(path: path)
+        for index in starts.indices {
+          let segment = try lines.segment(index)
+          #expect(segment.start == 0 || bytes[segment.start - 1] == 0x0A)
+          #expect(segment.firstLine == bytes[..<segment.start].filter { $0 == 0x0A }.count + 1, "\(count) segments, chunks of \(chunkSize)")
+          #expect(segment.end == (index + 1 < starts.count ? starts[index + 1] : nil))
+        }
       }
-      for segment in alone {
-        #expect(segment.start == 0 || bytes[segment.start - 1] == 0x0A)
-        #expect(segment.firstLine == bytes[..<segment.start].filter { $0 == 0x0A }.count + 1)
-      }
-      #expect(alone.count == count)
+      #expect(try CSVReader.segments(ofFileAt: path, count: count, chunkSize: 64).map(\.firstLine)
+        == starts.map { start in bytes[..<start].filter { $0 == 0x0A }.count + 1 })
     }
+  }
+
+  /// A segment's reader waits for the count to pass its start, on another thread; if the count
+  /// fails, or the file turns out shorter than when it was cut, the waiting reader is told.
+  @Test func aSegmentsReaderWaitsForTheCountAndHearsWhenItFails() async throws {
+    let text = (1...200).map { "\($0),b\n" }.joined()
+    let path = try Self.write(text)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let starts = [0] + (try CSVReader.cuts(ofFileAt: path, count: 4, chunkSize: 64))
+    let lines = SegmentLines(starts: starts)
+    #expect(try lines.segment(0).firstLine == 1, "the first segment needs no count")
+    let waiting = Task.detached { try lines.segment(3) }
+    try await Task.sleep(for: .milliseconds(50))
+    try CSVReader.forEachChunk(ofFileAt: path, chunkSize: 16) { lines.count($0) }
+    let last = try await waiting.value
+    #expect(last.firstLine == Array(text.utf8)[..<starts[3]].filter { $0 == 0x0A }.count + 1)
+
+    let failing = SegmentLines(starts: starts)
+    let stillWaiting = Task.detached { try failing.segment(2) }
+    try await Task.sleep(for: .milliseconds(50))
+    failing.fail(CSVReadingError.readFailed(path: path, reason: "the disk went away"))
+    await #expect(throws: CSVReadingError.self) { try await stillWaiting.value }
+
+    let short = SegmentLines(starts: starts)
+    try CSVReader.forEachChunk(ofFileAt: path, chunkSize: 64, until: starts[2]) { short.count($0) }
+    short.finish(path: path)
+    #expect(try short.segment(2).start == starts[2], "a segment starting at the end of what was counted is known")
+    #expect(throws: CSVReadingError.self) { try short.segment(3) }
   }
 
   @Test func aCutInsideAQuotedLineBreakIsFoundAndTheRestReadAgain() throws {
