@@ -85,31 +85,48 @@ final class ByteKeyedCache<Value> {
     arena.withUnsafeBufferPointer { arena in slot.length == 0 || key.isStored(at: arena.baseAddress! + slot.start) }
   }
 
-  /// A fast, non-cryptographic hash: eight bytes per multiply, with the length mixed in. The
-  /// bytes past the last whole eight are read as the key's last eight (overlapping), or for
-  /// a short key as two overlapping fours or three single bytes: every byte is read, by a
-  /// few loads rather than a loop, since most keys (one field, a product column) are short.
+  /// A fast, non-cryptographic hash of a few loads, whatever the key's length, with the length
+  /// mixed in: the first and last eight bytes (overlapping when shorter than sixteen), over
+  /// sixteen the middle eight too, over twenty-four the eight after the first and before the
+  /// last, so every byte of a key up to 40 bytes; for a short key two overlapping fours or three
+  /// single bytes. Longer keys alike in those bytes only share a hash: the look-up compares
+  /// keys byte for byte, so no answer is ever wrong. Hashing every byte of a long drug name
+  /// eight at a time, each step waiting for the one before, was the largest part of settling
+  /// a row of another medicine (`perf`).
   @inline(__always) static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    let (first, second) = words(key)
+    return finish(first, second)
+  }
+
+  /// The two words ``hash(_:)`` mixes: sampled bytes, the length folded into the first.
+  @inline(__always) static func words(_ key: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
     let raw = UnsafeRawBufferPointer(key)
     let count = raw.count
-    let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-    var hash = UInt64(truncatingIfNeeded: count) &* multiplier
-    var tail: UInt64 = 0
+    let length = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
     if count >= 8 {
-      var offset = 0
-      while offset + 8 <= count {
-        hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
-        hash ^= hash >> 29
-        offset += 8
+      var first = raw.loadUnaligned(as: UInt64.self) ^ length
+      var second = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      if count > 16 {
+        second ^= raw.loadUnaligned(fromByteOffset: count / 2 - 4, as: UInt64.self) &* 0xC2B2_AE3D_27D4_EB4F
+        if count > 24 {
+          first ^= raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) &* 0x1656_67B1_9E37_79F9
+          second ^= raw.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self) &* 0x94D0_49BB_1331_11EB
+        }
       }
-      if offset < count { tail = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) }
-    } else if count >= 4 {
-      tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
-    } else if count > 0 {
-      tail = UInt64(raw[0]) | UInt64(raw[count / 2]) << 8 | UInt64(raw[count - 1]) << 16
+      return (first, second)
     }
-    hash = (hash ^ tail) &* multiplier
-    return hash ^ (hash >> 32)
+    if count >= 4 {
+      return (UInt64(raw.loadUnaligned(as: UInt32.self)) ^ length, UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+    }
+    if count > 0 { return ((UInt64(raw[0]) | UInt64(raw[count / 2]) << 8 | UInt64(raw[count - 1]) << 16) ^ length, 0) }
+    return (length, 0)
+  }
+
+  /// Two words to one well-mixed hash (two independent multiplies, then folded).
+  @inline(__always) static func finish(_ first: UInt64, _ second: UInt64) -> UInt64 {
+    let mixed = (first &* 0x9E37_79B9_7F4A_7C15) ^ (second &* 0xFF51_AFD7_ED55_8CCD).byteSwapped
+    let folded = (mixed ^ (mixed >> 29)) &* 0xC4CE_B9FE_1A85_EC53
+    return folded ^ (folded >> 32)
   }
 }
 
@@ -144,9 +161,17 @@ struct ProductColumns: CacheKey {
   var name: UnsafeBufferPointer<UInt8>
   var unit: UnsafeBufferPointer<UInt8>
 
-  /// Each column hashed apart and the hashes mixed: the same columns always hash alike.
+  /// Each column's sampled words (``ByteKeyedCache/words(_:)``), each pair multiplied on its
+  /// own and rotated by its column's place, so that the four columns' steps run side by side
+  /// rather than each waiting for the one before: the same columns always hash alike.
   var hash: UInt64 {
-    Self.mix(Self.mix(Self.mix(ByteKeyedCache<Void>.hash(dmdCode), bnfCode), name), unit)
+    let dmd = ByteKeyedCache<Void>.words(dmdCode)
+    let bnf = ByteKeyedCache<Void>.words(bnfCode)
+    let name = ByteKeyedCache<Void>.words(name)
+    let unit = ByteKeyedCache<Void>.words(unit)
+    let first = (dmd.0 &* 0x9E37_79B9_7F4A_7C15) ^ (bnf.0 &* 0xC2B2_AE3D_27D4_EB4F).rotated(16) ^ (name.0 &* 0x1656_67B1_9E37_79F9).rotated(32) ^ (unit.0 &* 0xFF51_AFD7_ED55_8CCD).rotated(48)
+    let second = (dmd.1 &* 0xC4CE_B9FE_1A85_EC53) ^ (bnf.1 &* 0x2545_F491_4F6C_DD1D).rotated(16) ^ (name.1 &* 0x94D0_49BB_1331_11EB).rotated(32) ^ (unit.1 &* 0xBF58_476D_1CE4_E5B9).rotated(48)
+    return ByteKeyedCache<Void>.finish(first, second)
   }
 
   var byteCount: Int { dmdCode.count + bnfCode.count + name.count + unit.count + 4 }
@@ -163,15 +188,9 @@ struct ProductColumns: CacheKey {
     }
   }
 
-  // Column by column, without an array of them: these run on most rows of an export.
-  private static func mix(_ hash: UInt64, _ column: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    let mixed = (hash ^ ByteKeyedCache<Void>.hash(column)) &* 0x9E37_79B9_7F4A_7C15
-    return mixed ^ (mixed >> 29)
-  }
-
-  /// Whether the `count` bytes at `a` and `b` are the same, read as the hash reads them (whole
-  /// eights and an overlapping last eight, or two fours, or bytes): a column is a few dozen
-  /// bytes, shorter than a call to `memcmp` is worth.
+  /// Whether the `count` bytes at `a` and `b` are the same, read as whole eights and an
+  /// overlapping last eight, or two fours, or bytes: a column is a few dozen bytes, shorter
+  /// than a call to `memcmp` is worth.
   @inline(__always) private static func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     let a = UnsafeRawPointer(a)
     let b = UnsafeRawPointer(b)
@@ -264,4 +283,9 @@ final class ProductCache {
     guard cache.remember(product, for: key) != nil else { return }
     otherMedicine.append(product.classification.map { !$0.role.isRespiratory } ?? false)
   }
+}
+
+extension UInt64 {
+  /// The bits rotated left by `count`.
+  @inline(__always) fileprivate func rotated(_ count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
 }
