@@ -396,60 +396,24 @@ private final class ParseSession {
     // A blank line is no record; libcsv skips it without a callback.
     guard count > 0, let base = bytes.baseAddress else { return false }
     record.beginInPlace(UnsafeBufferPointer(start: base, count: count))
-    if !splitBareFields(base, count) {
-      // A quote or carriage return somewhere: split again, field by field.
-      record.reset()
-      record.beginInPlace(UnsafeBufferPointer(start: base, count: count))
-      guard splitQuotedFields(base, count) else { return abandonPlainLine() }
-    }
+    guard splitFields(base, count) else { return abandonPlainLine() }
     recordStartLine = currentLine
     endRecord()
     if let error = pendingError { throw error }
     return true
   }
 
-  /// Splits a line whose quoted fields hold no quote: returns `false` on anything else.
-  private func splitQuotedFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-    let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), carriageReturn = UInt8(ascii: "\r")
-    var index = 0
-    while true {
-      if index < count, base[index] == quote {
-        // A quoted field: its content runs to the next quote, which must end the field.
-        let contentStart = index + 1
-        guard let close = memchr(base + contentStart, Int32(quote), count - contentStart) else { return false }
-        let contentEnd = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
-        let after = contentEnd + 1
-        guard after == count || base[after] == comma else { return false }
-        record.appendFieldInPlace(from: contentStart, to: contentEnd)
-        if after == count { break }
-        index = after + 1
-        continue
-      }
-      let start = index
-      while index < count {
-        let byte = base[index]
-        if byte == comma { break }
-        if byte == quote || byte == carriageReturn { return false }
-        index += 1
-      }
-      record.appendFieldInPlace(from: start, to: index)
-      if index == count { break }
-      index += 1
-    }
-    return true
-  }
-
-  /// Splits a line that holds no quote and no carriage return at its commas, with the CPU's
-  /// vector compares (`csv_split_bare_line`), noting whether it is all ASCII; returns `false`
-  /// at the first quote or carriage return.
-  private func splitBareFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+  /// Splits a line at its commas outside quotes, with the CPU's vector compares
+  /// (`csv_split_line`: quoted fields that hold no quote, and no carriage return outside
+  /// them), noting whether it is all ASCII; returns `false` for any other line.
+  private func splitFields(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
     var found: Int32 = 0
     // A line of `count` bytes has at most `count + 1` fields; their bounds are written
     // straight into the record's buffers, which is most of the work on a row.
     record.appendFieldsInPlace(upTo: count + 1) { starts, ends in
-      csv_split_bare_line(base, count, starts, ends, &found)
+      csv_split_line(base, count, starts, ends, &found)
     }
-    guard found & Int32(CSV_SPLIT_NOT_BARE) == 0 else { return false }
+    guard found & Int32(CSV_SPLIT_NOT_PLAIN) == 0 else { return false }
     record.knownASCII = found & Int32(CSV_SPLIT_NON_ASCII) == 0
     record.freeOfNUL = found & Int32(CSV_SPLIT_NUL) == 0
     return true
