@@ -66,8 +66,9 @@ public struct SignalEvaluator: Sendable {
     // One trace for the child, reset for each rule: a trace holds copies of the timeline and
     // the calendar, and making one per rule retained every array in them, 18 times a child.
     var trace = Trace(timeline: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), calendar: rules.calendar, memo: memo)
+    let inputs = InputKindBits(timeline.inputs)
     var signals: [Signal] = []
-    for index in prepared.indices {
+    for index in prepared.indices where prepared[index].requiredInputs.isSubset(of: inputs) {
       if let signal = evaluate(prepared[index], on: timeline, safeguarding: context, trace: &trace) { signals.append(signal) }
     }
     return signals
@@ -77,17 +78,21 @@ public struct SignalEvaluator: Sendable {
   public func evaluate(_ rule: SignalRule, on timeline: ChildTimeline) -> Signal? {
     let memo = FigureMemo(timeline: timeline, courseMergeDays: rules.formulary.courseMergeDays)
     var trace = Trace(timeline: timeline, actionPlan: timeline.actionPlanStatus(policy: rules.care), calendar: rules.calendar, memo: memo)
-    return evaluate(PreparedRule(rule), on: timeline, safeguarding: timeline.safeguardingContext(policy: rules.care), trace: &trace)
+    let prepared = PreparedRule(rule)
+    guard prepared.requiredInputs.isSubset(of: InputKindBits(timeline.inputs)) else { return nil }
+    return evaluate(prepared, on: timeline, safeguarding: timeline.safeguardingContext(policy: rules.care), trace: &trace)
   }
 
+  /// The signal the prepared rule raises, for a child who has the inputs it needs.
   private func evaluate(_ prepared: PreparedRule, on timeline: ChildTimeline, safeguarding: SafeguardingContext?, trace: inout Trace) -> Signal? {
-    let rule = prepared.rule
-    guard rule.requiresInputs.allSatisfy(timeline.inputs.contains) else { return nil }
-    let actionPlan = trace.actionPlan
-    let memo = trace.memo
     for level in prepared.levelsMostSevereFirst {
       trace.reset()
       guard trace.holds(level.when, positive: true) else { continue }
+      // Only now that the rule fires: copying the rule and the child's plan status for every
+      // rule and child was a fifth of the evaluation's retains (`perf`).
+      let rule = prepared.rule
+      let actionPlan = trace.actionPlan
+      let memo = trace.memo
       let severity = safeguarding == nil ? level.severity : level.severity.raised(by: rules.care.safeguardingRaiseSeverityBy)
       let window = DateWindow(rule.window, endingOn: timeline.asOf)
       let figures = trace.namedFigures()
@@ -180,10 +185,12 @@ public struct SignalEvaluator: Sendable {
       }
     }
 
+    /// Empties the lists, keeping their storage; one not filled is left alone (emptying goes
+    /// through the array's general replacement, and this runs for every level of every rule).
     mutating func reset() {
-      figures.removeAll(keepingCapacity: true)
-      held.removeAll(keepingCapacity: true)
-      eventEvidence.removeAll(keepingCapacity: true)
+      if !figures.isEmpty { figures.removeAll(keepingCapacity: true) }
+      if !held.isEmpty { held.removeAll(keepingCapacity: true) }
+      if !eventEvidence.isEmpty { eventEvidence.removeAll(keepingCapacity: true) }
     }
 
     private mutating func note(_ figure: TracedFigure) {
@@ -253,11 +260,32 @@ private final class PreparedRule: Sendable {
   let rule: SignalRule
   let levelsMostSevereFirst: [SignalRule.Level]
   let template: ReasonTemplate
+  /// The inputs the rule needs (`requires_inputs`), as bits to test against a child's.
+  let requiredInputs: InputKindBits
 
   init(_ rule: SignalRule) {
     self.rule = rule
+    requiredInputs = InputKindBits(rule.requiresInputs)
     levelsMostSevereFirst = rule.levels.sorted { $0.severity > $1.severity }
     template = ReasonTemplate(rule.reasonTemplate)
+  }
+}
+
+/// A set of input kinds as one bit each: whether a child has the inputs a rule needs is asked
+/// for every rule and child, and asking a `Set` hashed each kind every time.
+struct InputKindBits: Sendable {
+  private let bits: UInt8
+
+  init(_ kinds: some Sequence<InputKind>) {
+    bits = kinds.reduce(0) { $0 | Self.bit(of: $1) }
+  }
+
+  func isSubset(of other: InputKindBits) -> Bool { bits & ~other.bits == 0 }
+
+  private static func bit(of kind: InputKind) -> UInt8 {
+    let index = InputKind.allCases.firstIndex(of: kind)!
+    precondition(index < UInt8.bitWidth, "more input kinds than bits")
+    return 1 << UInt8(index)
   }
 }
 

@@ -148,12 +148,13 @@ public struct Figure: Sendable, Equatable {
 extension ChildTimeline {
   /// What a metric counts, as one pass over the timeline can count it.
   private enum Tally {
-    /// Supplies in the window that pass the test.
-    case supplies((SupplyEvent) -> Bool)
+    /// Supplies in the window that pass the test. Each test reads the supply where it lies:
+    /// handed one by value, it was retained and released around every call (`objdump`).
+    case supplies((UnsafePointer<SupplyEvent>) -> Bool)
     /// Devices of those supplies.
-    case devices((SupplyEvent) -> Bool)
+    case devices((UnsafePointer<SupplyEvent>) -> Bool)
     /// Distinct pharmacies that made those supplies.
-    case pharmacies((SupplyEvent) -> Bool)
+    case pharmacies((UnsafePointer<SupplyEvent>) -> Bool)
     /// Care events of these types in the window (or the days they fell on).
     case careEvents(Set<CareEventType>, distinctDays: Bool)
     /// Figures with their own arithmetic.
@@ -165,29 +166,29 @@ extension ChildTimeline {
 
   private func tally(_ metric: Metric) -> Tally {
     switch metric {
-    case .relieverDevices: return .devices { $0.role == .reliever }
-    case .relieverSupplies: return .supplies { $0.role == .reliever }
-    case .preventerDevices: return .devices(Self.isPreventer)
-    case .icsDevices: return .devices { Self.isPreventer($0) && $0.product.containsICS }
-    case .icsFormoterolDevices: return .devices { $0.role == .icsFormoterol }
-    case .nebuleIssues: return .supplies(Self.isNebule)
-    case .gpNebuleIssues: return .supplies { Self.isNebule($0) && $0.issue != nil }
-    case .emergencySupplies: return .supplies { $0.status == .emergencySupply }
-    case .relieverEmergencySupplies: return .supplies { $0.role == .reliever && $0.status == .emergencySupply }
-    case .suppliesWithoutPrescription: return .supplies { $0.status.isWithoutPrescription }
-    case .suppliesBeforePrescription: return .supplies { $0.status == .suppliedBeforePrescription }
-    case .issuedNotDispensed: return .supplies { $0.status == .issuedNotDispensed }
-    case .preventerIssuedNotDispensed: return .supplies { Self.isPreventer($0) && $0.status == .issuedNotDispensed }
-    case .labaAloneSupplies: return .supplies { $0.role == .labaAlone }
-    case .unclassifiedSupplies: return .supplies { $0.role == .unclassified }
+    case .relieverDevices: return .devices { $0.pointee.role == .reliever }
+    case .relieverSupplies: return .supplies { $0.pointee.role == .reliever }
+    case .preventerDevices: return .devices { Self.isPreventer($0.pointee) }
+    case .icsDevices: return .devices { Self.isPreventer($0.pointee) && $0.pointee.product.containsICS }
+    case .icsFormoterolDevices: return .devices { $0.pointee.role == .icsFormoterol }
+    case .nebuleIssues: return .supplies { Self.isNebule($0.pointee) }
+    case .gpNebuleIssues: return .supplies { Self.isNebule($0.pointee) && $0.pointee.issue != nil }
+    case .emergencySupplies: return .supplies { $0.pointee.status == .emergencySupply }
+    case .relieverEmergencySupplies: return .supplies { $0.pointee.role == .reliever && $0.pointee.status == .emergencySupply }
+    case .suppliesWithoutPrescription: return .supplies { $0.pointee.status.isWithoutPrescription }
+    case .suppliesBeforePrescription: return .supplies { $0.pointee.status == .suppliedBeforePrescription }
+    case .issuedNotDispensed: return .supplies { $0.pointee.status == .issuedNotDispensed }
+    case .preventerIssuedNotDispensed: return .supplies { Self.isPreventer($0.pointee) && $0.pointee.status == .issuedNotDispensed }
+    case .labaAloneSupplies: return .supplies { $0.pointee.role == .labaAlone }
+    case .unclassifiedSupplies: return .supplies { $0.pointee.role == .unclassified }
     case .suppliesBelowLicensedAge:
       let birth = dateOfBirth
       return .supplies { supply in
-        guard let birth, let minimum = supply.product.minimumAgeYears else { return false }
-        return birth.wholeYears(to: supply.date) < minimum
+        guard let birth, let minimum = supply.pointee.product.minimumAgeYears else { return false }
+        return birth.wholeYears(to: supply.pointee.date) < minimum
       }
     case .pharmacies: return .pharmacies { _ in true }
-    case .relieverPharmacies: return .pharmacies { $0.role == .reliever }
+    case .relieverPharmacies: return .pharmacies { $0.pointee.role == .reliever }
     case .hospitalAttendances: return .careEvents(eventGroups.hospitalAttendance, distinctDays: true)
     case .attacks: return .careEvents(eventGroups.attack, distinctDays: true)
     case .asthmaReviews: return .careEvents([.asthmaReview], distinctDays: false)
@@ -235,21 +236,21 @@ extension ChildTimeline {
     switch tally(metric) {
     case .supplies(let keep):
       var count = 0
-      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies[index]) {
+      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies.baseAddress! + index) {
         count += 1
         note(supplies[index])
       }
       return Figure(value: Double(count), evidence: evidence)
     case .devices(let keep):
       var count = 0
-      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies[index]) {
+      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies.baseAddress! + index) {
         count += supplies[index].devices
         note(supplies[index])
       }
       return Figure(value: Double(count), evidence: evidence)
     case .pharmacies(let keep):
       var codes = Set<String>()
-      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies[index]) {
+      for index in supplies.indices where window.contains(supplies[index].date) && keep(supplies.baseAddress! + index) {
         guard let code = supplies[index].pharmacyCode, !code.isEmpty else { continue }
         codes.insert(code)
         note(supplies[index])
