@@ -57,7 +57,7 @@ public enum Reconciler {
     issues: [Supply], dispensings: [Supply], asOf: CalendarDate, hasPharmacyData: Bool, policy: TimelinePolicy,
     matching: Matching = .automatic
   ) -> [SupplyEvent] {
-    let issues = issues.sorted(by: Self.chronological)
+    let issues = Self.inTimelineOrder(issues) { ($0.date, $0.source) }
     var issueMatched = [Bool](repeating: false, count: issues.count)
     var issueByPrescription: [String: Int] = [:]
     for (index, issue) in issues.enumerated() {
@@ -66,7 +66,7 @@ public enum Reconciler {
 
     // Two passes: prescription ids first, for every dispensing, so that a match by date
     // cannot take an issue that another dispensing's id names; then product and role.
-    let dispensings = dispensings.sorted(by: Self.chronological)
+    let dispensings = Self.inTimelineOrder(dispensings) { ($0.date, $0.source) }
     var matchOf = [Int?](repeating: nil, count: dispensings.count)
     for (index, dispensing) in dispensings.enumerated() where (dispensing.supplyType ?? .nhsPrescription) == .nhsPrescription {
       if let id = dispensing.prescriptionID, let issue = issueByPrescription[id] {
@@ -80,9 +80,9 @@ public enum Reconciler {
         let dispensing = dispensings[index]
         // Two different prescription ids are two different prescriptions; a missing id on
         // either side (many GP exports carry none) leaves product and date to decide.
-        let compatible = { (issue: Supply) in issue.prescriptionID == nil || dispensing.prescriptionID == nil }
-        let match = nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.productKey == dispensing.productKey }
-          ?? nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && $0.role == dispensing.role }
+        let compatible = { (issue: Int) in dispensing.prescriptionID == nil || issues[issue].prescriptionID == nil }
+        let match = nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && issues[$0].productKey == dispensing.productKey }
+          ?? nearestIssue(for: dispensing, in: issues, matched: issueMatched, policy: policy) { compatible($0) && issues[$0].role == dispensing.role }
         if let match {
           matchOf[index] = match
           issueMatched[match] = true
@@ -136,7 +136,31 @@ public enum Reconciler {
     }
     // The first source of an event is its issue's, else its dispensing's (`sources.first`),
     // read without building the array for every comparison.
-    return events.sorted { ($0.date, $0.issue?.source ?? $0.dispensing!.source) < ($1.date, $1.issue?.source ?? $1.dispensing!.source) }
+    return Self.inTimelineOrder(events) { ($0.date, $0.issue?.source ?? $0.dispensing!.source) }
+  }
+
+  /// Where a supply or event falls in a child's timeline: by date, then by its first row, ties
+  /// kept in the order they came.
+  private struct TimelineOrder: Comparable {
+    var date: CalendarDate
+    var source: SourceRef
+    var position: Int
+
+    static func < (a: TimelineOrder, b: TimelineOrder) -> Bool { (a.date, a.source, a.position) < (b.date, b.source, b.position) }
+  }
+
+  /// `items` sorted by `order` (date and first row), ties in the order they came: each item's
+  /// key read once and the keys sorted, where handing the items themselves to a comparison
+  /// retained and released each one's rows on every comparison (`perf`).
+  private static func inTimelineOrder<Item>(_ items: [Item], _ order: (Item) -> (CalendarDate, SourceRef)) -> [Item] {
+    var keys: [TimelineOrder] = []
+    keys.reserveCapacity(items.count)
+    for position in items.indices {
+      let (date, source) = order(items[position])
+      keys.append(TimelineOrder(date: date, source: source, position: position))
+    }
+    keys.sort()
+    return keys.map { items[$0.position] }
   }
 
   /// How dispensings without a matching prescription id find their issue. Both give the same
@@ -154,18 +178,18 @@ public enum Reconciler {
   /// Issues times dispensings up to which scanning costs less than building the index.
   static let scanLimit = 4096
 
-  private static func chronological(_ a: Supply, _ b: Supply) -> Bool { (a.date, a.source) < (b.date, b.source) }
-
-  /// The unmatched issue satisfying `accepts` nearest in date to `dispensing` within the
-  /// window; an issue before the dispensing wins a tie.
+  /// The unmatched issue (by index) that `accepts` nearest in date to `dispensing` within the
+  /// window; an issue before the dispensing wins a tie. The date is tested first, and the
+  /// issues are read where they lie, not copied out one by one.
   private static func nearestIssue(
-    for dispensing: Supply, in issues: [Supply], matched: [Bool], policy: TimelinePolicy, accepts: (Supply) -> Bool
+    for dispensing: Supply, in issues: [Supply], matched: [Bool], policy: TimelinePolicy, accepts: (Int) -> Bool
   ) -> Int? {
     var best: (index: Int, distance: Int)?
-    for (index, issue) in issues.enumerated() where !matched[index] && accepts(issue) {
-      let gap = issue.date.days(to: dispensing.date)  // positive: issue came first
+    let date = dispensing.date
+    for index in issues.indices where !matched[index] {
+      let gap = issues[index].date.days(to: date)  // positive: issue came first
       let inWindow = gap >= 0 ? gap <= policy.dispensingAfterIssueDays : -gap <= policy.issueAfterDispensingDays
-      guard inWindow else { continue }
+      guard inWindow, accepts(index) else { continue }
       let distance = abs(gap) * 2 + (gap >= 0 ? 0 : 1)
       if best == nil || distance < best!.distance { best = (index, distance) }
     }
