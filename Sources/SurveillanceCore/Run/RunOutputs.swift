@@ -101,41 +101,8 @@ public struct RunOutputs: Sendable {
   /// into `buffer`'s storage when one is given.
   public func signalsCSVRowBytes(_ signals: [Signal], standings: [SignalStanding]? = nil, reusing buffer: consuming [UInt8] = []) -> [UInt8] {
     var csv = CSVOutput(reusing: consume buffer)
-    for (index, signal) in signals.enumerated() {
-      csv.cell(signal.nhsNumber.description)
-      csv.cell(signal.ruleID)
-      csv.cell(signal.severity.rawValue)
-      csv.cell(signal.ruleSeverity.rawValue)
-      csv.cell { $0.appendDate(signal.asOf) }
-      csv.cell { $0.appendDate(signal.window.start) }
-      csv.cell { $0.appendDate(signal.window.end) }
-      csv.cell { bytes in
-        for (index, figure) in signal.figures.enumerated() {
-          if index > 0 { bytes.appendText("; ") }
-          bytes.appendText(figure.name)
-          bytes.append(UInt8(ascii: "="))
-          figure.appendText(to: &bytes)
-        }
-      }
-      csv.cell { bytes in
-        var first = true
-        forEachFile(of: signal.evidence) { file, refs in
-          if !first { bytes.appendText("; ") }
-          first = false
-          bytes.append(contentsOf: evidenceNames[file])
-          Self.appendLines(of: refs, to: &bytes)
-        }
-      }
-      csv.cell(signal.safeguarding?.summary ?? "")
-      csv.cell(signal.route)
-      csv.cell(signal.actionPlan.summary)
-      csv.cell(signal.reason)
-      csv.cell(signal.recommendedAction)
-      csv.cell { $0.appendDecimal(signal.ruleVersion) }
-      let standing = standings?[index]
-      csv.cell(standing?.status.rawValue ?? "")
-      csv.cell { bytes in if let standing { bytes.appendDate(standing.firstSeen) } }
-      csv.endRow()
+    signals.withUnsafeBufferPointer { signals in
+      for index in signals.indices { appendRow(signals[index], standing: standings?[index], to: &csv) }
     }
     return csv.bytes
   }
@@ -151,67 +118,112 @@ public struct RunOutputs: Sendable {
   public func signalsJSONLineBytes(_ signals: [Signal], standings: [SignalStanding]? = nil, reusing buffer: consuming [UInt8] = []) -> [UInt8] {
     // One writer for every line: a line's text is not built apart and then copied.
     var json = JSONText(reusing: consume buffer)
-    for (index, signal) in signals.enumerated() {
-      json.beginObject()
-      json.string("nhs_number", signal.nhsNumber.description)
-      json.string("signal", signal.ruleID)
-      json.string("title", signal.title)
-      json.string("severity", signal.severity.rawValue)
-      json.string("rule_severity", signal.ruleSeverity.rawValue)
-      json.date("as_of", signal.asOf)
-      json.date("window_start", signal.window.start)
-      json.date("window_end", signal.window.end)
-      json.beginObject("metrics")
-      for figure in signal.figures {
-        if let date = figure.date { json.date(figure.name, date) } else { json.number(figure.name, figure.value) }
-      }
-      json.endObject()
-      json.beginArray("evidence")
-      forEachFile(of: signal.evidence) { file, refs in
-        // {"file":...,"lines":[N,...]}, the file's part made once per run rather than per row.
-        json.rawElement { bytes in
-          bytes.append(contentsOf: evidencePrefixes[file])
-          Self.appendLines(of: refs, to: &bytes)
-          bytes.append(UInt8(ascii: "]"))
-          bytes.append(UInt8(ascii: "}"))
-        }
-      }
-      json.endArray()
-      if let context = signal.safeguarding {
-        json.beginObject("safeguarding_context")
-        json.string("plan_type", context.plan.type.rawValue)
-        json.bool("active", context.isActive)
-        json.date("start", context.plan.start)
-        json.date("end", context.plan.end)
-        json.endObject()
-      } else {
-        json.raw("safeguarding_context", "null")
-      }
-      json.string("route", signal.route)
-      json.beginObject("action_plan_status")
-      json.string("state", signal.actionPlan.state.rawValue)
-      json.date("last_plan", signal.actionPlan.lastPlanDate)
-      json.date("review_due", signal.actionPlan.reviewDue)
-      json.endObject()
-      json.string("reason", signal.reason)
-      json.string("recommended_action", signal.recommendedAction)
-      json.int("rule_version", signal.ruleVersion)
-      let standing = standings?[index]
-      json.string("status", standing?.status.rawValue)
-      json.date("first_seen", standing?.firstSeen)
-      if let review = standing?.review {
-        // That it was reviewed, how and when; never the reviewer's note.
-        json.beginObject("review")
-        json.string("outcome", review.outcome)
-        json.string("reviewed_at", review.reviewedAt)
-        json.date("until", review.until)
-        json.bool("covers_signal", standing!.coveredByReview)
-        json.endObject()
-      }
-      json.endObject()
-      json.endLine()
+    signals.withUnsafeBufferPointer { signals in
+      for index in signals.indices { appendLine(signals[index], standing: standings?[index], to: &json) }
     }
     return json.bytes
+  }
+
+  // A signal is handed to these where it lies in its list's storage: iterating the list, or
+  // reading it by index, copied each one out, retaining every string and list in it, twice a
+  // run for each signal (`perf`).
+
+  /// Appends `signal`'s row of `signals.csv`.
+  private func appendRow(_ signal: Signal, standing: SignalStanding?, to csv: inout CSVOutput) {
+    csv.cell(signal.nhsNumber.description)
+    csv.cell(signal.ruleID)
+    csv.cell(signal.severity.rawValue)
+    csv.cell(signal.ruleSeverity.rawValue)
+    csv.cell { $0.appendDate(signal.asOf) }
+    csv.cell { $0.appendDate(signal.window.start) }
+    csv.cell { $0.appendDate(signal.window.end) }
+    csv.cell { bytes in
+      for (index, figure) in signal.figures.enumerated() {
+        if index > 0 { bytes.appendText("; ") }
+        bytes.appendText(figure.name)
+        bytes.append(UInt8(ascii: "="))
+        figure.appendText(to: &bytes)
+      }
+    }
+    csv.cell { bytes in
+      var first = true
+      forEachFile(of: signal.evidence) { file, refs in
+        if !first { bytes.appendText("; ") }
+        first = false
+        bytes.append(contentsOf: evidenceNames[file])
+        Self.appendLines(of: refs, to: &bytes)
+      }
+    }
+    csv.cell(signal.safeguarding?.summary ?? "")
+    csv.cell(signal.route)
+    csv.cell(signal.actionPlan.summary)
+    csv.cell(signal.reason)
+    csv.cell(signal.recommendedAction)
+    csv.cell { $0.appendDecimal(signal.ruleVersion) }
+    csv.cell(standing?.status.rawValue ?? "")
+    csv.cell { bytes in if let standing { bytes.appendDate(standing.firstSeen) } }
+    csv.endRow()
+  }
+
+  /// Appends `signal`'s line of `signals.jsonl`.
+  private func appendLine(_ signal: Signal, standing: SignalStanding?, to json: inout JSONText) {
+    json.beginObject()
+    json.string("nhs_number", signal.nhsNumber.description)
+    json.string("signal", signal.ruleID)
+    json.string("title", signal.title)
+    json.string("severity", signal.severity.rawValue)
+    json.string("rule_severity", signal.ruleSeverity.rawValue)
+    json.date("as_of", signal.asOf)
+    json.date("window_start", signal.window.start)
+    json.date("window_end", signal.window.end)
+    json.beginObject("metrics")
+    for figure in signal.figures {
+      if let date = figure.date { json.date(figure.name, date) } else { json.number(figure.name, figure.value) }
+    }
+    json.endObject()
+    json.beginArray("evidence")
+    forEachFile(of: signal.evidence) { file, refs in
+      // {"file":...,"lines":[N,...]}, the file's part made once per run rather than per row.
+      json.rawElement { bytes in
+        bytes.append(contentsOf: evidencePrefixes[file])
+        Self.appendLines(of: refs, to: &bytes)
+        bytes.append(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "}"))
+      }
+    }
+    json.endArray()
+    if let context = signal.safeguarding {
+      json.beginObject("safeguarding_context")
+      json.string("plan_type", context.plan.type.rawValue)
+      json.bool("active", context.isActive)
+      json.date("start", context.plan.start)
+      json.date("end", context.plan.end)
+      json.endObject()
+    } else {
+      json.raw("safeguarding_context", "null")
+    }
+    json.string("route", signal.route)
+    json.beginObject("action_plan_status")
+    json.string("state", signal.actionPlan.state.rawValue)
+    json.date("last_plan", signal.actionPlan.lastPlanDate)
+    json.date("review_due", signal.actionPlan.reviewDue)
+    json.endObject()
+    json.string("reason", signal.reason)
+    json.string("recommended_action", signal.recommendedAction)
+    json.int("rule_version", signal.ruleVersion)
+    json.string("status", standing?.status.rawValue)
+    json.date("first_seen", standing?.firstSeen)
+    if let review = standing?.review {
+      // That it was reviewed, how and when; never the reviewer's note.
+      json.beginObject("review")
+      json.string("outcome", review.outcome)
+      json.string("reviewed_at", review.reviewedAt)
+      json.date("until", review.until)
+      json.bool("covers_signal", standing!.coveredByReview)
+      json.endObject()
+    }
+    json.endObject()
+    json.endLine()
   }
 
   /// `unclassified-products.csv`: every product that looked respiratory but that no class
