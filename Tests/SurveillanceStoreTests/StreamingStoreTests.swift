@@ -153,7 +153,12 @@ import Testing
     let manifest = try String(contentsOf: whole.appendingPathComponent("manifest.json"), encoding: .utf8)
     let otherMedicines = try #require(manifest.firstMatch(of: /"not_asthma_related":([0-9]+)/).map { Int($0.1)! })
     #expect(otherMedicines > 4_000, "the antibiotic's rows are read as rows, each one record")
-    for (segmentBytes, rowsPerPass) in [(7_919, nil), (25_013, nil), (100_003, 7_000)] as [(Int, Int?)] {
+    // 7,000 rows a pass is still one pass (a first read that holds them all); 1,000 is several,
+    // each later pass counting its segments' lines without hashing.
+    let cases: [(segmentBytes: Int, rowsPerPass: Int?, severalPasses: Bool)] = [
+      (7_919, nil, false), (25_013, nil, false), (100_003, 7_000, false), (100_003, 1_000, true),
+    ]
+    for (segmentBytes, rowsPerPass, severalPasses) in cases {
       let segmented = try run(segmentBytes: segmentBytes, rowsPerPass: rowsPerPass, name: "segments-\(segmentBytes)")
       for file in ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv"] {
         #expect(
@@ -161,6 +166,9 @@ import Testing
           "\(file) in segments of \(segmentBytes) bytes")
       }
       #expect(try Self.comparableManifest(whole) == Self.comparableManifest(segmented), "segments of \(segmentBytes) bytes")
+      let passes = try String(contentsOf: segmented.appendingPathComponent("manifest.json"), encoding: .utf8)
+        .firstMatch(of: /"reading_passes":"([0-9]+)"/).map { Int($0.1)! } ?? 1
+      #expect((passes > 1) == severalPasses, "\(passes) pass(es) of \(rowsPerPass.map(String.init) ?? "all") rows")
     }
   }
 
