@@ -134,8 +134,8 @@ static inline int trim_quoted_fields(const uint8_t *line, intptr_t fields, intpt
   return accounted == quotes;
 }
 
-/* The quoted-line loop for one way of making masks, from `offset` (a block boundary, outside
-   any quote) with the fields found before it. */
+/* The quoted-line loop for one way of making masks, from `offset` (any byte outside a quote,
+   every byte before it already split) with the fields found before it. */
 #define CSV_SPLIT_QUOTED_BODY(make_masks)                                                              \
   intptr_t quotes = 0;                                                                                \
   uint32_t inside = 0; /* all ones while inside a quoted field across blocks */                      \
@@ -198,7 +198,6 @@ __attribute__((target("avx2,popcnt"))) static intptr_t split_quoted_avx2(const u
 }
 #endif
 
-
 __attribute__((unused)) static intptr_t split_scalar(const uint8_t *line, intptr_t count, intptr_t *starts, intptr_t *ends, int *found) {
   *found = 0;
   return split_tail(line, 0, count, starts, ends, 0, 0, found, split_quoted_scalar);
@@ -206,8 +205,8 @@ __attribute__((unused)) static intptr_t split_scalar(const uint8_t *line, intptr
 
 #ifdef CSV_SPLIT_X86
 /* One 16-byte step at `*offset`: its commas taken, its high bytes and NULs noted. Returns 0,
-   or 1 at a quote or carriage return (the quoted loop goes on from this step). Shared by the SSE2 loop and the
-   AVX2 loop's last 16 to 31 bytes. */
+   or 1 at a quote or carriage return (the quoted loop goes on from this step). Shared by the
+   SSE2 loop and the AVX2 loop's last 16 to 31 bytes. */
 static inline int split_sse2_step(const uint8_t *line, intptr_t offset, intptr_t *starts, intptr_t *ends,
                                   intptr_t *fields_io, intptr_t *field_start_io, int *high, int *nul) {
   __m128i bytes = _mm_loadu_si128((const __m128i *)(line + offset));
@@ -324,7 +323,7 @@ intptr_t csv_split_line(const uint8_t *line, intptr_t count, intptr_t *starts, i
 }
 
 intptr_t csv_split_line_using(int implementation, const uint8_t *line, intptr_t count, intptr_t *starts,
-                                   intptr_t *ends, int *found) {
+                              intptr_t *ends, int *found) {
 #ifdef CSV_SPLIT_X86
   __builtin_cpu_init();
   if (implementation == CSV_SPLIT_USING_AVX2 && __builtin_cpu_supports("avx2")) return split_avx2(line, count, starts, ends, found);

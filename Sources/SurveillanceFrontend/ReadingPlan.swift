@@ -92,12 +92,13 @@ extension ExportReader {
   /// The SHA-256 of the file at `path` (`nil` when not `hashing`), read in 1 MiB chunks into
   /// one buffer: the manifest's record of exactly which bytes were read, for a file read in
   /// segments. The same chunks give `lines` each segment's first line; if reading fails, the
-  /// segments waiting for them are told. (`FileHandle`'s reads went to the kernel 4 KiB at a
-  /// time, each into a new `Data`.)
+  /// segments waiting for them are told. Not hashing (a later pass), the file is read only up
+  /// to its last segment's start. (`FileHandle`'s reads went to the kernel 4 KiB at a time,
+  /// each into a new `Data`.)
   static func sha256(ofFileAt path: String, hashing: Bool = true, counting lines: SegmentLines) throws -> String? {
     var hasher = SHA256()
     do {
-      try CSVReader.forEachChunk(ofFileAt: path) { chunk in
+      try CSVReader.forEachChunk(ofFileAt: path, until: hashing ? nil : lines.starts.last) { chunk in
         if hashing { hasher.update(bufferPointer: chunk) }
         lines.count(chunk)
       }

@@ -35,7 +35,7 @@ enum { CSV_SPLIT_USING_SCALAR = 0, CSV_SPLIT_USING_SSE2 = 1, CSV_SPLIT_USING_AVX
 /* csv_split_line with the implementation named (the scalar one where the CPU has not
    got it). */
 intptr_t csv_split_line_using(int implementation, const uint8_t *line, intptr_t count, intptr_t *starts,
-                                   intptr_t *ends, int *found);
+                              intptr_t *ends, int *found);
 
 /* How many newline bytes the `count` bytes at `bytes` hold: how the reader numbers the lines
    of a segment that starts mid-file. */

@@ -169,8 +169,10 @@ struct ProductColumns: CacheKey {
     let bnf = ByteKeyedCache<Void>.words(bnfCode)
     let name = ByteKeyedCache<Void>.words(name)
     let unit = ByteKeyedCache<Void>.words(unit)
-    let first = (dmd.0 &* 0x9E37_79B9_7F4A_7C15) ^ (bnf.0 &* 0xC2B2_AE3D_27D4_EB4F).rotated(16) ^ (name.0 &* 0x1656_67B1_9E37_79F9).rotated(32) ^ (unit.0 &* 0xFF51_AFD7_ED55_8CCD).rotated(48)
-    let second = (dmd.1 &* 0xC4CE_B9FE_1A85_EC53) ^ (bnf.1 &* 0x2545_F491_4F6C_DD1D).rotated(16) ^ (name.1 &* 0x94D0_49BB_1331_11EB).rotated(32) ^ (unit.1 &* 0xBF58_476D_1CE4_E5B9).rotated(48)
+    let first = (dmd.0 &* 0x9E37_79B9_7F4A_7C15) ^ (bnf.0 &* 0xC2B2_AE3D_27D4_EB4F).rotated(16)
+      ^ (name.0 &* 0x1656_67B1_9E37_79F9).rotated(32) ^ (unit.0 &* 0xFF51_AFD7_ED55_8CCD).rotated(48)
+    let second = (dmd.1 &* 0xC4CE_B9FE_1A85_EC53) ^ (bnf.1 &* 0x2545_F491_4F6C_DD1D).rotated(16)
+      ^ (name.1 &* 0x94D0_49BB_1331_11EB).rotated(32) ^ (unit.1 &* 0xBF58_476D_1CE4_E5B9).rotated(48)
     return ByteKeyedCache<Void>.finish(first, second)
   }
 
