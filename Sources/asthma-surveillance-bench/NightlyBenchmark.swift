@@ -105,7 +105,7 @@ struct NightlyBenchmark {
     print(shapes.isEmpty ? render(results) : renderShapes(results))
   }
 
-  private func generateIfNeeded(binary: URL, rows: Int, directory: URL, shape: AreaShapes.Shape? = nil) throws {
+  func generateIfNeeded(binary: URL, rows: Int, directory: URL, shape: AreaShapes.Shape? = nil) throws {
     let spec = directory.appendingPathComponent("spec.txt")
     let patients = shape?.patients ?? patients
     let shapeArguments = shape?.arguments(rows: rows) ?? []

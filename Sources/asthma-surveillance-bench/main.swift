@@ -1,9 +1,15 @@
-// Three benchmarks (and `child-shapes`, one child's many rows (ChildShapesBenchmark.swift), and `read`, the reading path alone, for profiling). `asthma-surveillance-bench dmd ...` times a full-size
-// dm+d release through `formulary build` (DMDBenchmark.swift). `asthma-surveillance-bench nightly ...` is the area-scale run against the
-// DuckDB peer (NightlyBenchmark.swift). Without `nightly`, the pharmacist look-up benchmark: a store for a large synthetic area, then `patient`
-// look-ups timed as whole processes, as a pharmacist's terminal would run them.
+// The benchmarks, one per subcommand (with no arguments, the list of them):
+// - `nightly ...`: the area-scale run against the DuckDB peer (NightlyBenchmark.swift);
+// - `marginal ...`: the same area at several sizes, the cost of each added row (MarginalCostBenchmark.swift);
+// - `child-shapes ...`: one child's many rows, and a million children (ChildShapesBenchmark.swift);
+// - `dmd ...`: a full-size dm+d release through `formulary build` (DMDBenchmark.swift);
+// - `read FILE KIND`: the reading path alone, layer by layer, for profiling (ReadingBenchmark.swift);
+// - `lookups ...` (or options alone, as before): the pharmacist look-up benchmark: a store for a
+//   large synthetic area, then `patient` look-ups timed as whole processes, as a pharmacist's
+//   terminal would run them. It writes about 7.5 GB into --work, so it never starts without
+//   being asked.
 //
-//   swift build -c release && .build/release/asthma-surveillance-bench [--work DIR] [--patients N]
+//   swift build -c release && .build/release/asthma-surveillance-bench lookups [--work DIR] [--patients N]
 //     [--children-percent P] [--lookups N] [--seed S]
 //
 // Steps: generate the area's four canonical exports with the SyntheticArea generator (kept in
@@ -21,10 +27,34 @@ let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInP
 guard FileManager.default.isExecutableFile(atPath: binary.path) else {
   BenchLog.fail("no asthma-surveillance binary beside this one (\(binary.path)): build both with `swift build -c release`")
 }
+let subcommand = CommandLine.arguments.dropFirst().first
+if subcommand == nil || subcommand == "--help" || subcommand == "-h" {
+  print(
+    """
+    usage: asthma-surveillance-bench SUBCOMMAND [OPTIONS]
+      nightly       ours against the DuckDB peer on generated areas (--rows, --shapes, --runs, --work, --peer)
+      marginal      the same area at several sizes: the cost of each added row (--rows, --runs, --work)
+      child-shapes  one child with very many rows, and a million children (--scale, --runs, --work, --only)
+      dmd           a full-size dm+d release through `formulary build` (--work, --runs, --scale, --fixture)
+      read FILE KIND  the reading path alone, layer by layer
+      lookups       the pharmacist look-up: a store for a large area (about 7.5 GB in --work), then
+                    `patient` look-ups (--work, --patients, --children-percent, --lookups, --seed)
+    """)
+  exit(subcommand == nil ? 2 : 0)
+}
 // `asthma-surveillance-bench nightly ...`: the area-scale run against the DuckDB peer.
 if CommandLine.arguments.dropFirst().first == "nightly" {
   do {
     try NightlyBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
+  } catch {
+    BenchLog.fail("\(error)")
+  }
+  exit(0)
+}
+// `asthma-surveillance-bench marginal ...`: the cost of each added row, sizes interleaved.
+if CommandLine.arguments.dropFirst().first == "marginal" {
+  do {
+    try MarginalCostBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
   } catch {
     BenchLog.fail("\(error)")
   }
@@ -57,7 +87,8 @@ if CommandLine.arguments.dropFirst().first == "read" {
   }
   exit(0)
 }
-let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))
+// `asthma-surveillance-bench lookups ...`, or its options alone as it was first run.
+let options = BenchOptions.parse(Array(CommandLine.arguments.dropFirst(subcommand == "lookups" ? 2 : 1)))
 
 do {
   let work = try BenchWorkDirectory(path: options.work)
