@@ -70,15 +70,21 @@ public final class HoldingShare: Sendable {
 /// every access, twice a row, which cost about 5% of reading an export (`perf`).
 private final class PartState {
   @exclusivity(unchecked) var contents: ExportContents
-  @exclusivity(unchecked) var decoder: RowDecoder?
+  /// Whether the read has yet to pass the header: a read from the file's first byte meets it
+  /// first, and the decoder was made from it already.
+  @exclusivity(unchecked) var headerAhead: Bool
   /// What the other parts' first reads hold, as they last said, and what this one held then.
   @exclusivity(unchecked) var heldElsewhere = 0
   @exclusivity(unchecked) var heldWhenTold = 0
 
-  init(_ contents: ExportContents) {
+  init(_ contents: ExportContents, headerAhead: Bool) {
     self.contents = contents
+    self.headerAhead = headerAhead
   }
 }
+
+/// Stops a read once it has the header.
+private struct HeaderRead: Error {}
 
 /// What one read of an export is for.
 public enum ReadingRole: Sendable {
@@ -132,7 +138,9 @@ public enum ExportReader {
     role: ReadingRole = .whole, keep: @Sendable (NHSNumber) -> Bool = { _ in true }
   ) throws -> PartRead {
     var hasher = SHA256()
-    let state = PartState(ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? "")))
+    let state = PartState(
+      ExportContents(report: InputFileReport(path: file.path, kind: file.kind, profile: file.profile ?? "")),
+      headerAhead: (segment?.start ?? 0) == 0)
     let context = DecodeContext(
       fileIndex: index, latestEvaluationDate: latest, earliestEvaluationDate: earliest, policy: rules.timeline,
       rejectedNumberRanges: rules.nhsNumbers.rejectedRanges)
@@ -157,22 +165,25 @@ public enum ExportReader {
         state.heldWhenTold = held
       }
     }
-    if let segment, segment.start > 0 {
-      // The header, for the layout: the file's first record.
-      try CSVReader.read(fileAt: file.path, segment: CSVSegment(start: 0, end: 1, firstLine: 1)) { record in
-        if state.decoder == nil { state.decoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context) }
+    // The header first, for the layout: the file's first record. The decoder made from it is a
+    // constant of the reading loop below, which then neither checks for it nor retains and
+    // releases it on every row.
+    // Read to the first record wherever it lies (blank lines may come before it), then stopped.
+    var madeDecoder: RowDecoder?
+    do {
+      try CSVReader.read(fileAt: file.path) { record in
+        madeDecoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
+        throw HeaderRead()
       }
-      guard let decoder = state.decoder else { throw InputError.emptyFile(file: file.path) }
-      state.contents.report.profile = decoder.layout.profile.id
-    }
+    } catch is HeaderRead {}
+    guard let decoder = madeDecoder else { throw InputError.emptyFile(file: file.path) }
+    state.contents.report.profile = decoder.layout.profile.id
     // A partitioned part's rows carry their line in the original export beside them.
     let originalLines = try file.origin.map { try LineNumberReader(path: $0.lineNumbersPath) }
     let onRecord = { (record: CSVRecord) throws in
       let line = try originalLines?.next() ?? record.lineNumber
-      guard let decoder = state.decoder else {
-        let made = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
-        state.decoder = made
-        state.contents.report.profile = made.layout.profile.id
+      if state.headerAhead {
+        state.headerAhead = false
         return
       }
       // Most rows of an unfiltered export: a known other medicine, settled from the slices.
@@ -197,8 +208,7 @@ public enum ExportReader {
     } else {
       summary = try CSVReader.read(fileAt: file.path, observeBytes: { if hashes { hasher.update(bufferPointer: $0) } }, onRecord)
     }
-    guard let decoder = state.decoder else { throw InputError.emptyFile(file: file.path) }
-    let sha256 = hashes ? hasher.finalize().map { String(format: "%02x", $0) }.joined() : nil
+    let sha256 = hashes ? hasher.finalize().lowercaseHex : nil
     // A partitioned part is read whole (never in segments), and checked on its first read.
     if let origin = file.origin, let sha256 {
       try origin.check(read: sha256, records: summary.records, lineNumbers: originalLines!, part: file.path)

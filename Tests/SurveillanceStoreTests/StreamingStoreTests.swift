@@ -125,7 +125,8 @@ import Testing
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("segments-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     // The samples' GP export with 4,000 rows of an antibiotic whose name breaks across two
-    // lines inside its quotes, spread among the children's rows.
+    // lines inside its quotes, spread among the children's rows, and two blank lines before
+    // its header (each segment finds the header wherever it lies).
     let samples = SampleRun.inputs
     let lines = try String(contentsOfFile: samples.gp[0], encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
     let antibiotic = try #require(lines.first { $0.contains("Amoxicillin 250mg capsules") })
@@ -136,7 +137,7 @@ import Testing
       if index > 0, index % 3 == 0, index < 12_001 { padded.append(Substring(antibiotic)) }
     }
     let gp = directory.appendingPathComponent("gp.csv")
-    try padded.joined(separator: "\n").write(to: gp, atomically: true, encoding: .utf8)
+    try ("\n\n" + padded.joined(separator: "\n")).write(to: gp, atomically: true, encoding: .utf8)
     var inputs = samples
     inputs.gp[0] = gp.path
     func run(segmentBytes: Int?, rowsPerPass: Int?, name: String) throws -> URL {
