@@ -98,7 +98,7 @@ public struct PartitionJob: Sendable {
       written.append(try part.finish(shard: shard + 1))
     }
     return PartitionManifest.Input(
-      path: file.path, kind: file.kind.rawValue, profile: profile, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined(),
+      path: file.path, kind: file.kind.rawValue, profile: profile, sha256: hasher.finalize().lowercaseHex,
       bytes: summary.bytes, encoding: summary.encoding, rows: rows, unattributedRows: unattributed, parts: written)
   }
 }
@@ -216,7 +216,7 @@ final class PartWriter {
     try rows.finish()
     try lines.finish()
     return PartitionManifest.Part(
-      shard: shard, file: name, lineNumbers: name + ".lines", records: records, sha256: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+      shard: shard, file: name, lineNumbers: name + ".lines", records: records, sha256: hasher.finalize().lowercaseHex)
   }
 }
 
@@ -277,7 +277,7 @@ public struct PartitionManifest: Codable, Sendable {
     guard let manifest = try? decoder.decode(PartitionManifest.self, from: data), manifest.command == "partition" else {
       throw PartitionError.notAPartition(directory)
     }
-    return (manifest, SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+    return (manifest, SHA256.hash(data: data).lowercaseHex)
   }
 
   /// Shard `shard`'s parts of every export, read as the originals, for a run whose key has

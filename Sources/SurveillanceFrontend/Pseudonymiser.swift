@@ -69,10 +69,7 @@ public struct Pseudonymiser: Sendable {
   /// an area's children never collide in practice.
   public func pseudonym(for nhsNumber: NHSNumber) -> String {
     let mac = HMAC<SHA256>.authenticationCode(for: Data(nhsNumber.description.utf8), using: SymmetricKey(data: keyBytes))
-    return mac.prefix(8).map { byte in
-      let hex = String(byte, radix: 16)
-      return hex.count == 1 ? "0" + hex : hex
-    }.joined()
+    return mac.prefix(8).lowercaseHex
   }
 
   /// A fingerprint of the key, never the key: 16 hex digits of an HMAC of a fixed text, so
@@ -80,10 +77,7 @@ public struct Pseudonymiser: Sendable {
   /// either revealing it.
   public var keyFingerprint: String {
     let mac = HMAC<SHA256>.authenticationCode(for: Data("asthma-surveillance key fingerprint".utf8), using: SymmetricKey(data: keyBytes))
-    return mac.prefix(8).map { byte in
-      let hex = String(byte, radix: 16)
-      return hex.count == 1 ? "0" + hex : hex
-    }.joined()
+    return mac.prefix(8).lowercaseHex
   }
 
   /// Which of `count` buckets the child falls in (0-based), from the same keyed hash: an

@@ -107,6 +107,6 @@ extension ExportReader {
       throw error
     }
     lines.finish(path: path)
-    return hashing ? hasher.finalize().map { String(format: "%02x", $0) }.joined() : nil
+    return hashing ? hasher.finalize().lowercaseHex : nil
   }
 }

@@ -242,7 +242,7 @@ public struct RuleSource: Sendable {
       hasher.update(data: Data(path.utf8))
       hasher.update(data: data)
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return hasher.finalize().lowercaseHex
   }
 
   private struct VersionFile: Decodable { var version: String }

@@ -40,7 +40,9 @@ public struct RunMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     func gauge(_ name: String, _ help: String, _ value: Double) { gauge(name, help, [], value) }
     func gauge(_ name: String, _ help: String, _ labels: [(String, String)], _ value: Double) {
-      registry.makeGauge(name: Self.prefix + name, labels: labels, help: help).set(to: value)
+      // The unit is part of each name already (`_seconds`); an empty unit adds nothing to it.
+      let descriptor = MetricNameDescriptor(metricName: Self.prefix + name, unitName: "", helpText: help)
+      registry.makeGauge(descriptor: descriptor, labels: labels).set(to: value)
     }
     let finished = finishedAt.timeIntervalSince1970
     gauge("last_run_timestamp_seconds", "When the last nightly run finished, successful or not (Unix time).", finished)

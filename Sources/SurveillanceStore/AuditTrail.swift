@@ -155,7 +155,7 @@ struct AuditSeal: Equatable {
     // A review's signal and outcome are sealed too; look-ups, which have neither, hash as before.
     for field in ["signal", "reviewOutcome"] where !((row[field] as DatabaseValue?) ?? .null).isNull { fields.append(field) }
     let text = fields.map { (row[$0] as DatabaseValue).description }.joined(separator: "\u{1F}")
-    return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    return SHA256.hash(data: Data(text.utf8)).lowercaseHex
   }
 
   static func read(besideDatabaseIn directory: String) -> AuditSeal? {

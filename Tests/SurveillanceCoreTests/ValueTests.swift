@@ -1,3 +1,4 @@
+import Foundation
 import SurveillanceCore
 import Testing
 
@@ -115,3 +116,15 @@ struct PeriodTests {
   }
 }
 
+
+@Suite struct HexDigitsTests {
+  @Test func writesTwoLowercaseDigitsPerByteKeepingLeadingZeros() {
+    #expect([0x00, 0x0f, 0xa0, 0xff, 0x09].lowercaseHex == "000fa0ff09")
+    #expect([UInt8]().lowercaseHex == "")
+  }
+
+  @Test func agreesWithSha256sumsSpellingOfEveryByte() {
+    let bytes = (0...255).map(UInt8.init)
+    #expect(bytes.lowercaseHex == bytes.map { String(format: "%02x", $0) }.joined())
+  }
+}
