@@ -37,6 +37,25 @@ public enum CSVReader {
   /// Bytes read from the file per `read(2)` call.
   public static let defaultChunkSize = 1 << 20
 
+  static let newline = UInt8(ascii: "\n")
+  static let carriageReturn = UInt8(ascii: "\r")
+
+  /// What ends the first line in `bytes` (the start of a file): ``newline`` (for `\n` and
+  /// `\r\n`), ``carriageReturn`` for a carriage return alone, or `nil` when `bytes` does not
+  /// show it (no line end yet, or a carriage return as the last byte).
+  static func firstLineEnd(in bytes: UnsafeRawBufferPointer) -> UInt8? {
+    for index in bytes.indices {
+      switch bytes[index] {
+      case newline: return newline
+      case carriageReturn:
+        guard index + 1 < bytes.count else { return nil }
+        return bytes[index + 1] == newline ? newline : carriageReturn
+      default: continue
+      }
+    }
+    return nil
+  }
+
   /// Reads the file at `path`, calling `body` once per record (the header included).
   /// `observeBytes` sees every byte read, chunk by chunk (to hash the file in the same pass).
   @discardableResult
@@ -154,6 +173,9 @@ public enum CSVReader {
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw CSVReadingError.readFailed(path: path, reason: errnoText()) }
+    // A file whose lines end in a carriage return alone is read whole: its segments' first
+    // lines are counted in newlines.
+    if try endsLinesWithCarriageReturns(fd: fd, path: path, chunkSize: chunkSize) { return [] }
     return try cutOffsets(fd: fd, path: path, size: Int(info.st_size), count: count, chunkSize: chunkSize)
   }
 
@@ -168,6 +190,18 @@ public enum CSVReader {
     }
     lines.finish(path: path)
     return try lines.starts.indices.map { try lines.segment($0) }
+  }
+
+  /// Whether the first line of the file open at `fd` ends in a carriage return alone.
+  private static func endsLinesWithCarriageReturns(fd: Int32, path: String, chunkSize: Int) throws -> Bool {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
+    var lineEnd: UInt8?
+    try readChunks(fd: fd, path: path, from: 0, into: buffer) { chunk, _ in
+      lineEnd = firstLineEnd(in: chunk)
+      return false
+    }
+    return lineEnd == carriageReturn
   }
 
   /// The byte after the first newline at or past each of `count - 1` even shares of the file,
@@ -276,8 +310,17 @@ private final class ParseSession {
   @exclusivity(unchecked) var parser = csv_parser()
   let record = CSVRecord()
   @exclusivity(unchecked) var summary = CSVReadSummary()
-  /// 1-based line of the bytes being fed; every piece fed holds at most one newline, at its end.
+  /// 1-based line of the bytes being fed; every piece fed holds at most one line end, at its end.
   @exclusivity(unchecked) var currentLine = 1
+  /// The byte that ends a line: a newline (`\n` or `\r\n`), or a carriage return in a file
+  /// whose lines end in one alone (classic Mac OS, and Excel for Mac's older "CSV" format),
+  /// as the file's first line end shows.
+  @exclusivity(unchecked) var lineEnd = CSVReader.newline
+  /// Whether a read from the file's start has yet to see its first line end; until then no
+  /// piece holds one, so either byte splits it the same.
+  @exclusivity(unchecked) var lineEndUnknown = true
+  /// Whether the bytes fed so far end in a carriage return that may be a line end alone.
+  @exclusivity(unchecked) var endedInCarriageReturn = false
   /// The line on which the record being parsed began; `nil` between records.
   @exclusivity(unchecked) var recordStartLine: Int?
   @exclusivity(unchecked) var lastByte: UInt8?
@@ -310,7 +353,11 @@ private final class ParseSession {
   /// byte-order mark can be.
   func begin(at segment: CSVSegment) {
     currentLine = segment.firstLine
-    if segment.start > 0 { sawAnyByte = true }
+    // A file is cut only at newlines (``CSVReader/cuts(ofFileAt:count:chunkSize:)``).
+    if segment.start > 0 {
+      sawAnyByte = true
+      lineEndUnknown = false
+    }
     stopAfter = segment.end.map { $0 - segment.start }
   }
 
@@ -330,11 +377,13 @@ private final class ParseSession {
       fed += chunk.count
       return chunk.count
     }
+    if lineEndUnknown { settleLineEnd(UnsafeRawBufferPointer(start: base, count: bytes.count)) }
     var offset = 0
     let count = bytes.count
+    let lineEnd = Int32(lineEnd)
     while offset < count, !stopped {
       let rest = count - offset
-      let newline = memchr(base + offset, 0x0A, rest)
+      let newline = memchr(base + offset, lineEnd, rest)
       let pieceLength = newline.map { (base + offset).distance(to: UnsafeRawPointer($0)) + 1 } ?? rest
       let piece = UnsafeRawBufferPointer(start: base + offset, count: pieceLength)
       var readInPlace = false
@@ -365,6 +414,35 @@ private final class ParseSession {
     return used
   }
 
+  /// Learns from `bytes`, the next fed, whether the file's lines end in a carriage return
+  /// alone, once its first line end is in sight. The bytes before it went through libcsv as
+  /// one piece (they hold no newline), which ends a record at a lone carriage return too; only
+  /// the line count learns of that one late.
+  private func settleLineEnd(_ bytes: UnsafeRawBufferPointer) {
+    guard !bytes.isEmpty else { return }
+    if endedInCarriageReturn {
+      lineEndUnknown = false
+      if bytes[0] != CSVReader.newline { startLinesAtCarriageReturns(countingOneBehind: true) }
+      return
+    }
+    switch CSVReader.firstLineEnd(in: bytes) {
+    case CSVReader.newline?: lineEndUnknown = false
+    case CSVReader.carriageReturn?:
+      lineEndUnknown = false
+      startLinesAtCarriageReturns(countingOneBehind: false)
+    case nil: endedInCarriageReturn = bytes[bytes.count - 1] == CSVReader.carriageReturn
+    default: break
+    }
+  }
+
+  private func startLinesAtCarriageReturns(countingOneBehind: Bool) {
+    lineEnd = CSVReader.carriageReturn
+    if countingOneBehind {
+      currentLine += 1
+      summary.lines += 1
+    }
+  }
+
   func finish() throws -> CSVReadSummary {
     if clibcsv_inside_open_quote(&parser) != 0 {
       throw CSVReadingError.unterminatedQuote(source: source, line: recordStartLine ?? currentLine)
@@ -372,7 +450,7 @@ private final class ParseSession {
     let context = Unmanaged.passUnretained(self).toOpaque()
     csv_fini(&parser, onField, onRecordEnd, context)
     if let error = pendingError { throw error }
-    if let lastByte, lastByte != 0x0A { summary.lines += 1 }
+    if let lastByte, lastByte != lineEnd { summary.lines += 1 }
     return summary
   }
 
@@ -391,10 +469,13 @@ private final class ParseSession {
   private func readPlainLine(_ piece: UnsafeRawBufferPointer) throws -> Bool {
     let bytes = piece.bindMemory(to: UInt8.self)
     let carriageReturn = UInt8(ascii: "\r")
-    var count = bytes.count - 1  // the newline
+    var count = bytes.count - 1  // the line end
     if count > 0, bytes[count - 1] == carriageReturn { count -= 1 }
     // A blank line is no record; libcsv skips it without a callback.
     guard count > 0, let base = bytes.baseAddress else { return false }
+    // Where lines end in a carriage return alone, a newline inside one ends a record for
+    // libcsv as a lone carriage return does elsewhere: such a line is not plain.
+    if lineEnd != CSVReader.newline, memchr(base, Int32(CSVReader.newline), count) != nil { return false }
     record.beginInPlace(UnsafeBufferPointer(start: base, count: count))
     guard splitFields(base, count) else { return abandonPlainLine() }
     recordStartLine = currentLine

@@ -55,6 +55,39 @@ struct EncodingAndLineTests {
     }
   }
 
+  /// Excel for Mac's older "CSV" format, like classic Mac OS, ends every line in a carriage
+  /// return alone. Such a file reads as the same file with newlines: the same records, on the
+  /// same lines, through quoted line breaks and blank lines, however it is chunked.
+  @Test func linesEndingInACarriageReturnAloneAreNumberedAsNewlinesWouldBe() throws {
+    let withNewlines = "h1,h2\nA,\"two\nlines\"\n\nB,x\nC,y\n"
+    let withCarriageReturns = withNewlines.replacing("\n", with: "\r")
+    for chunk in [1, 2, 3, 5, 1024] {
+      let expected = try records(Array(withNewlines.utf8), chunkSize: chunk)
+      let result = try records(Array(withCarriageReturns.utf8), chunkSize: chunk)
+      #expect(result.rows.map(\.first) == ["h1", "A", "B", "C"], "chunk size \(chunk)")
+      #expect(result.rows[1] == ["A", "two\rlines"])
+      #expect(result.lines == expected.lines, "chunk size \(chunk)")
+      #expect(result.lines == [1, 2, 5, 6])
+      #expect(result.summary.lines == expected.summary.lines)
+    }
+    // Without a final line end, and with a byte-order mark before the header.
+    let unfinished = [0xEF, 0xBB, 0xBF] + Array("h\ra\rb".utf8)
+    for chunk in [3, 4, 1024] {  // a byte-order mark is looked for in the first read
+      let result = try records(unfinished, chunkSize: chunk)
+      #expect(result.rows == [["h"], ["a"], ["b"]], "chunk size \(chunk)")
+      #expect(result.lines == [1, 2, 3], "chunk size \(chunk)")
+      #expect(result.summary.lines == 3)
+    }
+  }
+
+  @Test func aCarriageReturnBeforeANewlineIsStillOneLineEnd() throws {
+    for chunk in [1, 2, 1024] {
+      let result = try records(Array("h1,h2\r\na,b\r\nc,d".utf8), chunkSize: chunk)
+      #expect(result.rows == [["h1", "h2"], ["a", "b"], ["c", "d"]], "chunk size \(chunk)")
+      #expect(result.lines == [1, 2, 3])
+    }
+  }
+
   @Test func spacesArePartOfTheField() throws {
     #expect(try records(Array(" a , b \n".utf8)).rows == [[" a ", " b "]])
   }

@@ -70,6 +70,20 @@ struct SegmentReadingTests {
     }
   }
 
+  /// A file whose lines end in a carriage return alone is never cut (its segments' first lines
+  /// are counted in newlines), even where a quoted field holds a newline to cut at.
+  @Test func aFileWhoseLinesEndInCarriageReturnsAloneIsOneSegment() throws {
+    let rows = (1...400).map { "\($0),\"name\n\($0)\",\($0 * 7)" }
+    let path = try Self.write("id,name,quantity\r" + rows.joined(separator: "\r") + "\r")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(try CSVReader.cuts(ofFileAt: path, count: 4, chunkSize: 64).isEmpty)
+    let segments = try CSVReader.segments(ofFileAt: path, count: 4, chunkSize: 64)
+    #expect(segments == [CSVSegment(start: 0, end: nil, firstLine: 1)])
+    let whole = try Self.readWhole(path)
+    #expect(whole.count == 401)
+    #expect(whole.last == ["400", "name\n400", "2800", "line 401"])
+  }
+
   /// Each segment must start on the line it is at, however the pass that counts the lines
   /// is read in chunks, with lines longer than a read and runs of empty lines about.
   @Test func eachSegmentKnowsTheLineItStartsOnHoweverTheFileIsReadInChunks() throws {
