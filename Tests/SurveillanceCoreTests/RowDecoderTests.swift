@@ -278,6 +278,26 @@ struct ColumnLayoutTests {
     }
   }
 
+  @Test(arguments: [(";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars (|)")])
+  func aHeaderDividedByAnotherSeparatorSaysWhich(_ separator: String, _ name: String) throws {
+    let rules = try ShippedRules.load()
+    let header = ["nhs_number", "date_of_birth", "issue_date", "drug_name", "quantity"].joined(separator: separator)
+    #expect(throws: InputError.notCommaSeparated(file: "x.csv", separator: name)) {
+      try ColumnLayout.detect(header: [header], kind: .gpPrescriptions, profiles: rules.profiles, file: "x.csv")
+    }
+    #expect(InputError.notCommaSeparated(file: "x.csv", separator: name).description.contains("separated by \(name), not commas"))
+  }
+
+  @Test func aOneColumnHeaderWithoutAnotherSeparatorStillNamesTheMissingColumns() throws {
+    let rules = try ShippedRules.load()
+    #expect {
+      try ColumnLayout.detect(header: ["nhs_number; date_of_birth"], kind: .gpPrescriptions, profiles: rules.profiles, file: "x.csv")
+    } throws: { error in
+      guard case .missingColumns = error as? InputError else { return false }
+      return true
+    }
+  }
+
   @Test func aFileThatStartsWithDataIsHeaderless() throws {
     let rules = try ShippedRules.load()
     #expect(throws: InputError.headerless(file: "x.csv")) {

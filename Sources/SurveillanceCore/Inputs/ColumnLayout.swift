@@ -61,6 +61,7 @@ public struct ColumnLayout: Sendable {
     }
     guard let best else { throw .noProfile(file: file, kind: kind) }
     guard best.missing.isEmpty else {
+      if let separator = otherSeparator(in: header) { throw .notCommaSeparated(file: file, separator: separator) }
       if looksLikeData(header) { throw .headerless(file: file) }
       let found = best.matches.keys.sorted { $0.rawValue < $1.rawValue }.map(\.rawValue)
       throw .missingColumns(file: file, kind: kind, closestProfile: best.profile.id, missing: best.missing, columnCount: header.count, found: found)
@@ -75,6 +76,16 @@ public struct ColumnLayout: Sendable {
       }
     }
     return ColumnLayout(profile: best.profile, header: header, matches: best.matches)
+  }
+
+  /// Separators spreadsheets write in place of commas, by the name a user knows them by.
+  private static let otherSeparators: [(byte: UInt8, name: String)] = [(0x3B, "semicolons"), (0x09, "tabs"), (0x7C, "vertical bars (|)")]
+
+  /// The name of the separator a one-column header is divided by instead of commas (Excel
+  /// writes semicolons where the decimal mark is a comma; database tools write tabs).
+  private static func otherSeparator(in header: [String]) -> String? {
+    guard header.count == 1, let only = header.first else { return nil }
+    return otherSeparators.first { separator in only.utf8.count { $0 == separator.byte } >= 2 }?.name
   }
 
   /// A first row holding an NHS number or a date is data: the header is missing.
@@ -106,6 +117,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
   case notAHeader(file: String, longestFieldBytes: Int)
   /// More than one column answers to one field the tool reads.
   case duplicateColumn(file: String, field: String, header: String, columns: [Int])
+  /// The header is one column divided by another separator (semicolons, tabs).
+  case notCommaSeparated(file: String, separator: String)
 
   public var description: String {
     switch self {
@@ -124,6 +137,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
       return "\(file): the header has '\(header)' (\(field)) in more than one column (columns \(columns.map(String.init).joined(separator: ", "))); the tool cannot tell which to read"
     case let .notAHeader(file, bytes):
       return "\(file): the first row is not a header: one of its fields is \(bytes) bytes long, where a column name is a few words; exports must start with a header row"
+    case let .notCommaSeparated(file, separator):
+      return "\(file): the columns are separated by \(separator), not commas; this tool reads comma-separated CSV: export or save the file as CSV (comma delimited) and run again"
     case .headerless(let file):
       return "\(file): the first row looks like data, not a header; exports must start with a header row"
     }
