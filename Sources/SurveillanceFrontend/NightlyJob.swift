@@ -241,7 +241,9 @@ public struct NightlyJob: Sendable {
       Self.releaseElsewhere((consume area, consume records))
     }
     for report in read.reports {
-      log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted, \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
+      // Rows of empty fields are accepted but carry nothing: said, so that nobody wonders.
+      let empty = report.outOfScope[.emptyRow].map { ", \($0) of them empty rows (every field empty)" } ?? ""
+      log("\(report.path): \(report.rowsRead) rows read, \(report.rowsAccepted) accepted\(empty), \(report.rowsRejected) rejected (profile \(report.profile), \(report.encoding))")
     }
     Self.logFlagged(read.flaggedProducts, log: log)
     log("\(counts.children) children evaluated, \(counts.signals) signal(s)")

@@ -186,6 +186,25 @@ struct RowDecoderTests {
     guard case .outOfScope(.notYetKnown) = decoder.decode(row(["issue_date": "2018-01-01"]), line: 5) else { Issue.record("future"); return }
   }
 
+  /// A spreadsheet saved as CSV writes its unused rows below the data as commas alone. They
+  /// name no patient and no product: counted as empty rows, never rejected (enough of them
+  /// would otherwise fail the night on its reject rate). A row with anything in it is not one.
+  @Test(arguments: [
+    Array(repeating: "", count: 12), Array(repeating: " ", count: 12), ["", "", ""], Array(repeating: "", count: 14),
+  ])
+  func aRowOfEmptyFieldsIsAnEmptyRowNotARejection(_ fields: [String]) throws {
+    guard case .outOfScope(.emptyRow) = try decoder().decode(fields, line: 9) else {
+      Issue.record("\(fields.count) empty fields")
+      return
+    }
+  }
+
+  @Test func aRowWithOneFieldFilledIsStillChecked() throws {
+    var fields = Array(repeating: "", count: 12)
+    fields[6] = "Salbutamol 100micrograms/dose inhaler"
+    #expect(try rejection(fields)?.reason == .invalidNHSNumber)
+  }
+
   /// Once a product is known to be outside the formulary, a reader may settle its rows with
   /// the quick check; the check must still leave every broken row of it to the full path,
   /// which rejects it as it did before the product was known.

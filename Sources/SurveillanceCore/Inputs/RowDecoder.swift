@@ -82,6 +82,9 @@ public enum OutOfScope: String, Sendable, CaseIterable, Codable {
   case adult
   /// Dated after the evaluation date: not yet known on that day.
   case notYetKnown = "not_yet_known"
+  /// Every field empty: a spreadsheet's unused rows below the data (`,,,,,`), which carry no
+  /// patient and no product. Counted, not rejected: they are no fault in the data.
+  case emptyRow = "empty_row"
 
   /// The position in `allCases`, for counting without hashing.
   var ordinal: Int {
@@ -89,6 +92,7 @@ public enum OutOfScope: String, Sendable, CaseIterable, Codable {
     case .notAsthmaRelated: 0
     case .adult: 1
     case .notYetKnown: 2
+    case .emptyRow: 3
     }
   }
 }
@@ -205,6 +209,7 @@ public final class RowDecoder {
 
   public func decode(_ row: some RecordFields, line: Int) -> DecodedRow {
     let source = SourceRef(file: context.fileIndex, line: line)
+    if Self.isEmpty(row) { return .outOfScope(.emptyRow) }
     do {
       try checkShape(row)
       switch layout.profile.kind {
@@ -223,6 +228,11 @@ public final class RowDecoder {
     } catch {
       fatalError("unexpected error \(error)")
     }
+  }
+
+  /// Whether every field of the row is empty or spaces, however many fields it has.
+  private static func isEmpty(_ row: some RecordFields) -> Bool {
+    (0..<row.fieldCount).allSatisfy { index in row.withFieldBytes(index) { $0.allSatisfy(isSpace) } }
   }
 
   /// Whether the row is, beyond doubt, a well-formed supply of a product already classified as
