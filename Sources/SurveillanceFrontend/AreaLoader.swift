@@ -51,6 +51,18 @@ public struct LoadedArea: Sendable {
   /// Every pass of the area's reading, this one first: `[.whole]` unless a first read
   /// (``ReadingRole/first(holdingLimit:)``) could not hold every child's rows.
   public var passes: [ReadingPass] = [.whole]
+
+  /// Refuses an area whose GP or pharmacy exports were given but hold no rows
+  /// (``EmptySupplyExports``), for the commands that read exports to report or look up.
+  public func refusingEmptySupplyExports() throws -> LoadedArea {
+    if let failure = EmptySupplyExports.failure(reports) { throw EmptySupplyExportError(description: failure) }
+    return self
+  }
+}
+
+/// A GP or pharmacy export given with no rows in it.
+public struct EmptySupplyExportError: Error, CustomStringConvertible {
+  public var description: String
 }
 
 /// Reads every export, both exports at once where there are two cores, and settles the

@@ -162,7 +162,9 @@ public struct NightlyJob: Sendable {
     func failure(of reports: [InputFileReport]) -> String? {
       // A shard of a partition holds a share of each file's rows (and shard 1 every row that
       // names no child): `merge`, which adds them up, checks the rate for the whole file.
+      // (`partition` refuses an empty export before any shard runs.)
       if inputs.isPartitioned { return nil }
+      if let empty = EmptySupplyExports.failure(reports) { return empty }
       for report in reports where report.rejectRate > maxRejectRate {
         return "\(report.path): \(percent(report.rejectRate)) of rows rejected (\(report.rowsRejected) of \(report.rowsRead)), above the maximum of \(percent(maxRejectRate)); see rejects.csv in \(failedOutputPath) for each row and reason"
       }

@@ -44,6 +44,12 @@ public struct PartitionJob: Sendable {
     let split = try AreaLoader.concurrently(files.count) { index in
       try Self.split(files[index], index: index, into: shards, generation: generation, rules: rules, pseudonymiser: pseudonymiser)
     }
+    // Before any part is published: an empty export would mislead every shard alike.
+    if let failure = EmptySupplyExports.failure(
+      zip(files, split).map { (path: $0.path, kind: $0.kind, rows: $1.rows) })
+    {
+      throw EmptySupplyExportError(description: failure)
+    }
     var manifest = PartitionManifest(
       toolVersion: toolVersion, shards: shards, keyFingerprint: pseudonymiser.keyFingerprint, createdAt: clock.startedAt,
       profiles: Dictionary(uniqueKeysWithValues: inputs.profiles.map { ($0.key.rawValue, $0.value) }), inputs: split)

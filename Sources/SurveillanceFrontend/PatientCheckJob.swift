@@ -81,7 +81,7 @@ public struct PatientCheckJob: Sendable {
 
   /// Reads the pharmacy's exports and evaluates the one child as the nightly run would.
   static func checkFromExports(_ nhsNumber: NHSNumber, inputs: RunInputs, asOf: CalendarDate, rules: RuleSet) throws -> PatientCheck {
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf)
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: asOf, latest: asOf).refusingEmptySupplyExports()
     let evaluation = AreaEvaluation(rules: rules, inputs: area.kinds)
     var child: EvaluatedChild?
     if let record = area.records.first(where: { $0.nhsNumber == nhsNumber }),

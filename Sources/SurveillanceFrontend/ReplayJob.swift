@@ -31,7 +31,7 @@ public struct ReplayJob: Sendable {
     let output = try OutputDirectory(path: outputPath)
     let lock = try RunLock.acquire(at: RunLock.path(besideOutput: output.url), for: "replay --out \(outputPath)")
     defer { lock.release() }
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: to)
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: to).refusingEmptySupplyExports()
     let readSeconds = clock.lap()
     let dates = step.dates(from: from, to: to)
     NightlyJob.logFlagged(area.flaggedProducts, log: log)

@@ -47,7 +47,7 @@ public struct ReportAreaJob: Sendable {
   public func makeReport() throws -> AreaReport {
     let from = asOf.adding(months: -trendMonths)
     log("reading \(inputs.files.count) export(s) as of \(asOf), trend from \(from)")
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: asOf)
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: from, latest: asOf).refusingEmptySupplyExports()
     return report(records: area.records, coverage: DataCoverage(files: area.reports))
   }
 

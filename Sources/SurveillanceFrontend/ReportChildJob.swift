@@ -35,7 +35,7 @@ public struct ReportChildJob: Sendable {
   /// The report, without writing it: for tests and for other front ends.
   public func makeReport() throws -> ChildReport {
     log("reading \(inputs.files.count) export(s) for one child, as of \(asOf)")
-    let area = try AreaLoader.load(inputs, rules: rules, earliest: min(replayFrom, asOf), latest: asOf)
+    let area = try AreaLoader.load(inputs, rules: rules, earliest: min(replayFrom, asOf), latest: asOf).refusingEmptySupplyExports()
     guard let record = area.records.first(where: { $0.nhsNumber == nhsNumber }) else { throw ReportError.childNotFound }
     return ChildReport(
       record: record, rules: rules, asOf: asOf, replayFrom: replayFrom, step: step, coverage: DataCoverage(files: area.reports),

@@ -125,6 +125,28 @@ struct NightlyCommandTests {
     #expect(!FileManager.default.fileExists(atPath: failed.path), "a good run clears the last failure")
   }
 
+  /// A pharmacy export that arrived with its header and no rows would make every GP preventer
+  /// look uncollected (395 "not collected" signals on the samples' GP data, against 25). The
+  /// run fails as a run with too many rejects does, keeping the last good outputs, and says
+  /// how to run on the GP data alone. Two pharmacy exports of which one has rows are a run.
+  @Test func aPharmacyExportWithNoRowsFailsTheRunRatherThanMakeEveryIssueLookUncollected() throws {
+    let dir = CommandRunner.temporaryDirectory("no-dispensing")
+    let header = try #require(try String(contentsOfFile: "data-samples/pharmacy.csv", encoding: .utf8).split(separator: "\n").first)
+    let empty = dir.appendingPathComponent("pharmacy.csv")
+    try write(header + "\n", to: empty)
+    let out = dir.appendingPathComponent("out")
+    let result = try CommandRunner.run(["nightly", "--gp", "data-samples/gp.csv", "--pharmacy", empty.path, "--as-of", "2026-11-21", "--out", out.path])
+    #expect(result.status == 3)
+    #expect(result.stderr.contains("the pharmacy export holds no rows"), "\(result.stderr)")
+    #expect(result.stderr.contains("run without --pharmacy"))
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("signals.csv").path))
+    let failed = URL(fileURLWithPath: out.path + ".failed")
+    #expect(try manifest(in: failed)["status"] as? String == "failed")
+    let withOther = try CommandRunner.run(
+      ["nightly", "--gp", "data-samples/gp.csv", "--pharmacy", empty.path, "data-samples/pharmacy-pmr.csv", "--as-of", "2026-11-21", "--out", out.path])
+    #expect(withOther.status == 0, "\(withOther.stderr)")
+  }
+
   @Test func anEmptyFileIsAnErrorNotAnEmptyRun() throws {
     let dir = CommandRunner.temporaryDirectory("empty")
     try write("", to: dir.appendingPathComponent("gp.csv"))

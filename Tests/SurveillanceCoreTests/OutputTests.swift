@@ -150,3 +150,21 @@ struct OutputTests {
     #expect(renderer.childrenCSVRowBytes([child], reusing: rows) == renderer.childrenCSVRowBytes([child]))
   }
 }
+
+/// Which exports a run refuses as empty: a GP or pharmacy side given with no rows at all.
+struct EmptySupplyExportsTests {
+  @Test func aSideGivenWithNoRowsIsRefusedAndSaysHowToRunWithoutIt() throws {
+    let pharmacy = try #require(EmptySupplyExports.failure([("gp.csv", .gpPrescriptions, 10), ("ph.csv", .pharmacyDispensing, 0)]))
+    #expect(pharmacy.hasPrefix("ph.csv: the pharmacy export holds no rows"))
+    #expect(pharmacy.contains("run without --pharmacy"))
+    let gp = try #require(EmptySupplyExports.failure([("a.csv", .gpPrescriptions, 0), ("b.csv", .gpPrescriptions, 0), ("ph.csv", .pharmacyDispensing, 5)]))
+    #expect(gp.hasPrefix("a.csv, b.csv: the GP export holds no rows"))
+  }
+
+  @Test func aSideWithRowsInAnyOfItsExportsOrNotGivenAtAllIsNoFault() {
+    #expect(EmptySupplyExports.failure([("a.csv", .gpPrescriptions, 0), ("b.csv", .gpPrescriptions, 3)]) == nil)
+    #expect(EmptySupplyExports.failure([("gp.csv", .gpPrescriptions, 3)]) == nil)
+    // Safeguarding and care events may rightly be empty: no child on a plan, no attendances.
+    #expect(EmptySupplyExports.failure([("gp.csv", .gpPrescriptions, 3), ("sg.csv", .safeguarding, 0), ("ce.csv", .careEvents, 0)]) == nil)
+  }
+}
