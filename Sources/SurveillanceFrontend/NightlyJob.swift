@@ -147,12 +147,18 @@ public struct NightlyJob: Sendable {
     let stored = try store?.signalHistory(before: asOf)
     let history = stored?.history
     var worklist = WorklistTally(history: history, childAgeUnderYears: rules.timeline.childAgeUnderYears)
+    // A shard sees its own children only: its first dispensing is not the area's, and
+    // `merge` puts together shard manifests that must agree. Its log still says.
+    func coverageNote(_ counts: EvaluatedCounts) -> [(String, String)] {
+      guard !inputs.isPartitioned, shard == nil, let warning = counts.pharmacyCoverage.warning(policy: rules.timeline) else { return [] }
+      return [("pharmacy_coverage_warning", warning)]
+    }
     func manifest(status: String, failure: String?, outputs: [String], counts: EvaluatedCounts, timings: [(String, Double)]) -> RunManifest {
       var manifest = RunManifest(
         command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
         status: status, failure: failure, maxRejectRate: maxRejectRate, inputs: read.reports, childrenCount: counts.children,
         excluded: counts.excluded, signalsByRule: counts.signalsByRule, outputs: outputs, timings: timings,
-        startedAt: clock.startedAt, extra: shardNote + partitionNote + passNote + Self.testDataNote(rules))
+        startedAt: clock.startedAt, extra: shardNote + partitionNote + passNote + Self.testDataNote(rules) + coverageNote(counts))
       manifest.record(read.flaggedProducts, formulary: rules.formulary.provenance)
       manifest.rulesSource = rules.source
       // A failed run writes no worklist, so its manifest counts none.
@@ -249,6 +255,8 @@ public struct NightlyJob: Sendable {
     }
     Self.logFlagged(read.flaggedProducts, log: log)
     log("\(counts.children) children evaluated, \(counts.signals) signal(s)")
+    let coverageWarning = counts.pharmacyCoverage.warning(policy: rules.timeline)
+    if let coverageWarning { log("warning: " + coverageWarning) }
     let resolved = worklist.finish(asOf: asOf)
     if let counts = worklist.counts { log(counts.summary) }
     let rejects = read.rejects
@@ -433,6 +441,7 @@ private struct EvaluatedRun: Sendable {
   var children = 0
   var signalsByRule: [String: [Severity: Int]] = [:]
   var excluded: [Exclusion: Int] = [:]
+  var pharmacyCoverage = PharmacyCoverageCheck()
   /// The children with their timelines, for a store; emptied once it has them.
   var evaluatedChildren: [EvaluatedChild] = []
   var rendered = RenderedRows()
@@ -453,6 +462,7 @@ private struct EvaluatedRun: Sendable {
       switch evaluation.evaluated(record, asOf: asOf) {
       case .success(let child):
         summaries.append(child.summary)
+        pharmacyCoverage.add(child.timeline.supplies)
         if keepTimelines { evaluatedChildren.append(child) }
         guard let history else { continue }
         let childStandings = child.summary.signals.map { signal in
@@ -635,12 +645,14 @@ struct EvaluatedCounts {
   var children = 0
   var signalsByRule: [String: [Severity: Int]] = [:]
   var excluded: [Exclusion: Int] = [:]
+  var pharmacyCoverage = PharmacyCoverageCheck()
 
   var signals: Int { signalsByRule.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
 
   fileprivate mutating func add(_ run: EvaluatedRun) {
     children += run.children
     excluded.merge(run.excluded, uniquingKeysWith: +)
+    pharmacyCoverage.merge(run.pharmacyCoverage)
     for (rule, bySeverity) in run.signalsByRule {
       signalsByRule[rule, default: [:]].merge(bySeverity, uniquingKeysWith: +)
     }

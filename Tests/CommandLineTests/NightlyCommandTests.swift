@@ -147,6 +147,31 @@ struct NightlyCommandTests {
     #expect(withOther.status == 0, "\(withOther.stderr)")
   }
 
+  /// The samples' GP data with only the last three months of their dispensing: the run goes
+  /// ahead (it cannot tell a late export from families who did not collect) but says, in its
+  /// log and manifest, when the dispensing begins and how many issues before it it counted as
+  /// not dispensed. The samples' full exports raise no such warning.
+  @Test func pharmacyDataThatStartsLateIsNamedWithTheIssuesItConcerns() throws {
+    let dir = CommandRunner.temporaryDirectory("late-dispensing")
+    let lines = try String(contentsOfFile: "data-samples/pharmacy.csv", encoding: .utf8).split(separator: "\n")
+    let dateColumn = try #require(lines[0].split(separator: ",").firstIndex(of: "dispensed_date"))
+    let recent = lines.dropFirst().filter { line in
+      let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+      return fields.count > dateColumn && fields[dateColumn] >= "2026-08-21"
+    }
+    let pharmacy = dir.appendingPathComponent("pharmacy.csv")
+    try write(([lines[0]] + recent).joined(separator: "\n") + "\n", to: pharmacy)
+    let out = dir.appendingPathComponent("out")
+    let result = try CommandRunner.run(["nightly", "--gp", "data-samples/gp.csv", "--pharmacy", pharmacy.path, "--as-of", "2026-11-21", "--out", out.path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("warning: the pharmacy data may start late: its first dispensing to a child evaluated is 2026-08-21"), "\(result.stderr)")
+    let warning = try #require(try manifest(in: out)["pharmacy_coverage_warning"] as? String)
+    #expect(warning.contains("GP issue(s) dated before it are counted as not dispensed"))
+    let full = try CommandRunner.run(Self.nightlyArguments(out: dir.appendingPathComponent("full")))
+    #expect(!full.stderr.contains("may start late"))
+    #expect(try manifest(in: dir.appendingPathComponent("full"))["pharmacy_coverage_warning"] == nil)
+  }
+
   @Test func anEmptyFileIsAnErrorNotAnEmptyRun() throws {
     let dir = CommandRunner.temporaryDirectory("empty")
     try write("", to: dir.appendingPathComponent("gp.csv"))

@@ -191,3 +191,49 @@ struct DeduplicationTests {
     #expect(record.conflictingDatesOfBirth == [date("2011-01-01")])
   }
 }
+
+/// A pharmacy export that begins months after the GP's makes every earlier issue look
+/// uncollected; the run says so, with how many issues it concerns.
+struct PharmacyCoverageCheckTests {
+  @Test func dispensingThatStartsMonthsAfterTheGPDataIsReportedWithTheIssuesBeforeIt() throws {
+    var child = ChildBuilder()
+    for month in ["01", "02", "03", "04"] { child.issue(.preventer, "2026-\(month)-10") }
+    child.dispensed(.preventer, "2026-08-10")
+    var check = PharmacyCoverageCheck()
+    check.add(child.timeline(asOf: "2026-11-21").supplies)
+    #expect(check.earliestIssue == date("2026-01-10"))
+    #expect(check.earliestDispensing == date("2026-08-10"))
+    #expect(check.notDispensedBeforeFirstDispensing == 4)
+    let warning = try #require(check.warning(policy: ChildBuilder.policy))
+    #expect(warning.contains("its first dispensing to a child evaluated is 2026-08-10, 212 days after the first GP issue (2026-01-10)"))
+    #expect(warning.contains("4 GP issue(s) dated before it are counted as not dispensed"))
+  }
+
+  @Test func dispensingThatCoversTheGPPeriodRaisesNothingEvenWhenIssuesGoUncollected() {
+    var child = ChildBuilder()
+    child.dispensed(.reliever, "2026-01-05")
+    for month in ["02", "03", "04"] { child.issue(.preventer, "2026-\(month)-10") }
+    var check = PharmacyCoverageCheck()
+    check.add(child.timeline(asOf: "2026-11-21").supplies)
+    #expect(check.notDispensedBeforeFirstDispensing == 0)
+    #expect(check.warning(policy: ChildBuilder.policy) == nil)
+  }
+
+  @Test func partsOfARunMergeToWhatOneCheckOfAllItsChildrenGives() {
+    var early = ChildBuilder()
+    early.issue(.preventer, "2026-01-10")
+    var late = ChildBuilder()
+    late.nhs = TestNHS.number(2)
+    late.dispensed(.preventer, "2026-06-01")
+    late.issue(.preventer, "2026-02-10")
+    var whole = PharmacyCoverageCheck()
+    var parts = (PharmacyCoverageCheck(), PharmacyCoverageCheck())
+    whole.add(early.timeline(asOf: "2026-11-21").supplies)
+    whole.add(late.timeline(asOf: "2026-11-21").supplies)
+    parts.0.add(early.timeline(asOf: "2026-11-21").supplies)
+    parts.1.add(late.timeline(asOf: "2026-11-21").supplies)
+    parts.0.merge(parts.1)
+    #expect(parts.0 == whole)
+    #expect(whole.notDispensedBeforeFirstDispensing == 2)
+  }
+}

@@ -1,0 +1,53 @@
+/// Whether the pharmacy exports seem to begin later than the GP exports.
+///
+/// A GP issue that no dispensing filled is counted as not dispensed, which is true only where
+/// the pharmacy data covers the weeks after it. A pharmacy export that starts months after
+/// the GP's makes every earlier issue look uncollected (on the samples' GP data with three
+/// months of dispensing: 395 preventer-not-collected signals against 25). A run cannot tell a
+/// late start from families who did not collect, so it counts and says: the earliest
+/// dispensing and GP issue among the children evaluated, and how many issues counted as not
+/// dispensed lie before that first dispensing.
+public struct PharmacyCoverageCheck: Sendable, Equatable {
+  public private(set) var earliestIssue: CalendarDate?
+  public private(set) var earliestDispensing: CalendarDate?
+  /// Issues counted as not dispensed, by day.
+  private var notDispensedByDay: [Int32: Int] = [:]
+
+  public init() {}
+
+  /// Takes in one child's supplies as reconciled.
+  public mutating func add(_ supplies: [SupplyEvent]) {
+    for supply in supplies {
+      if let issue = supply.issue, earliestIssue.map({ issue.date < $0 }) ?? true { earliestIssue = issue.date }
+      if let dispensing = supply.dispensing, earliestDispensing.map({ dispensing.date < $0 }) ?? true {
+        earliestDispensing = dispensing.date
+      }
+      if supply.status == .issuedNotDispensed { notDispensedByDay[supply.date.dayNumber, default: 0] += 1 }
+    }
+  }
+
+  /// Takes in another part of the same run (a wave or pass of its children).
+  public mutating func merge(_ other: PharmacyCoverageCheck) {
+    if let date = other.earliestIssue, earliestIssue.map({ date < $0 }) ?? true { earliestIssue = date }
+    if let date = other.earliestDispensing, earliestDispensing.map({ date < $0 }) ?? true { earliestDispensing = date }
+    notDispensedByDay.merge(other.notDispensedByDay, uniquingKeysWith: +)
+  }
+
+  /// Issues counted as not dispensed that are dated before the first dispensing.
+  public var notDispensedBeforeFirstDispensing: Int {
+    guard let first = earliestDispensing else { return 0 }
+    return notDispensedByDay.reduce(0) { $0 + ($1.key < first.dayNumber ? $1.value : 0) }
+  }
+
+  /// What to tell the reader when the dispensing data starts later than the GP data by more
+  /// than the collection grace period and issues before it were counted as not dispensed.
+  public func warning(policy: TimelinePolicy) -> String? {
+    guard let issue = earliestIssue, let dispensing = earliestDispensing else { return nil }
+    let gap = issue.days(to: dispensing)
+    let before = notDispensedBeforeFirstDispensing
+    guard gap > policy.collectionGraceDays, before > 0 else { return nil }
+    return "the pharmacy data may start late: its first dispensing to a child evaluated is \(dispensing), \(gap) days after the first GP issue (\(issue)), "
+      + "and \(before) GP issue(s) dated before it are counted as not dispensed; if the pharmacy exports begin on \(dispensing), "
+      + "those issues (and the not-collected and undersupply signals they raise) may only be missing from them: check that the exports cover the same period"
+  }
+}
