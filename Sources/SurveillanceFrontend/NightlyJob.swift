@@ -149,9 +149,14 @@ public struct NightlyJob: Sendable {
     var worklist = WorklistTally(history: history, childAgeUnderYears: rules.timeline.childAgeUnderYears)
     // A shard sees its own children only: its first dispensing is not the area's, and
     // `merge` puts together shard manifests that must agree. Its log still says.
+    func coverageWarnings(_ counts: EvaluatedCounts) -> [(String, String)] {
+      [
+        ("pharmacy_coverage_warning", counts.exportCoverage.lateDispensingWarning(policy: rules.timeline)),
+        ("exports_end_warning", counts.exportCoverage.staleExportsWarning(asOf: asOf, policy: rules.timeline)),
+      ].compactMap { key, warning in warning.map { (key, $0) } }
+    }
     func coverageNote(_ counts: EvaluatedCounts) -> [(String, String)] {
-      guard !inputs.isPartitioned, shard == nil, let warning = counts.pharmacyCoverage.warning(policy: rules.timeline) else { return [] }
-      return [("pharmacy_coverage_warning", warning)]
+      !inputs.isPartitioned && shard == nil ? coverageWarnings(counts) : []
     }
     func manifest(status: String, failure: String?, outputs: [String], counts: EvaluatedCounts, timings: [(String, Double)]) -> RunManifest {
       var manifest = RunManifest(
@@ -255,8 +260,7 @@ public struct NightlyJob: Sendable {
     }
     Self.logFlagged(read.flaggedProducts, log: log)
     log("\(counts.children) children evaluated, \(counts.signals) signal(s)")
-    let coverageWarning = counts.pharmacyCoverage.warning(policy: rules.timeline)
-    if let coverageWarning { log("warning: " + coverageWarning) }
+    for (_, warning) in coverageWarnings(counts) { log("warning: " + warning) }
     let resolved = worklist.finish(asOf: asOf)
     if let counts = worklist.counts { log(counts.summary) }
     let rejects = read.rejects
@@ -441,7 +445,7 @@ private struct EvaluatedRun: Sendable {
   var children = 0
   var signalsByRule: [String: [Severity: Int]] = [:]
   var excluded: [Exclusion: Int] = [:]
-  var pharmacyCoverage = PharmacyCoverageCheck()
+  var exportCoverage = ExportCoverageCheck()
   /// The children with their timelines, for a store; emptied once it has them.
   var evaluatedChildren: [EvaluatedChild] = []
   var rendered = RenderedRows()
@@ -462,7 +466,7 @@ private struct EvaluatedRun: Sendable {
       switch evaluation.evaluated(record, asOf: asOf) {
       case .success(let child):
         summaries.append(child.summary)
-        pharmacyCoverage.add(child.timeline.supplies)
+        exportCoverage.add(child.timeline.supplies)
         if keepTimelines { evaluatedChildren.append(child) }
         guard let history else { continue }
         let childStandings = child.summary.signals.map { signal in
@@ -645,14 +649,14 @@ struct EvaluatedCounts {
   var children = 0
   var signalsByRule: [String: [Severity: Int]] = [:]
   var excluded: [Exclusion: Int] = [:]
-  var pharmacyCoverage = PharmacyCoverageCheck()
+  var exportCoverage = ExportCoverageCheck()
 
   var signals: Int { signalsByRule.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
 
   fileprivate mutating func add(_ run: EvaluatedRun) {
     children += run.children
     excluded.merge(run.excluded, uniquingKeysWith: +)
-    pharmacyCoverage.merge(run.pharmacyCoverage)
+    exportCoverage.merge(run.exportCoverage)
     for (rule, bySeverity) in run.signalsByRule {
       signalsByRule[rule, default: [:]].merge(bySeverity, uniquingKeysWith: +)
     }

@@ -172,6 +172,16 @@ struct NightlyCommandTests {
     #expect(try manifest(in: dir.appendingPathComponent("full"))["pharmacy_coverage_warning"] == nil)
   }
 
+  /// The samples run as of three months after their last row: every window's last months
+  /// hold nothing, and the run says so rather than count them as quiet months.
+  @Test func exportsThatEndLongBeforeTheAsOfDateAreNamed() throws {
+    let out = CommandRunner.temporaryDirectory("stale-exports")
+    let result = try CommandRunner.run(Self.nightlyArguments(out: out, asOf: "2027-03-01"))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("warning: the exports may end early: their last supply to a child evaluated is 2026-11-"), "\(result.stderr)")
+    #expect(try manifest(in: out)["exports_end_warning"] is String)
+  }
+
   @Test func anEmptyFileIsAnErrorNotAnEmptyRun() throws {
     let dir = CommandRunner.temporaryDirectory("empty")
     try write("", to: dir.appendingPathComponent("gp.csv"))

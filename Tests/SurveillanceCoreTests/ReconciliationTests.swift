@@ -194,17 +194,17 @@ struct DeduplicationTests {
 
 /// A pharmacy export that begins months after the GP's makes every earlier issue look
 /// uncollected; the run says so, with how many issues it concerns.
-struct PharmacyCoverageCheckTests {
+struct ExportCoverageCheckTests {
   @Test func dispensingThatStartsMonthsAfterTheGPDataIsReportedWithTheIssuesBeforeIt() throws {
     var child = ChildBuilder()
     for month in ["01", "02", "03", "04"] { child.issue(.preventer, "2026-\(month)-10") }
     child.dispensed(.preventer, "2026-08-10")
-    var check = PharmacyCoverageCheck()
+    var check = ExportCoverageCheck()
     check.add(child.timeline(asOf: "2026-11-21").supplies)
     #expect(check.earliestIssue == date("2026-01-10"))
     #expect(check.earliestDispensing == date("2026-08-10"))
     #expect(check.notDispensedBeforeFirstDispensing == 4)
-    let warning = try #require(check.warning(policy: ChildBuilder.policy))
+    let warning = try #require(check.lateDispensingWarning(policy: ChildBuilder.policy))
     #expect(warning.contains("its first dispensing to a child evaluated is 2026-08-10, 212 days after the first GP issue (2026-01-10)"))
     #expect(warning.contains("4 GP issue(s) dated before it are counted as not dispensed"))
   }
@@ -213,10 +213,10 @@ struct PharmacyCoverageCheckTests {
     var child = ChildBuilder()
     child.dispensed(.reliever, "2026-01-05")
     for month in ["02", "03", "04"] { child.issue(.preventer, "2026-\(month)-10") }
-    var check = PharmacyCoverageCheck()
+    var check = ExportCoverageCheck()
     check.add(child.timeline(asOf: "2026-11-21").supplies)
     #expect(check.notDispensedBeforeFirstDispensing == 0)
-    #expect(check.warning(policy: ChildBuilder.policy) == nil)
+    #expect(check.lateDispensingWarning(policy: ChildBuilder.policy) == nil)
   }
 
   @Test func partsOfARunMergeToWhatOneCheckOfAllItsChildrenGives() {
@@ -226,8 +226,8 @@ struct PharmacyCoverageCheckTests {
     late.nhs = TestNHS.number(2)
     late.dispensed(.preventer, "2026-06-01")
     late.issue(.preventer, "2026-02-10")
-    var whole = PharmacyCoverageCheck()
-    var parts = (PharmacyCoverageCheck(), PharmacyCoverageCheck())
+    var whole = ExportCoverageCheck()
+    var parts = (ExportCoverageCheck(), ExportCoverageCheck())
     whole.add(early.timeline(asOf: "2026-11-21").supplies)
     whole.add(late.timeline(asOf: "2026-11-21").supplies)
     parts.0.add(early.timeline(asOf: "2026-11-21").supplies)
@@ -235,5 +235,18 @@ struct PharmacyCoverageCheckTests {
     parts.0.merge(parts.1)
     #expect(parts.0 == whole)
     #expect(whole.notDispensedBeforeFirstDispensing == 2)
+  }
+
+  @Test func exportsThatEndMoreThanTheGracePeriodBeforeTheAsOfDateAreNamed() throws {
+    var child = ChildBuilder()
+    child.dispensed(.preventer, "2026-06-01")
+    child.issue(.reliever, "2026-07-15")
+    var check = ExportCoverageCheck()
+    check.add(child.timeline(asOf: "2026-11-21").supplies)
+    #expect(check.latestSupply == date("2026-07-15"))
+    let warning = try #require(check.staleExportsWarning(asOf: date("2026-11-21"), policy: ChildBuilder.policy))
+    #expect(warning.contains("their last supply to a child evaluated is 2026-07-15, 129 days before the as-of date 2026-11-21"))
+    #expect(warning.contains("run --as-of 2026-07-15"))
+    #expect(check.staleExportsWarning(asOf: date("2026-08-14"), policy: ChildBuilder.policy) == nil, "30 days: within the grace period")
   }
 }

@@ -1,15 +1,22 @@
-/// Whether the pharmacy exports seem to begin later than the GP exports.
+/// Whether the exports seem not to cover the period the run evaluates, checked over the
+/// supplies of the children evaluated. Two ways a run is quietly wrong that it can see:
 ///
-/// A GP issue that no dispensing filled is counted as not dispensed, which is true only where
+/// The pharmacy exports begin later than the GP exports. A GP issue that no dispensing filled is counted as not dispensed, which is true only where
 /// the pharmacy data covers the weeks after it. A pharmacy export that starts months after
 /// the GP's makes every earlier issue look uncollected (on the samples' GP data with three
 /// months of dispensing: 395 preventer-not-collected signals against 25). A run cannot tell a
 /// late start from families who did not collect, so it counts and says: the earliest
 /// dispensing and GP issue among the children evaluated, and how many issues counted as not
 /// dispensed lie before that first dispensing.
-public struct PharmacyCoverageCheck: Sendable, Equatable {
+///
+/// The exports end well before the as-of date (last month's extract run today): the last
+/// weeks of every window hold no data, so every count over them is low and every "none in
+/// the last N months" rule fires for want of rows.
+public struct ExportCoverageCheck: Sendable, Equatable {
   public private(set) var earliestIssue: CalendarDate?
   public private(set) var earliestDispensing: CalendarDate?
+  /// The last GP issue or dispensing.
+  public private(set) var latestSupply: CalendarDate?
   /// Issues counted as not dispensed, by day.
   private var notDispensedByDay: [Int32: Int] = [:]
 
@@ -23,13 +30,17 @@ public struct PharmacyCoverageCheck: Sendable, Equatable {
         earliestDispensing = dispensing.date
       }
       if supply.status == .issuedNotDispensed { notDispensedByDay[supply.date.dayNumber, default: 0] += 1 }
+      for date in [supply.issue?.date, supply.dispensing?.date] {
+        if let date, latestSupply.map({ date > $0 }) ?? true { latestSupply = date }
+      }
     }
   }
 
   /// Takes in another part of the same run (a wave or pass of its children).
-  public mutating func merge(_ other: PharmacyCoverageCheck) {
+  public mutating func merge(_ other: ExportCoverageCheck) {
     if let date = other.earliestIssue, earliestIssue.map({ date < $0 }) ?? true { earliestIssue = date }
     if let date = other.earliestDispensing, earliestDispensing.map({ date < $0 }) ?? true { earliestDispensing = date }
+    if let date = other.latestSupply, latestSupply.map({ date > $0 }) ?? true { latestSupply = date }
     notDispensedByDay.merge(other.notDispensedByDay, uniquingKeysWith: +)
   }
 
@@ -41,7 +52,7 @@ public struct PharmacyCoverageCheck: Sendable, Equatable {
 
   /// What to tell the reader when the dispensing data starts later than the GP data by more
   /// than the collection grace period and issues before it were counted as not dispensed.
-  public func warning(policy: TimelinePolicy) -> String? {
+  public func lateDispensingWarning(policy: TimelinePolicy) -> String? {
     guard let issue = earliestIssue, let dispensing = earliestDispensing else { return nil }
     let gap = issue.days(to: dispensing)
     let before = notDispensedBeforeFirstDispensing
@@ -49,5 +60,17 @@ public struct PharmacyCoverageCheck: Sendable, Equatable {
     return "the pharmacy data may start late: its first dispensing to a child evaluated is \(dispensing), \(gap) days after the first GP issue (\(issue)), "
       + "and \(before) GP issue(s) dated before it are counted as not dispensed; if the pharmacy exports begin on \(dispensing), "
       + "those issues (and the not-collected and undersupply signals they raise) may only be missing from them: check that the exports cover the same period"
+  }
+
+  /// What to tell the reader when the last supply comes more than the collection grace
+  /// period before `asOf`: more than a month without a single issue or dispensing to any
+  /// child of an area is an export that stops early, not a quiet month.
+  public func staleExportsWarning(asOf: CalendarDate, policy: TimelinePolicy) -> String? {
+    guard let latest = latestSupply else { return nil }
+    let gap = latest.days(to: asOf)
+    guard gap > policy.collectionGraceDays else { return nil }
+    return "the exports may end early: their last supply to a child evaluated is \(latest), \(gap) days before the as-of date \(asOf); "
+      + "the last \(gap) days of every window hold no rows, so counts over them are low and rules that look for an absence may fire for want of data: "
+      + "check the exports' dates, or run --as-of \(latest)"
   }
 }
