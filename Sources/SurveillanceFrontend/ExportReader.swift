@@ -175,7 +175,10 @@ public enum ExportReader {
         madeDecoder = try Self.decoder(forHeader: record, of: file, rules: rules, context: context)
         throw HeaderRead()
       }
-    } catch is HeaderRead {}
+    } catch is HeaderRead {
+    } catch let error as InputError {
+      throw Self.explained(error, in: file, rules: rules, context: context)
+    }
     guard let decoder = madeDecoder else { throw InputError.emptyFile(file: file.path) }
     state.contents.report.profile = decoder.layout.profile.id
     // A partitioned part's rows carry their line in the original export beside them.
@@ -243,6 +246,29 @@ public enum ExportReader {
       contents.report.encoding = origin.source.encoding
     }
     return contents
+  }
+
+  /// How many records after the first are looked at for a header written below a title.
+  static let linesSearchedForAHeader = 20
+
+  /// `error`, the first record's failure to be a header, or what explains it better: that a
+  /// header lies a few lines further down, under a report's title or run details.
+  static func explained(_ error: InputError, in file: ExportFile, rules: RuleSet, context: DecodeContext) -> InputError {
+    switch error {
+    case .missingColumns, .headerless: break
+    default: return error
+    }
+    var headerLine: Int?
+    var seen = 0
+    _ = try? CSVReader.read(fileAt: file.path) { record in
+      seen += 1
+      if seen > 1, (try? Self.decoder(forHeader: record, of: file, rules: rules, context: context)) != nil {
+        headerLine = record.lineNumber
+        throw HeaderRead()
+      }
+      if seen > linesSearchedForAHeader { throw HeaderRead() }
+    }
+    return headerLine.map { .headerBelowFirstLine(file: file.path, line: $0) } ?? error
   }
 
   /// The decoder for the rows under `header`, the file's first record.

@@ -84,7 +84,12 @@ public struct PartitionJob: Sendable {
     var buckets = BucketCache(pseudonymiser: pseudonymiser, count: count)
     let summary = try CSVReader.read(fileAt: file.path, observeBytes: { hasher.update(bufferPointer: $0) }) { record in
       guard let decoder else {
-        let made = try ExportReader.decoder(forHeader: record, of: file, rules: rules, context: context)
+        let made: RowDecoder
+        do {
+          made = try ExportReader.decoder(forHeader: record, of: file, rules: rules, context: context)
+        } catch let error as InputError {
+          throw ExportReader.explained(error, in: file, rules: rules, context: context)
+        }
         decoder = made
         profile = made.layout.profile.id
         for part in parts { try part.append(record) }

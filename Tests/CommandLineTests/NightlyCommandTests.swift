@@ -190,6 +190,23 @@ struct NightlyCommandTests {
     #expect(result.stderr.contains("empty"))
   }
 
+  /// A report tool's export with its title and run details above the table: the run says on
+  /// which line the header is and what to remove, where it said the first line lacked every
+  /// column. A file with no header anywhere near the top still names the missing columns.
+  @Test func aHeaderBelowAReportsTitleIsFoundAndNamed() throws {
+    let dir = CommandRunner.temporaryDirectory("preamble")
+    let samples = try String(contentsOfFile: "data-samples/gp.csv", encoding: .utf8)
+    let gp = dir.appendingPathComponent("gp.csv")
+    try write("Asthma prescribing report\nRun on 21/11/2026 by the practice\n\n" + samples, to: gp)
+    let result = try CommandRunner.run(["nightly", "--gp", gp.path, "--out", dir.appendingPathComponent("out").path, "--as-of", "2026-11-21"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("the first line is not the header, but line 4 is: the 3 line(s) above it"), "\(result.stderr)")
+    let partition = try CommandRunner.run(
+      ["partition", "--gp", gp.path, "--shards", "2", "--out", dir.appendingPathComponent("parts").path],
+      environment: ["ASTHMA_SURVEILLANCE_KEY": String(repeating: "k", count: 32)])
+    #expect(partition.stderr.contains("but line 4 is"), "\(partition.stderr)")
+  }
+
   @Test func anUnknownHeaderNamesTheMissingColumns() throws {
     let dir = CommandRunner.temporaryDirectory("header")
     try write("patient,drug,when\n1,2,3\n", to: dir.appendingPathComponent("gp.csv"))

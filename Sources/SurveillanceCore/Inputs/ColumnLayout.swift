@@ -119,6 +119,9 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
   case duplicateColumn(file: String, field: String, header: String, columns: [Int])
   /// The header is one column divided by another separator (semicolons, tabs).
   case notCommaSeparated(file: String, separator: String)
+  /// The first line is not the header but a later one is: a report's title or run details
+  /// written above the table.
+  case headerBelowFirstLine(file: String, line: Int)
 
   public var description: String {
     switch self {
@@ -139,6 +142,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
       return "\(file): the first row is not a header: one of its fields is \(bytes) bytes long, where a column name is a few words; exports must start with a header row"
     case let .notCommaSeparated(file, separator):
       return "\(file): the columns are separated by \(separator), not commas; this tool reads comma-separated CSV: export or save the file as CSV (comma delimited) and run again"
+    case let .headerBelowFirstLine(file, line):
+      return "\(file): the first line is not the header, but line \(line) is: the \(line - 1) line(s) above it (a report's title or run details?) are not part of the table; export the file without them, or remove them, and run again"
     case .headerless(let file):
       return "\(file): the first row looks like data, not a header; exports must start with a header row"
     }
