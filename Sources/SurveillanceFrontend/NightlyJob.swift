@@ -153,6 +153,7 @@ public struct NightlyJob: Sendable {
       [
         ("pharmacy_coverage_warning", counts.exportCoverage.lateDispensingWarning(policy: rules.timeline)),
         ("exports_end_warning", counts.exportCoverage.staleExportsWarning(asOf: asOf, policy: rules.timeline)),
+        ("as_of_warning", AsOfCheck.warning(read.reports, asOf: asOf)),
       ].compactMap { key, warning in warning.map { (key, $0) } }
     }
     func coverageNote(_ counts: EvaluatedCounts) -> [(String, String)] {

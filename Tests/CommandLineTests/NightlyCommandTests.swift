@@ -182,6 +182,17 @@ struct NightlyCommandTests {
     #expect(try manifest(in: out)["exports_end_warning"] is String)
   }
 
+  /// A mistyped year puts every row after the as-of date: the run still writes its (empty)
+  /// outputs, but says why it found no children.
+  @Test func anAsOfDateBeforeTheDataIsNamed() throws {
+    let out = CommandRunner.temporaryDirectory("early-as-of")
+    let result = try CommandRunner.run(Self.nightlyArguments(out: out, asOf: "2020-01-01"))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("rows are dated after the as-of date 2020-01-01, and only"), "\(result.stderr)")
+    #expect(result.stderr.contains("were used: check --as-of"))
+    #expect(try manifest(in: out)["as_of_warning"] is String)
+  }
+
   @Test func anEmptyFileIsAnErrorNotAnEmptyRun() throws {
     let dir = CommandRunner.temporaryDirectory("empty")
     try write("", to: dir.appendingPathComponent("gp.csv"))

@@ -168,3 +168,22 @@ struct EmptySupplyExportsTests {
     #expect(EmptySupplyExports.failure([("gp.csv", .gpPrescriptions, 3), ("sg.csv", .safeguarding, 0), ("ce.csv", .careEvents, 0)]) == nil)
   }
 }
+
+/// An as-of date that puts most rows in the future (a mistyped year) is said, not run quietly.
+struct AsOfCheckTests {
+  func report(used: Int, later: Int) -> InputFileReport {
+    var report = InputFileReport(path: "gp.csv", kind: .gpPrescriptions, profile: "canonical-gp")
+    report.used = used
+    report.outOfScope = [.notYetKnown: later]
+    return report
+  }
+
+  @Test func moreRowsAfterTheAsOfDateThanUsedIsAWarning() throws {
+    let warning = try #require(AsOfCheck.warning([report(used: 0, later: 900), report(used: 10, later: 200)], asOf: CalendarDate(iso: "2020-01-01")!))
+    #expect(warning == "1100 of the exports' rows are dated after the as-of date 2020-01-01, and only 10 were used: check --as-of")
+  }
+
+  @Test func aFewRowsAfterTheAsOfDateAreNoCauseForWarning() {
+    #expect(AsOfCheck.warning([report(used: 5000, later: 40)], asOf: CalendarDate(iso: "2026-11-21")!) == nil)
+  }
+}
