@@ -80,6 +80,10 @@ public struct RunMetrics: Sendable {
       }
       gauge("last_run_resolved_signals", "Signals of the run before that the last nightly run no longer raised (resolved.csv).", Double(worklist.resolved))
     }
+    // The exports' coverage and the as-of date, as the manifest's `*_warning` notes say them.
+    gauge(
+      "last_run_data_warnings", "Warnings the last nightly run gave about its exports (the manifest's *_warning entries: late dispensing data, exports ending early, a suspect as-of date).",
+      Double(manifest.extra.filter { $0.0.hasSuffix("_warning") }.count))
     gauge(
       "last_run_unclassified_products", "Respiratory-looking products the formulary could not classify (unclassified-products.csv).",
       Double(manifest.unclassifiedProducts))

@@ -93,6 +93,7 @@ struct RunHealthTests {
     #expect(first["asthma_surveillance_last_run_worklist_signals{status=\"new\"}"] == 1049)
     #expect(Severity.allCases.map { first["asthma_surveillance_last_run_worklist_children{severity=\"\($0.rawValue)\"}"] ?? 0 }.reduce(0, +) == 305)
     #expect(first["asthma_surveillance_last_run_resolved_signals"] == 0)
+    #expect(first["asthma_surveillance_last_run_data_warnings"] == 0)
     let succeeded = try #require(first["asthma_surveillance_last_success_timestamp_seconds"])
     #expect(succeeded == first["asthma_surveillance_last_run_timestamp_seconds"])
     #expect(try FileManager.default.attributesOfItem(atPath: metrics.path)[.posixPermissions] as? Int == 0o644)
@@ -106,6 +107,12 @@ struct RunHealthTests {
     let children = try String(contentsOf: directory.appendingPathComponent("out/children.csv"), encoding: .utf8)
     let numbers = children.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) }
     #expect(!numbers.isEmpty && numbers.allSatisfy { !text.contains($0) }, "the metrics name no child")
+    // Run as of three months after the exports end: the run succeeds and warns, and so does
+    // the metrics file, for an alert that the data went quiet.
+    #expect(try Self.nightly(directory, asOf: "2027-03-01").status == 0)
+    let stale = try PrometheusText.parse(try String(contentsOf: metrics, encoding: .utf8))
+    #expect(stale["asthma_surveillance_last_run_success"] == 1)
+    #expect(stale["asthma_surveillance_last_run_data_warnings"] == 1)
   }
 }
 
