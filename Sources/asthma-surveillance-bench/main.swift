@@ -42,46 +42,17 @@ if subcommand == nil || subcommand == "--help" || subcommand == "-h" {
     """)
   exit(subcommand == nil ? 2 : 0)
 }
-// `asthma-surveillance-bench nightly ...`: the area-scale run against the DuckDB peer.
-if CommandLine.arguments.dropFirst().first == "nightly" {
+// The subcommands that take their own options, each given the arguments after its name.
+let subcommands: [String: ([String]) throws -> Void] = [
+  "nightly": { try NightlyBenchmark.parse($0).run(binary: binary) },
+  "marginal": { try MarginalCostBenchmark.parse($0).run(binary: binary) },
+  "child-shapes": { try ChildShapesBenchmark.parse($0).run(binary: binary) },
+  "dmd": { try DMDBenchmark.parse($0).run(binary: binary) },
+  "read": { try ReadingBenchmark.run($0) },
+]
+if let subcommand, let run = subcommands[subcommand] {
   do {
-    try NightlyBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
-  } catch {
-    BenchLog.fail("\(error)")
-  }
-  exit(0)
-}
-// `asthma-surveillance-bench marginal ...`: the cost of each added row, sizes interleaved.
-if CommandLine.arguments.dropFirst().first == "marginal" {
-  do {
-    try MarginalCostBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
-  } catch {
-    BenchLog.fail("\(error)")
-  }
-  exit(0)
-}
-// `asthma-surveillance-bench child-shapes ...`: one child with very many rows, and a million children.
-if CommandLine.arguments.dropFirst().first == "child-shapes" {
-  do {
-    try ChildShapesBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
-  } catch {
-    BenchLog.fail("\(error)")
-  }
-  exit(0)
-}
-// `asthma-surveillance-bench dmd ...`: a full-size dm+d release classified by `formulary build`.
-if CommandLine.arguments.dropFirst().first == "dmd" {
-  do {
-    try DMDBenchmark.parse(Array(CommandLine.arguments.dropFirst(2))).run(binary: binary)
-  } catch {
-    BenchLog.fail("\(error)")
-  }
-  exit(0)
-}
-// `asthma-surveillance-bench read FILE KIND`: the reading path alone, layer by layer.
-if CommandLine.arguments.dropFirst().first == "read" {
-  do {
-    try ReadingBenchmark.run(Array(CommandLine.arguments.dropFirst(2)))
+    try run(Array(CommandLine.arguments.dropFirst(2)))
   } catch {
     BenchLog.fail("\(error)")
   }
