@@ -165,10 +165,10 @@ public enum ExportReader {
         state.heldWhenTold = held
       }
     }
-    // The header first, for the layout: the file's first record. The decoder made from it is a
-    // constant of the reading loop below, which then neither checks for it nor retains and
-    // releases it on every row.
-    // Read to the first record wherever it lies (blank lines may come before it), then stopped.
+    // The header first, for the layout: the file's first record, wherever it lies (blank lines
+    // may come before it), read and then stopped. The decoder made from it is a constant of
+    // the reading loop below, which then neither checks for it nor retains and releases it on
+    // every row.
     var madeDecoder: RowDecoder?
     do {
       try CSVReader.read(fileAt: file.path) { record in

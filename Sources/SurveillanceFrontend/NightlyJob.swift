@@ -147,8 +147,8 @@ public struct NightlyJob: Sendable {
     let stored = try store?.signalHistory(before: asOf)
     let history = stored?.history
     var worklist = WorklistTally(history: history, childAgeUnderYears: rules.timeline.childAgeUnderYears)
-    // A shard sees its own children only: its first dispensing is not the area's, and
-    // `merge` puts together shard manifests that must agree. Its log still says.
+    // What the run doubts about its exports (``ExportCoverageCheck``, ``AsOfCheck``), by the
+    // manifest key each is kept under.
     func coverageWarnings(_ counts: EvaluatedCounts) -> [(String, String)] {
       [
         ("pharmacy_coverage_warning", counts.exportCoverage.lateDispensingWarning(policy: rules.timeline)),
@@ -156,6 +156,8 @@ public struct NightlyJob: Sendable {
         ("as_of_warning", AsOfCheck.warning(read.reports, asOf: asOf)),
       ].compactMap { key, warning in warning.map { (key, $0) } }
     }
+    // A shard sees its own children only: its first dispensing is not the area's, and
+    // `merge` puts together shard manifests that must agree. Its log still says.
     func coverageNote(_ counts: EvaluatedCounts) -> [(String, String)] {
       !inputs.isPartitioned && shard == nil ? coverageWarnings(counts) : []
     }
