@@ -191,7 +191,7 @@ public struct MergeJob: Sendable {
       status: failures.isEmpty ? "ok" : "failed", failure: failures.first, maxRejectRate: first["max_reject_rate"] as? Double ?? 0,
       inputs: reports, childrenCount: children, excluded: excluded, signalsByRule: signals,
       outputs: ["children.csv", "signals.csv", "signals.jsonl", "rejects.csv", "unclassified-products.csv", "manifest.json"],
-      timings: [("merge", seconds)], startedAt: startedAt, extra: [("merged_shards", String(shards.count))] + ((first["test_data"] as? String).map { [("test_data", $0)] } ?? []))
+      timings: [("merge", seconds)], startedAt: startedAt, extra: [("merged_shards", String(shards.count))] + ["test_data", RunManifest.pharmacyDataFromKey].compactMap { key in (first[key] as? String).map { (key, $0) } })
     manifest.rulesSource = first["rules_source"] as? String
     let products = first["products"] as? [String: Int] ?? [:]
     manifest.unclassifiedProducts = products["unclassified_respiratory"] ?? 0

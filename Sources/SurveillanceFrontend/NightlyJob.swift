@@ -147,6 +147,7 @@ public struct NightlyJob: Sendable {
     let stored = try store?.signalHistory(before: asOf)
     let history = stored?.history
     var worklist = WorklistTally(history: history, childAgeUnderYears: rules.timeline.childAgeUnderYears)
+    let pharmacyFromNote = rules.timeline.pharmacyDataFrom.map { [(RunManifest.pharmacyDataFromKey, $0.description)] } ?? []
     // What the run doubts about its exports (``ExportCoverageCheck``, ``AsOfCheck``), by the
     // manifest key each is kept under.
     func coverageWarnings(_ counts: EvaluatedCounts) -> [(String, String)] {
@@ -166,7 +167,8 @@ public struct NightlyJob: Sendable {
         command: "nightly", toolVersion: toolVersion, asOf: asOf, rulesVersion: rules.version, rulesSHA256: rulesFingerprint,
         status: status, failure: failure, maxRejectRate: maxRejectRate, inputs: read.reports, childrenCount: counts.children,
         excluded: counts.excluded, signalsByRule: counts.signalsByRule, outputs: outputs, timings: timings,
-        startedAt: clock.startedAt, extra: shardNote + partitionNote + passNote + Self.testDataNote(rules) + coverageNote(counts))
+        startedAt: clock.startedAt,
+        extra: shardNote + partitionNote + passNote + Self.testDataNote(rules) + pharmacyFromNote + coverageNote(counts))
       manifest.record(read.flaggedProducts, formulary: rules.formulary.provenance)
       manifest.rulesSource = rules.source
       // A failed run writes no worklist, so its manifest counts none.

@@ -62,7 +62,7 @@ public struct PatientCheckJob: Sendable {
       case .store(_, let definitions):
         let (generation, manifest, stored) = try audit.lookUpWithManifest(nhsNumber)
         runID = generation.runID
-        let child = try stored.map { try $0.evaluated(asOf: generation.asOf, inputs: manifest.kinds, policy: definitions.timeline) }
+        let child = try stored.map { try $0.evaluated(asOf: generation.asOf, inputs: manifest.kinds, policy: definitions.timeline.withPharmacyData(from: manifest.pharmacyDataFrom)) }
         var found = PatientCheck(
           nhsNumber: nhsNumber, asOf: generation.asOf, source: .store(runStartedAt: generation.startedAt), child: child, definitions: definitions)
         if let freshness { found.warnings = try audit.health(freshness).warnings }

@@ -167,6 +167,19 @@ struct NightlyCommandTests {
     #expect(result.stderr.contains("warning: the pharmacy data may start late: its first dispensing to a child evaluated is 2026-08-21"), "\(result.stderr)")
     let warning = try #require(try manifest(in: out)["pharmacy_coverage_warning"] as? String)
     #expect(warning.contains("GP issue(s) dated before it are counted as not dispensed"))
+    // Told the day the dispensing begins, the run leaves earlier issues unjudged: no warning,
+    // far fewer not-collected signals, and the day kept in the manifest for look-ups.
+    let told = dir.appendingPathComponent("told")
+    let toldRun = try CommandRunner.run(
+      ["nightly", "--gp", "data-samples/gp.csv", "--pharmacy", pharmacy.path, "--as-of", "2026-11-21", "--out", told.path, "--pharmacy-from", "2026-08-21"])
+    #expect(toldRun.status == 0, "\(toldRun.stderr)")
+    #expect(!toldRun.stderr.contains("may start late"), "\(toldRun.stderr)")
+    #expect(try manifest(in: told)["pharmacy_data_from"] as? String == "2026-08-21")
+    func notCollected(_ out: URL) throws -> Int {
+      try String(contentsOf: out.appendingPathComponent("signals.csv"), encoding: .utf8).components(separatedBy: ",preventer-not-collected,").count - 1
+    }
+    let (withDay, without) = (try notCollected(told), try notCollected(out))
+    #expect(withDay * 5 < without, "\(withDay) against \(without)")
     let full = try CommandRunner.run(Self.nightlyArguments(out: dir.appendingPathComponent("full")))
     #expect(!full.stderr.contains("may start late"))
     #expect(try manifest(in: dir.appendingPathComponent("full"))["pharmacy_coverage_warning"] == nil)

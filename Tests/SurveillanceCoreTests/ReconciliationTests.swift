@@ -31,6 +31,21 @@ struct ReconciliationTests {
     #expect(statuses(child, asOf: "2017-06-01") == [.issuedNotDispensed, .noPrescriptionFound])
   }
 
+  /// With the pharmacy exports beginning on a known day (`nightly --pharmacy-from`), an
+  /// unfilled GP issue before it is unknown, as without pharmacy data; from that day it is
+  /// judged as ever, and a dispensing still fills an issue from before it.
+  @Test func anIssueBeforeThePharmacyDataBeginsIsNotJudgedNotDispensed() {
+    var child = ChildBuilder()
+    child.issue(.preventer, "2017-01-10")
+    child.issue(.preventer, "2017-02-20", id: "RX9")
+    child.dispense(.preventer, "2017-03-02", id: "RX9")
+    child.issue(.preventer, "2017-04-10")
+    let from = ChildBuilder.policy.withPharmacyData(from: date("2017-03-01"))
+    let timeline = ChildTimeline(record: child.record, asOf: date("2017-06-01"), inputs: Set(InputKind.allCases), policy: from)
+    #expect(timeline.supplies.map(\.status) == [.issued, .dispensed, .issuedNotDispensed])
+    #expect(statuses(child, asOf: "2017-06-01") == [.issuedNotDispensed, .dispensed, .issuedNotDispensed], "without the day, as before")
+  }
+
   @Test func differentPrescriptionIDsNeverMatch() {
     var child = ChildBuilder()
     child.issue(.reliever, "2017-03-01", id: "A1")

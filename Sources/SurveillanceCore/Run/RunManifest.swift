@@ -100,6 +100,13 @@ public struct RunManifest: Sendable {
   public var inputs: [InputFileReport]
   /// The kinds of export the run read: what its timelines could know.
   public var kinds: Set<InputKind> { Set(inputs.map(\.kind)) }
+  /// Where the manifest keeps the day the run's pharmacy exports begin, when it was given.
+  public static let pharmacyDataFromKey = "pharmacy_data_from"
+  /// The day the run's pharmacy exports begin (``TimelinePolicy/pharmacyDataFrom``), when
+  /// the run was told: a look-up in its store builds the child's timeline the same way.
+  public var pharmacyDataFrom: CalendarDate? {
+    extra.first { $0.0 == Self.pharmacyDataFromKey }.flatMap { CalendarDate(iso: $0.1) }
+  }
   public var childrenCount: Int
   public var excluded: [Exclusion: Int]
   public var signalsByRule: [String: [Severity: Int]]

@@ -59,7 +59,8 @@ public struct ExportCoverageCheck: Sendable, Equatable {
     guard gap > policy.collectionGraceDays, before > 0 else { return nil }
     return "the pharmacy data may start late: its first dispensing to a child evaluated is \(dispensing), \(gap) days after the first GP issue (\(issue)), "
       + "and \(before) GP issue(s) dated before it are counted as not dispensed; if the pharmacy exports begin on \(dispensing), "
-      + "those issues (and the not-collected and undersupply signals they raise) may only be missing from them: check that the exports cover the same period"
+      + "those issues (and the not-collected and undersupply signals they raise) may only be missing from them: check that the exports cover the same period, "
+      + "or run with --pharmacy-from \(dispensing) to leave earlier issues unjudged"
   }
 
   /// What to tell the reader when the last supply comes more than the collection grace

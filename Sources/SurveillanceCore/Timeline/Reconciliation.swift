@@ -16,7 +16,8 @@ public enum SupplyStatus: String, Sendable, Codable, CaseIterable {
   case issuedNotDispensed = "issued_not_dispensed"
   /// A GP issue still within the collection grace period.
   case awaitingCollection = "awaiting_collection"
-  /// A GP issue in a run with no pharmacy data: whether it was dispensed is unknown.
+  /// A GP issue in a run with no pharmacy data, or dated before the pharmacy data begins
+  /// (``TimelinePolicy/pharmacyDataFrom``): whether it was dispensed is unknown.
   case issued
 
   /// Supplied with no prescription in place at the time (emergency, before prescription, none found).
@@ -125,7 +126,7 @@ public enum Reconciler {
 
     for (index, issue) in issues.enumerated() where !issueMatched[index] {
       let status: SupplyStatus
-      if !hasPharmacyData {
+      if !hasPharmacyData || policy.pharmacyDataFrom.map({ issue.date < $0 }) ?? false {
         status = .issued
       } else if issue.date.days(to: asOf) > policy.collectionGraceDays {
         status = .issuedNotDispensed

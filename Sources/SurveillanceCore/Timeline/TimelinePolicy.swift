@@ -25,6 +25,11 @@ public struct TimelinePolicy: Decodable, Sendable {
   /// Which care events count as what: one definition of an asthma attack for the figures,
   /// the charts, the pharmacist's check and every rule that names the group.
   public var eventGroups: CareEventGroups
+  /// The day the run's pharmacy exports begin, when they begin later than its GP exports
+  /// (`nightly --pharmacy-from`): a run setting, never in `rules/timeline.json`. A GP issue
+  /// before it that no dispensing filled is not judged "not dispensed": whether it was is
+  /// unknown, as in a run without pharmacy data.
+  public var pharmacyDataFrom: CalendarDate? = nil
 
   enum CodingKeys: String, CodingKey {
     case version
@@ -54,6 +59,15 @@ public struct TimelinePolicy: Decodable, Sendable {
     self.collectionGraceDays = collectionGraceDays
     self.activeWithin = activeWithin
     self.eventGroups = eventGroups
+  }
+}
+
+extension TimelinePolicy {
+  /// This policy for a run whose pharmacy exports begin on `date` (`nil`: with them all along).
+  public func withPharmacyData(from date: CalendarDate?) -> TimelinePolicy {
+    var policy = self
+    policy.pharmacyDataFrom = date
+    return policy
   }
 }
 

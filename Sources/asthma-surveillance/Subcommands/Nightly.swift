@@ -48,6 +48,12 @@ extension AsthmaSurveillance {
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
+    @Option(name: .customLong("pharmacy-from"), help: ArgumentHelp(
+      "The day the pharmacy exports begin, when later than the GP exports: earlier GP issues are not judged collected or not.",
+      discussion: "Without it, a GP issue no dispensing filled counts as not dispensed whatever its date; the run warns when the dispensing data seems to start late.",
+      valueName: "date"))
+    var pharmacyFrom: CalendarDate?
+
     func validate() throws {
       if partitioned != nil {
         guard shard != nil else { throw ValidationError("--partitioned reads one shard's parts: give --shard I/N as well") }
@@ -66,7 +72,8 @@ extension AsthmaSurveillance {
     }
 
     func run() throws {
-      let (ruleSet, fingerprint) = try rules.load()
+      var (ruleSet, fingerprint) = try rules.load()
+      ruleSet.timeline = ruleSet.timeline.withPharmacyData(from: pharmacyFrom)
       let selection = try shard.map { ShardSelection(shard: $0, pseudonymiser: try Pseudonymiser.fromEnvironment()) }
       let runInputs = try partitioned.map { directory in
         try PartitionManifest.inputs(directory: directory, shard: selection!.shard, keyFingerprint: selection!.pseudonymiser.keyFingerprint)
