@@ -153,3 +153,27 @@ enum AuditText {
 extension Shard: ExpressibleByArgument {
   public init?(argument: String) { self.init(argument) }
 }
+
+/// When the pharmacy exports begin, for the commands that read exports and evaluate them.
+struct PharmacyDataOptions: ParsableArguments {
+  @Option(name: .customLong("pharmacy-from"), help: ArgumentHelp(
+    "The day the pharmacy exports begin, when later than the GP exports: earlier GP issues are not judged collected or not.",
+    discussion: "Without it, a GP issue no dispensing filled counts as not dispensed whatever its date; nightly warns when the dispensing data seems to start late.",
+    valueName: "date"))
+  var pharmacyFrom: CalendarDate?
+
+  /// `rules` with the day set on its timeline policy.
+  func applied(to rules: RuleSet) -> RuleSet {
+    var rules = rules
+    rules.timeline = rules.timeline.withPharmacyData(from: pharmacyFrom)
+    return rules
+  }
+
+  /// A store's run keeps its own day (its manifest's `pharmacy_data_from`).
+  func refuseWithStore(_ store: String?) throws {
+    if store != nil, pharmacyFrom != nil {
+      throw ValidationError("--pharmacy-from is for reading exports: a store's nightly run keeps the day it was given, and look-ups use it")
+    }
+  }
+}
+

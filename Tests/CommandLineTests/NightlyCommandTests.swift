@@ -180,6 +180,19 @@ struct NightlyCommandTests {
     }
     let (withDay, without) = (try notCollected(told), try notCollected(out))
     #expect(withDay * 5 < without, "\(withDay) against \(without)")
+    // The pharmacist's check reading the same exports takes the day too; with a store it is
+    // the store's run that says, and the option is refused.
+    let check = ["patient", "9990000018", "--gp", "data-samples/gp.csv", "--pharmacy", pharmacy.path, "--as-of", "2026-11-21",
+      "--audit", dir.appendingPathComponent("audit").path, "--user", "u", "--reason", "r"]
+    let unjudged = try CommandRunner.run(check + ["--pharmacy-from", "2026-08-21"], environment: TestKey.environment)
+    let judged = try CommandRunner.run(check, environment: TestKey.environment)
+    #expect(unjudged.stdout.contains("GREEN"), "\(unjudged.stdout)\(unjudged.stderr)")
+    #expect(judged.stdout.contains("AMBER"), "\(judged.stdout)")
+    let refused = try CommandRunner.run(
+      ["patient", "9990000018", "--store", dir.appendingPathComponent("store").path, "--user", "u", "--reason", "r", "--pharmacy-from", "2026-08-21"],
+      environment: TestKey.environment)
+    #expect(refused.status != 0)
+    #expect(refused.stderr.contains("--pharmacy-from is for reading exports"))
     let full = try CommandRunner.run(Self.nightlyArguments(out: dir.appendingPathComponent("full")))
     #expect(!full.stderr.contains("may start late"))
     #expect(try manifest(in: dir.appendingPathComponent("full"))["pharmacy_coverage_warning"] == nil)

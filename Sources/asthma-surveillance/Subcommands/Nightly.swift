@@ -48,11 +48,7 @@ extension AsthmaSurveillance {
     @Option(name: .customLong("max-reject-rate"), help: ArgumentHelp("Fail the run when a file rejects more than this share of its rows.", valueName: "rate"))
     var maxRejectRate: Double = 0.05
 
-    @Option(name: .customLong("pharmacy-from"), help: ArgumentHelp(
-      "The day the pharmacy exports begin, when later than the GP exports: earlier GP issues are not judged collected or not.",
-      discussion: "Without it, a GP issue no dispensing filled counts as not dispensed whatever its date; the run warns when the dispensing data seems to start late.",
-      valueName: "date"))
-    var pharmacyFrom: CalendarDate?
+    @OptionGroup var pharmacyData: PharmacyDataOptions
 
     func validate() throws {
       if partitioned != nil {
@@ -72,8 +68,8 @@ extension AsthmaSurveillance {
     }
 
     func run() throws {
-      var (ruleSet, fingerprint) = try rules.load()
-      ruleSet.timeline = ruleSet.timeline.withPharmacyData(from: pharmacyFrom)
+      let (loaded, fingerprint) = try rules.load()
+      let ruleSet = pharmacyData.applied(to: loaded)
       let selection = try shard.map { ShardSelection(shard: $0, pseudonymiser: try Pseudonymiser.fromEnvironment()) }
       let runInputs = try partitioned.map { directory in
         try PartitionManifest.inputs(directory: directory, shard: selection!.shard, keyFingerprint: selection!.pseudonymiser.keyFingerprint)

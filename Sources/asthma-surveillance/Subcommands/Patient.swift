@@ -30,6 +30,7 @@ extension AsthmaSurveillance {
     var inputs: InputOptions
 
     @OptionGroup var rules: RulesOptions
+    @OptionGroup(title: "Reading exports instead of a store") var pharmacyData: PharmacyDataOptions
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("With exports: evaluate as on this date (YYYY-MM-DD).", discussion: "Default: today.", valueName: "date"))
     var asOf: CalendarDate?
@@ -53,6 +54,7 @@ extension AsthmaSurveillance {
 
     func validate() throws {
       if nhsNumber.isEmpty { throw ValidationError("give the child's NHS number") }
+      try pharmacyData.refuseWithStore(store)
       if user.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--user must name who is looking") }
       if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why") }
       try AuditText.check(user: user, reason: reason)
@@ -76,7 +78,7 @@ extension AsthmaSurveillance {
         records = .store(path: store, definitions: try RuleSource.locate(rules.rules).recordDefinitions())
       } else {
         let (ruleSet, _) = try rules.load()
-        records = .exports(inputs.runInputs, asOf: asOf ?? Today.date, rules: ruleSet, auditPath: audit!)
+        records = .exports(inputs.runInputs, asOf: asOf ?? Today.date, rules: pharmacyData.applied(to: ruleSet), auditPath: audit!)
       }
       var job = PatientCheckJob(
         records: records, nhsNumberText: nhsNumber.joined(separator: " "), user: user, reason: reason,

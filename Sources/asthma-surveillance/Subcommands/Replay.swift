@@ -15,6 +15,7 @@ extension AsthmaSurveillance {
 
     @OptionGroup var inputs: InputOptions
     @OptionGroup var rules: RulesOptions
+    @OptionGroup var pharmacyData: PharmacyDataOptions
 
     @Option(help: ArgumentHelp("First evaluation date (YYYY-MM-DD).", valueName: "date"))
     var from: CalendarDate
@@ -34,7 +35,8 @@ extension AsthmaSurveillance {
     }
 
     func run() throws {
-      let (ruleSet, fingerprint) = try rules.load()
+      let (loaded, fingerprint) = try rules.load()
+      let ruleSet = pharmacyData.applied(to: loaded)
       let job = ReplayJob(
         inputs: inputs.runInputs, from: from, to: to, step: every, outputPath: out, rules: ruleSet,
         rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)

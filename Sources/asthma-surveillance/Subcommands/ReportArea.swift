@@ -30,6 +30,7 @@ extension AsthmaSurveillance.Report {
     var inputs: InputOptions
 
     @OptionGroup var rules: RulesOptions
+    @OptionGroup(title: "Reading exports instead of a store") var pharmacyData: PharmacyDataOptions
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("With exports: the report date (YYYY-MM-DD); later rows are not counted.", discussion: "Default: today. A store reports as of its nightly run.", valueName: "date"))
     var asOf: CalendarDate?
@@ -55,6 +56,7 @@ extension AsthmaSurveillance.Report {
     @OptionGroup(title: "With --store") var freshness: FreshnessOptions
 
     func validate() throws {
+      try pharmacyData.refuseWithStore(store)
       if store != nil {
         if !inputs.gp.isEmpty || !inputs.pharmacy.isEmpty || !inputs.safeguarding.isEmpty || !inputs.careEvents.isEmpty {
           throw ValidationError("give --store or exports (--gp/--pharmacy), not both")
@@ -108,7 +110,7 @@ extension AsthmaSurveillance.Report {
       } else {
         let job = ReportAreaJob(
           inputs: inputs.runInputs, asOf: asOf ?? Today.date, trendMonths: months, identity: identity, outputPath: out,
-          rules: ruleSet, rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
+          rules: pharmacyData.applied(to: ruleSet), rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
         (directory, files) = try job.run()
       }
       Log.info("wrote \(files.joined(separator: ", ")) to \(ReportLog.safe(directory))")

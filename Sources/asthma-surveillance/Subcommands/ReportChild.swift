@@ -29,6 +29,7 @@ extension AsthmaSurveillance.Report {
     var inputs: InputOptions
 
     @OptionGroup var rules: RulesOptions
+    @OptionGroup(title: "Reading exports instead of a store") var pharmacyData: PharmacyDataOptions
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The report date (YYYY-MM-DD), such as the date of death; later rows are not counted.", discussion: "Default: today; with --store, the date of its nightly run (and no later).", valueName: "date"))
     var asOf: CalendarDate?
@@ -56,6 +57,7 @@ extension AsthmaSurveillance.Report {
 
     func validate() throws {
       guard !nhsNumber.isEmpty else { throw ValidationError("give the child's NHS number") }
+      try pharmacyData.refuseWithStore(store)
       if let from, let asOf, from > asOf { throw ValidationError("--from must not be after --as-of") }
       if store != nil {
         if !inputs.gp.isEmpty || !inputs.pharmacy.isEmpty || !inputs.safeguarding.isEmpty || !inputs.careEvents.isEmpty {
@@ -98,7 +100,7 @@ extension AsthmaSurveillance.Report {
       let asOf = self.asOf ?? Today.date
       let job = ReportChildJob(
         inputs: inputs.runInputs, nhsNumber: try NHSNumber.parse(nhsNumber.joined()).get(), asOf: asOf,
-        replayFrom: from ?? asOf.adding(months: -Self.defaultReplayMonths), step: every, outputPath: out, rules: ruleSet,
+        replayFrom: from ?? asOf.adding(months: -Self.defaultReplayMonths), step: every, outputPath: out, rules: pharmacyData.applied(to: ruleSet),
         rulesFingerprint: fingerprint, toolVersion: AsthmaSurveillance.version, log: Log.info)
       let path = try job.run()
       Log.info("wrote the child report to \(ReportLog.safe(path))")
