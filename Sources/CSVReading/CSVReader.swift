@@ -173,10 +173,12 @@ public enum CSVReader {
     defer { close(fd) }
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw CSVReadingError.readFailed(path: path, reason: errnoText()) }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+    defer { buffer.deallocate() }
     // A file whose lines end in a carriage return alone is read whole: its segments' first
     // lines are counted in newlines.
-    if try endsLinesWithCarriageReturns(fd: fd, path: path, chunkSize: chunkSize) { return [] }
-    return try cutOffsets(fd: fd, path: path, size: Int(info.st_size), count: count, chunkSize: chunkSize)
+    if try endsLinesWithCarriageReturns(fd: fd, path: path, buffer: buffer) { return [] }
+    return try cutOffsets(fd: fd, path: path, size: Int(info.st_size), count: count, buffer: buffer)
   }
 
   /// The file cut into about `count` segments of whole lines (``cuts(ofFileAt:count:chunkSize:)``),
@@ -193,9 +195,7 @@ public enum CSVReader {
   }
 
   /// Whether the first line of the file open at `fd` ends in a carriage return alone.
-  private static func endsLinesWithCarriageReturns(fd: Int32, path: String, chunkSize: Int) throws -> Bool {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-    defer { buffer.deallocate() }
+  private static func endsLinesWithCarriageReturns(fd: Int32, path: String, buffer: UnsafeMutableRawBufferPointer) throws -> Bool {
     var lineEnd: UInt8?
     try readChunks(fd: fd, path: path, from: 0, into: buffer) { chunk, _ in
       lineEnd = firstLineEnd(in: chunk)
@@ -206,9 +206,7 @@ public enum CSVReader {
 
   /// The byte after the first newline at or past each of `count - 1` even shares of the file,
   /// in order, each past the one before and before the end.
-  private static func cutOffsets(fd: Int32, path: String, size: Int, count: Int, chunkSize: Int) throws -> [Int] {
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-    defer { buffer.deallocate() }
+  private static func cutOffsets(fd: Int32, path: String, size: Int, count: Int, buffer: UnsafeMutableRawBufferPointer) throws -> [Int] {
     var cuts: [Int] = []
     var offset = 0
     for share in 1..<max(1, count) {

@@ -109,8 +109,7 @@ public struct StoreChildReportJob: Sendable {
     guard let record = child.record else { throw ReportError.storeKeepsNoRecords(ReportLog.safe(storePath)) }
     log("read one child's record from the store's generation \(generation.runID) (nightly run as of \(generation.asOf))")
     // The child's timeline as the run built it, its pharmacy data's start included.
-    var rules = self.rules
-    rules.timeline = rules.timeline.withPharmacyData(from: manifest.pharmacyDataFrom)
+    let rules = self.rules.withPharmacyData(from: manifest.pharmacyDataFrom)
     let report = ChildReport(
       record: record, rules: rules, asOf: asOf, replayFrom: replayFrom ?? asOf.adding(months: -replayMonths), step: step,
       coverage: DataCoverage(files: manifest.inputs),
@@ -180,8 +179,7 @@ public struct StoreAreaReportJob: Sendable {
       records.append(record)
       summaries[record.nhsNumber] = child.summary
     }
-    var rules = self.rules
-    rules.timeline = rules.timeline.withPharmacyData(from: manifest.pharmacyDataFrom)
+    let rules = self.rules.withPharmacyData(from: manifest.pharmacyDataFrom)
     let job = ReportAreaJob(
       inputs: RunInputs(gp: [], pharmacy: []), asOf: asOf, trendMonths: trendMonths, identity: identity, outputPath: outputPath,
       rules: rules, rulesFingerprint: rulesFingerprint, toolVersion: toolVersion, log: log)

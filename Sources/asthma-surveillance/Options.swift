@@ -163,11 +163,7 @@ struct PharmacyDataOptions: ParsableArguments {
   var pharmacyFrom: CalendarDate?
 
   /// `rules` with the day set on its timeline policy.
-  func applied(to rules: RuleSet) -> RuleSet {
-    var rules = rules
-    rules.timeline = rules.timeline.withPharmacyData(from: pharmacyFrom)
-    return rules
-  }
+  func applied(to rules: RuleSet) -> RuleSet { rules.withPharmacyData(from: pharmacyFrom) }
 
   /// A store's run keeps its own day (its manifest's `pharmacy_data_from`).
   func refuseWithStore(_ store: String?) throws {

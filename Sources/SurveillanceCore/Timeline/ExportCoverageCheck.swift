@@ -25,23 +25,33 @@ public struct ExportCoverageCheck: Sendable, Equatable {
   /// Takes in one child's supplies as reconciled.
   public mutating func add(_ supplies: [SupplyEvent]) {
     for supply in supplies {
-      if let issue = supply.issue, earliestIssue.map({ issue.date < $0 }) ?? true { earliestIssue = issue.date }
-      if let dispensing = supply.dispensing, earliestDispensing.map({ dispensing.date < $0 }) ?? true {
-        earliestDispensing = dispensing.date
-      }
+      let issued = supply.issue?.date
+      let dispensed = supply.dispensing?.date
+      earliestIssue = Self.earlier(earliestIssue, issued)
+      earliestDispensing = Self.earlier(earliestDispensing, dispensed)
+      latestSupply = Self.later(latestSupply, Self.later(issued, dispensed))
       if supply.status == .issuedNotDispensed { notDispensedByDay[supply.date.dayNumber, default: 0] += 1 }
-      for date in [supply.issue?.date, supply.dispensing?.date] {
-        if let date, latestSupply.map({ date > $0 }) ?? true { latestSupply = date }
-      }
     }
   }
 
   /// Takes in another part of the same run (a wave or pass of its children).
   public mutating func merge(_ other: ExportCoverageCheck) {
-    if let date = other.earliestIssue, earliestIssue.map({ date < $0 }) ?? true { earliestIssue = date }
-    if let date = other.earliestDispensing, earliestDispensing.map({ date < $0 }) ?? true { earliestDispensing = date }
-    if let date = other.latestSupply, latestSupply.map({ date > $0 }) ?? true { latestSupply = date }
+    earliestIssue = Self.earlier(earliestIssue, other.earliestIssue)
+    earliestDispensing = Self.earlier(earliestDispensing, other.earliestDispensing)
+    latestSupply = Self.later(latestSupply, other.latestSupply)
     notDispensedByDay.merge(other.notDispensedByDay, uniquingKeysWith: +)
+  }
+
+  /// The earlier of two dates either of which may be missing.
+  private static func earlier(_ a: CalendarDate?, _ b: CalendarDate?) -> CalendarDate? {
+    guard let a, let b else { return a ?? b }
+    return min(a, b)
+  }
+
+  /// The later of two dates either of which may be missing.
+  private static func later(_ a: CalendarDate?, _ b: CalendarDate?) -> CalendarDate? {
+    guard let a, let b else { return a ?? b }
+    return max(a, b)
   }
 
   /// Issues counted as not dispensed that are dated before the first dispensing.

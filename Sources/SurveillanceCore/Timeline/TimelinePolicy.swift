@@ -71,6 +71,15 @@ extension TimelinePolicy {
   }
 }
 
+extension RuleSet {
+  /// These rules for a run whose pharmacy exports begin on `date` (`nil`: with them all along).
+  public func withPharmacyData(from date: CalendarDate?) -> RuleSet {
+    var rules = self
+    rules.timeline = timeline.withPharmacyData(from: date)
+    return rules
+  }
+}
+
 /// Care events grouped by what they mean clinically (`event_groups` in `rules/timeline.json`).
 public struct CareEventGroups: Decodable, Sendable, Equatable {
   /// Emergency treatment for an asthma attack: counted by `attacks_12m`, drawn as attacks,
