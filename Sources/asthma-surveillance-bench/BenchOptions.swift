@@ -18,9 +18,7 @@ struct BenchOptions {
 
   static func parse(_ arguments: [String]) -> BenchOptions {
     var options = BenchOptions()
-    var rest = arguments[...]
-    while let flag = rest.popFirst() {
-      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+    BenchArguments.forEachOption(in: arguments) { flag, value in
       switch flag {
       case "--work": options.work = value
       case "--patients": options.patients = number(Int(value), flag)
@@ -37,6 +35,27 @@ struct BenchOptions {
   private static func number<T>(_ value: T?, _ flag: String) -> T {
     guard let value else { BenchLog.fail("\(flag) takes a whole number") }
     return value
+  }
+}
+
+/// The benchmarks' arguments, `--flag value` pairs, read the same way by every subcommand.
+enum BenchArguments {
+  /// Calls `body` with each flag and its value, in order; a flag without a value ends the bench.
+  static func forEachOption(in arguments: [String], _ body: (_ flag: String, _ value: String) -> Void) {
+    var rest = arguments[...]
+    while let flag = rest.popFirst() {
+      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+      body(flag, value)
+    }
+  }
+}
+
+/// Figures over a benchmark's runs.
+enum BenchStatistics {
+  /// The middle value (the mean of the two middle ones for an even count).
+  static func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
 }
 

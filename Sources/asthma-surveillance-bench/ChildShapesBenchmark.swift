@@ -21,9 +21,7 @@ struct ChildShapesBenchmark {
 
   static func parse(_ arguments: [String]) -> ChildShapesBenchmark {
     var bench = ChildShapesBenchmark()
-    var rest = arguments[...]
-    while let flag = rest.popFirst() {
-      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+    BenchArguments.forEachOption(in: arguments) { flag, value in
       switch flag {
       case "--scale": bench.scale = Double(value) ?? bench.scale
       case "--runs": bench.runs = max(1, Int(value) ?? bench.runs)

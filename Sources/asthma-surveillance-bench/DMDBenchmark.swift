@@ -24,9 +24,7 @@ struct DMDBenchmark {
 
   static func parse(_ arguments: [String]) -> DMDBenchmark {
     var bench = DMDBenchmark()
-    var rest = arguments[...]
-    while let flag = rest.popFirst() {
-      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+    BenchArguments.forEachOption(in: arguments) { flag, value in
       switch flag {
       case "--work": bench.work = value
       case "--runs": bench.runs = max(1, Int(value) ?? bench.runs)
@@ -71,10 +69,7 @@ struct DMDBenchmark {
     let table = (try? String(contentsOfFile: work.path("dmd-products.csv"), encoding: .utf8)) ?? ""
     let listed = table.split(separator: "\n").first { $0.hasPrefix("# products_listed:") }.map { $0.dropFirst(19) } ?? "?"
     func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
-    func median(_ values: [Double]) -> Double {
-      let sorted = values.sorted()
-      return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
+    let median = BenchStatistics.median
     var lines = [
       "| release | products (VMP, AMP, VMPP, AMPP) | XML MB | zip MB | asthma products listed | runs | wall s (median) | CPU s (median) | peak MiB |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -25,19 +25,12 @@ struct MarginalCostBenchmark {
 
   static func parse(_ arguments: [String]) -> MarginalCostBenchmark {
     var bench = MarginalCostBenchmark()
-    var rest = arguments[...]
-    while let flag = rest.popFirst() {
-      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+    BenchArguments.forEachOption(in: arguments) { flag, value in
       switch flag {
       case "--rows": bench.sizes = value.split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }.sorted()
       case "--runs": bench.runs = max(1, Int(value) ?? bench.runs)
       case "--work": bench.work = value
-      case "--shapes": bench.shapes = value.split(separator: ",").map { name in
-          guard let shape = AreaShapes.all.first(where: { $0.name == name }) else {
-            BenchLog.fail("unknown shape \(name); shapes: \(AreaShapes.all.map(\.name).joined(separator: ", "))")
-          }
-          return shape
-        }
+      case "--shapes": bench.shapes = AreaShapes.named(value)
       default: BenchLog.fail("unknown option \(flag); options: --rows N,N,... --runs R --work DIR --shapes NAME,NAME")
       }
     }
@@ -108,10 +101,7 @@ struct MarginalCostBenchmark {
 
   func render(_ rounds: [[Sample]], shape: String) -> String {
     func f(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
-    func median(_ values: [Double]) -> Double {
-      let sorted = values.sorted()
-      return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
+    let median = BenchStatistics.median
     func spread(_ values: [Double]) -> String { "\(f(values.min() ?? 0))-\(f(values.max() ?? 0))" }
     var lines = [
       "Marginal cost per row, \(shape) shape: the same area at \(sizes.count) sizes, our nightly alone, \(rounds.count) round(s) each running every size once (order turning), medians",

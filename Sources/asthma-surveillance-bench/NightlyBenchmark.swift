@@ -33,9 +33,7 @@ struct NightlyBenchmark {
 
   static func parse(_ arguments: [String]) -> NightlyBenchmark {
     var bench = NightlyBenchmark()
-    var rest = arguments[...]
-    while let flag = rest.popFirst() {
-      guard let value = rest.popFirst() else { BenchLog.fail("\(flag) needs a value") }
+    BenchArguments.forEachOption(in: arguments) { flag, value in
       switch flag {
       case "--rows": bench.sizes = value.split(separator: ",").map { Int($0) ?? 0 }.filter { $0 > 0 }
       case "--patients": bench.patients = Int(value) ?? bench.patients
@@ -43,13 +41,7 @@ struct NightlyBenchmark {
       case "--threads": bench.threads = max(1, Int(value) ?? bench.threads)
       case "--work": bench.work = value
       case "--peer": bench.peer = value
-      case "--shapes":
-        for name in value.split(separator: ",") {
-          guard let shape = AreaShapes.all.first(where: { $0.name == name }) else {
-            BenchLog.fail("unknown shape \(name); shapes: \(AreaShapes.all.map(\.name).joined(separator: ", "))")
-          }
-          bench.shapes.append(shape)
-        }
+      case "--shapes": bench.shapes += AreaShapes.named(value)
       default: BenchLog.fail("unknown option \(flag); options: --rows N,N --patients N --runs R --threads T --work DIR --peer PATH --shapes NAME,NAME")
       }
     }
@@ -147,10 +139,7 @@ struct NightlyBenchmark {
     return Measure(wall: wall, cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime), peakMiB: Double(usage.ru_maxrss) / 1024)
   }
 
-  private func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-  }
+  private func median(_ values: [Double]) -> Double { BenchStatistics.median(values) }
 
   /// One row per shape and size, the worst ours/peer ratio first.
   func renderShapes(_ results: [SizeResult]) -> String {
@@ -269,6 +258,16 @@ enum AreaShapes {
     var extra: @Sendable (Int) -> [String]
 
     func arguments(rows: Int) -> [String] { extra(rows) }
+  }
+
+  /// The shapes a comma-separated list names; an unknown name ends the bench.
+  static func named(_ list: String) -> [Shape] {
+    list.split(separator: ",").map { name in
+      guard let shape = all.first(where: { $0.name == name }) else {
+        BenchLog.fail("unknown shape \(name); shapes: \(all.map(\.name).joined(separator: ", "))")
+      }
+      return shape
+    }
   }
 
   static let all: [Shape] = [
